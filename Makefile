@@ -68,3 +68,7 @@ environment.yml:
 clean:
 	-$(BIN)/course down
 	rm -rf $(VENV) .course handouts/build
+
+# Offline reveal.js slides of every notebook, speaker notes included (press s), in _site/.
+slides: $(STAMP)
+	$(BIN)/python tools/build_slides.py
