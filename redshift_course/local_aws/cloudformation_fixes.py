@@ -1,0 +1,124 @@
+"""CloudFormation stack behaviour that moto 5.2.5 gets wrong, put right.
+
+* `!GetAtt Cluster.Endpoint.Address`: moto's YAML loader splits the name at EVERY dot, so the
+  attribute becomes "Endpoint" and the lookup fails. AWS splits at the first dot only; so do we
+  (also for `${Cluster.Endpoint.Port}` inside Fn::Sub).
+* Dynamic references `{{resolve:ssm:...}}`, `{{resolve:ssm-secure:...}}` and
+  `{{resolve:secretsmanager:...}}`: moto passes the text through literally. They are resolved
+  from the local SSM / Secrets Manager, so a template can keep a password out of itself.
+* Change sets (what `aws cloudformation deploy` uses): after ExecuteChangeSet moto keeps the
+  Outputs and Exports of the template the stack was created with (for a new stack: none), so
+  `describe-stacks` shows no outputs. They are rebuilt from the executed template, the stack
+  remembers the executed parameters (so a no-change redeploy is recognised), and a new stack's
+  Fn::ImportValue sees the region's exports.
+* Deleting a stack whose resource cannot be deleted (a bucket that still holds objects, see
+  `cloudformation_s3.py`): moto loses the stack's exports and raises a server error. AWS keeps the
+  stack in DELETE_FAILED with a reason naming the resource; so do we.
+
+The no-change redeploy itself needs no fix: moto already answers an unchanged template and
+parameters with a FAILED change set whose reason is the one `--no-fail-on-empty-changeset` looks for.
+"""
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from moto.cloudformation import parsing
+from moto.cloudformation.models import CloudFormationBackend, Event
+
+_moto_clean_json = parsing.clean_json
+_moto_execute_change_set = CloudFormationBackend.execute_change_set
+_moto_delete_stack = CloudFormationBackend.delete_stack
+_DYNAMIC_REFERENCE = re.compile(r"\{\{resolve:(ssm|ssm-secure|secretsmanager):([^}]+)\}\}")
+
+
+def clean_json(resource_json: Any, resources_map: Any) -> Any:
+    if isinstance(resource_json, dict) and "Fn::GetAtt" in resource_json:
+        target = resource_json["Fn::GetAtt"]
+        if isinstance(target, str):
+            target = target.split(".", 1)
+        elif len(target) > 2 and all(isinstance(part, str) for part in target):
+            target = [target[0], ".".join(target[1:])]
+        resource_json = {**resource_json, "Fn::GetAtt": target}
+    if isinstance(resource_json, str) and "{{resolve:" in resource_json:
+        account_id, region = resources_map._account_id, resources_map._region_name
+        return _DYNAMIC_REFERENCE.sub(lambda m: resolve_reference(m[1], m[2], account_id, region), resource_json)
+    return _moto_clean_json(resource_json, resources_map)
+
+
+def resolve_reference(service: str, reference: str, account_id: str, region: str) -> str:
+    """`ssm:name[:version]`, `ssm-secure:name[:version]`, `secretsmanager:id[:SecretString[:json-key]]`."""
+    if service in ("ssm", "ssm-secure"):
+        from moto.ssm.models import ssm_backends
+
+        name = reference.split(":")[0]
+        parameter = ssm_backends[account_id][region].get_parameter(name)
+        return parameter.decrypt(parameter.value)
+    from moto.secretsmanager.models import secretsmanager_backends
+
+    secret_id, _, rest = reference.partition(":SecretString")
+    value = secretsmanager_backends[account_id][region].get_secret_value(secret_id, None, None)["SecretString"]
+    json_key = rest.lstrip(":").split(":")[0]
+    return str(json.loads(value)[json_key]) if json_key else value
+
+
+def execute_change_set(self: CloudFormationBackend, change_set_name: str, stack_name: str | None = None) -> None:
+    change_set = self.describe_change_set(change_set_name)
+    stack = self.stacks[change_set.stack_id]
+    stack.resource_map.cross_stack_resources = self.exports
+    _moto_execute_change_set(self, change_set_name, stack_name)
+    stack._parse_template()
+    stack.description = stack.template_dict.get("Description")
+    stack.parameters = change_set.parameters
+    for export in stack.exports:
+        self.exports.pop(export.name, None)
+    stack.output_map = stack._create_output_map()
+    for export in stack.exports:
+        self.exports[export.name] = export
+
+
+def delete_stack(self: CloudFormationBackend, name_or_stack_id: str) -> None:
+    stack = next((s for s in self.stacks.values() if name_or_stack_id in (s.name, s.stack_id)), None)
+    try:
+        _moto_delete_stack(self, name_or_stack_id)
+    except Exception as error:
+        if stack is None:
+            raise
+        self.stacks[stack.stack_id] = stack
+        self.deleted_stacks.pop(stack.stack_id, None)
+        failed = _logical_ids_left(stack)
+        _resource_event(stack, failed, str(getattr(error, "message", error)))
+        stack.status = "DELETE_FAILED"
+        stack._add_stack_event("DELETE_FAILED", f"The following resource(s) failed to delete: [{', '.join(failed)}]. ")
+
+
+def _logical_ids_left(stack: Any) -> list[str]:
+    return sorted(
+        logical_id
+        for logical_id, resource in stack.resource_map._parsed_resources.items()
+        if logical_id in stack.resource_map._resource_json_map and not isinstance(resource, str)
+    )
+
+
+def _resource_event(stack: Any, logical_ids: list[str], reason: str) -> None:
+    for logical_id in logical_ids:
+        resource = stack.resource_map._parsed_resources[logical_id]
+        stack.events.append(
+            Event(
+                stack_id=stack.stack_id,
+                stack_name=stack.name,
+                logical_resource_id=logical_id,
+                physical_resource_id=getattr(resource, "physical_resource_id", logical_id),
+                resource_type=stack.resource_map._resource_json_map[logical_id]["Type"],
+                resource_status="DELETE_FAILED",
+                resource_status_reason=f'Resource handler returned message: "{reason}"',
+                resource_properties=None,
+            )
+        )
+
+
+def apply() -> None:
+    parsing.clean_json = clean_json
+    CloudFormationBackend.execute_change_set = execute_change_set
+    CloudFormationBackend.delete_stack = delete_stack

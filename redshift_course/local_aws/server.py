@@ -1,0 +1,114 @@
+"""The local AWS: moto's server (all services on one port) with our adapter, in a thread.
+
+`start_local_aws()` is what the stack supervisor calls inside its own process; importing this
+module starts nothing and patches nothing. For manual use:
+
+    python -m redshift_course.local_aws.server --port 4566
+"""
+from __future__ import annotations
+
+import argparse
+import errno
+import logging
+import socket
+import threading
+from dataclasses import dataclass, field
+
+from .. import settings
+from .redshift_clusters import RedshiftClusterCallback
+
+
+class PortInUseError(OSError):
+    """The port is taken; the message names it and says what to do."""
+
+
+@dataclass
+class LocalAwsHandle:
+    host: str
+    port: int
+    _server: object = field(repr=False)
+    _thread: threading.Thread = field(repr=False)
+
+    @property
+    def endpoint_url(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+    def stop(self) -> None:
+        from . import lambda_async
+
+        self._server.shutdown()
+        self._server.server_close()
+        self._thread.join(timeout=10)
+        lambda_async.shutdown()
+
+
+def start_local_aws(
+    host: str = settings.LOCAL_AWS_HOST,
+    port: int = settings.LOCAL_AWS_PORT,
+    *,
+    on_redshift_cluster: RedshiftClusterCallback | None = None,
+    verbose: bool = False,
+) -> LocalAwsHandle:
+    """Apply the adapter and serve moto on host:port in a daemon thread; returns once it listens.
+
+    `on_redshift_cluster(master_username, master_password, db_name)` is called whenever a Redshift
+    cluster is created in the local AWS (API or CloudFormation). `verbose` logs every request.
+    """
+    from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
+    from werkzeug.serving import make_server
+
+    from .adapter import apply_adapter
+
+    listener = _listen(host, port)
+    port = listener.getsockname()[1]  # the real one when 0 asked for any free port
+    apply_adapter(f"http://{host}:{port}", on_redshift_cluster)
+    app = DomainDispatcherApplication(create_backend_app)
+    server = make_server(host, port, app, threaded=True, request_handler=MotoRequestHandler, fd=listener.fileno())
+    listener.close()  # werkzeug holds its own duplicate of the socket
+    if not verbose:
+        logging.getLogger("werkzeug").setLevel(logging.WARNING)  # one line per request is noise
+    thread = threading.Thread(target=server.serve_forever, name=f"local-aws-{port}", daemon=True)
+    thread.start()
+    return LocalAwsHandle(host, port, server, thread)
+
+
+def _listen(host: str, port: int) -> socket.socket:
+    """Bind the port here, not in the server thread (as moto's ThreadedMotoServer does, where a
+    taken port leaves the caller waiting forever and werkzeug calls sys.exit)."""
+    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        listener.bind((host, port))
+    except OSError as error:
+        listener.close()
+        if error.errno == errno.EADDRINUSE:
+            raise PortInUseError(
+                error.errno,
+                f"Port {port} on {host} is already in use, so the local AWS cannot start. "
+                f"Stop what uses it (`course down`, or find it with `ss -ltnp | grep :{port}`) "
+                "or choose another port with COURSE_AWS_PORT.",
+            ) from None
+        raise
+    listener.listen(128)
+    return listener
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Run the local AWS (moto + the course adapter) in the foreground.")
+    parser.add_argument("--host", default=settings.LOCAL_AWS_HOST)
+    parser.add_argument("--port", type=int, default=settings.LOCAL_AWS_PORT)
+    arguments = parser.parse_args(argv)
+    try:
+        handle = start_local_aws(arguments.host, arguments.port)
+    except PortInUseError as error:
+        parser.exit(1, f"error: {error.strerror}\n")
+    print(f"Local AWS listening on {handle.endpoint_url} (Ctrl-C stops it)", flush=True)
+    try:
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        handle.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
