@@ -1,0 +1,399 @@
+"""Instructor tools: give each team a Redshift database, a user and a SecureString; tear it all down.
+
+The same functions serve the local stack (``course up`` provisions the default team through
+:func:`provision_local_team`) and a real AWS account (``infra/provision_teams.py``,
+``infra/teardown.py``). They receive their clients and an ``admin_connect(database)`` callable
+that returns an autocommit redshift_connector connection as the cluster's admin, so nothing here
+knows which mode it runs in.
+
+Secrets: each team's password is generated here, goes to Redshift only as its md5 form
+(``'md5' || md5(password || user)``, which Redshift and PostgreSQL both accept) and to Parameter
+Store as a SecureString; it is returned to no caller, printed nowhere and written nowhere else.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+import string
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable
+
+from .settings import CourseSettings, parameter_name_for, validate_team_name
+
+AdminConnect = Callable[[str], Any]
+
+# Redshift's password rules: 8-64 printable ASCII characters with an upper-case letter, a
+# lower-case letter and a digit, and none of ' " \ / @ or space. Letters and digits alone keep
+# the value safe in SQL literals, JSON and shells; 32 of them carry about 190 bits.
+PASSWORD_LENGTH = 32
+_PASSWORD_ALPHABET = string.ascii_letters + string.digits
+
+
+def generate_password(length: int = PASSWORD_LENGTH) -> str:
+    if not 8 <= length <= 64:
+        raise ValueError("Redshift passwords are 8 to 64 characters long.")
+    while True:
+        candidate = "".join(secrets.choice(_PASSWORD_ALPHABET) for _ in range(length))
+        if (any(c.islower() for c in candidate) and any(c.isupper() for c in candidate)
+                and any(c.isdigit() for c in candidate)):
+            return candidate
+
+
+def md5_password_literal(user: str, password: str) -> str:
+    """The password as Redshift's (and PostgreSQL's) md5 form, so the plain text never enters SQL."""
+    return "md5" + hashlib.md5((password + user).encode()).hexdigest()
+
+
+def quote_ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def team_identifier(team: str) -> str:
+    """The team's database and user name: `la-vida-mocha` → `la_vida_mocha` (Redshift likes underscores)."""
+    return validate_team_name(team).replace("-", "_")
+
+
+def parse_teams(text: str) -> list[str]:
+    """Team names from a comma- or line-separated list (a `--teams` value or a teams file); `#` starts a comment."""
+    names: list[str] = []
+    for line in text.splitlines():
+        for name in line.split("#", 1)[0].split(","):
+            name = name.strip()
+            if name and name not in names:
+                names.append(validate_team_name(name))
+    return names
+
+
+# --- reports ---------------------------------------------------------------------------------------
+@dataclass
+class TeamProvisioning:
+    team: str
+    database: str
+    user: str
+    parameter: str
+    actions: list[str] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.actions)
+
+
+@dataclass
+class ProvisionReport:
+    teams: list[TeamProvisioning] = field(default_factory=list)
+
+    def summary(self) -> str:
+        lines = []
+        for item in self.teams:
+            what = "; ".join(item.actions) if item.actions else "already provisioned, nothing changed"
+            lines.append(f"{item.team}: database {item.database}, user {item.user}, "
+                         f"SecureString {item.parameter}: {what}")
+        return "\n".join(lines)
+
+
+@dataclass
+class TeardownReport:
+    removed: list[str] = field(default_factory=list)
+    absent: list[str] = field(default_factory=list)
+    left: list[str] = field(default_factory=list)
+
+    @property
+    def clean(self) -> bool:
+        return not self.left
+
+    def summary(self) -> str:
+        lines = [f"removed: {item}" for item in self.removed]
+        lines += [f"not there: {item}" for item in self.absent]
+        lines += [f"LEFT BEHIND: {item}" for item in self.left]
+        lines.append("Everything is gone." if self.clean else f"{len(self.left)} item(s) left behind: see above.")
+        return "\n".join(lines)
+
+
+# --- Redshift ---------------------------------------------------------------------------------------
+def _exists(cursor, sql: str, name: str) -> bool:
+    cursor.execute(sql, (name,))
+    return cursor.fetchone() is not None
+
+
+def _user_exists(cursor, user: str) -> bool:
+    return _exists(cursor, "select 1 from pg_user where usename = %s", user)
+
+
+def _database_exists(cursor, database: str) -> bool:
+    return _exists(cursor, "select 1 from pg_database where datname = %s", database)
+
+
+def _grant_team_rights(admin_connect: AdminConnect, database: str, user: str) -> None:
+    """The team owns its database; nobody else may create in it (Redshift lets any user connect)."""
+    connection = admin_connect(database)
+    try:
+        cursor = connection.cursor()
+        cursor.execute(f"GRANT ALL ON DATABASE {quote_ident(database)} TO {quote_ident(user)}")
+        cursor.execute(f"REVOKE ALL ON DATABASE {quote_ident(database)} FROM PUBLIC")
+        cursor.execute(f"GRANT ALL ON SCHEMA public TO {quote_ident(user)}")
+        cursor.execute("REVOKE CREATE ON SCHEMA public FROM PUBLIC")
+    finally:
+        connection.close()
+
+
+def _read_parameter(ssm, name: str) -> dict[str, Any] | None:
+    try:
+        value = ssm.get_parameter(Name=name, WithDecryption=True)["Parameter"]["Value"]
+    except ssm.exceptions.ParameterNotFound:
+        return None
+    try:
+        return json.loads(value)
+    except ValueError:
+        return None
+
+
+# --- provisioning ---------------------------------------------------------------------------------
+def provision_teams(teams: Iterable[str], *, ssm, admin_connect: AdminConnect, host: str, port: int,
+                    overwrite: bool = False, admin_database: str = "dev") -> ProvisionReport:
+    """Give every team a database and a user in the cluster, and its settings as a SecureString.
+
+    Idempotent: a team whose user, database and parameter already agree is left alone (its
+    password keeps working). A missing or stale parameter, or ``overwrite=True``, gives the user a
+    new password and rewrites the parameter. ``host``/``port`` are what goes into the settings
+    (the address the team's Lambda and notebooks use), which may differ from the address
+    ``admin_connect`` reaches the cluster by (for example through a tunnel).
+    """
+    report = ProvisionReport()
+    for team in teams:
+        identifier = team_identifier(team)
+        item = TeamProvisioning(team, identifier, identifier, parameter_name_for(team))
+        report.teams.append(item)
+        wanted = {"host": host, "port": int(port), "database-name": identifier, "user": identifier}
+
+        connection = admin_connect(admin_database)
+        try:
+            cursor = connection.cursor()
+            user_exists = _user_exists(cursor, identifier)
+            database_exists = _database_exists(cursor, identifier)
+            stored = _read_parameter(ssm, item.parameter)
+            still_good = (
+                user_exists and stored is not None and bool(stored.get("password"))
+                and all(stored.get(key) == value for key, value in wanted.items())
+            )
+            password = None
+            if overwrite or not still_good:
+                password = generate_password()
+                secret = md5_password_literal(identifier, password)
+                verb = "ALTER" if user_exists else "CREATE"
+                cursor.execute(f"{verb} USER {quote_ident(identifier)} PASSWORD '{secret}'")
+                item.actions.append("user created" if verb == "CREATE" else "new password set")
+            if not database_exists:
+                # CREATE DATABASE cannot run inside a transaction: admin_connect gives autocommit.
+                cursor.execute(f"CREATE DATABASE {quote_ident(identifier)} WITH OWNER {quote_ident(identifier)}")
+                item.actions.append("database created")
+        finally:
+            connection.close()
+
+        _grant_team_rights(admin_connect, identifier, identifier)
+        if password is not None:
+            ssm.put_parameter(
+                Name=item.parameter,
+                Description=f"Redshift connection settings of team {team} (AWS 07 course)",
+                Value=json.dumps({**wanted, "password": password}),
+                Type="SecureString",
+                Overwrite=True,
+            )
+            item.actions.append("SecureString written")
+            del password
+    return report
+
+
+def provision_local_team(settings: CourseSettings | None = None) -> ProvisionReport:
+    """What ``course up`` runs: provision the settings' team on the running local stack."""
+    from functools import partial
+
+    from . import stack
+    from .local_redshift.admin import admin_connect
+    from .settings import LOCAL_REDSHIFT_HOST, LOCAL_REDSHIFT_PORT
+
+    settings = settings or CourseSettings.from_env(mode="local")
+    local = settings if settings.is_local else CourseSettings(mode="local", team=settings.team,
+                                                              region=settings.region)
+    return provision_teams(
+        [local.team],
+        ssm=local.client("ssm"),
+        admin_connect=partial(admin_connect, stack.postgres_dir()),
+        host=LOCAL_REDSHIFT_HOST,
+        port=LOCAL_REDSHIFT_PORT,
+    )
+
+
+# --- AWS cluster access ----------------------------------------------------------------------------
+@dataclass(frozen=True)
+class ClusterAccess:
+    """Where a cluster is, and how its admin logs in: from the cluster stack's outputs and the
+    master password secret that Redshift manages in Secrets Manager."""
+
+    identifier: str
+    host: str
+    port: int
+
+    @classmethod
+    def from_stack(cls, cfn, stack_name: str) -> "ClusterAccess":
+        outputs = {item["OutputKey"]: item["OutputValue"]
+                   for item in cfn.describe_stacks(StackName=stack_name)["Stacks"][0].get("Outputs", [])}
+        return cls(outputs["ClusterIdentifier"], outputs["EndpointAddress"], int(outputs["EndpointPort"]))
+
+    def admin_connect(self, redshift, secretsmanager, *, connect_host: str | None = None,
+                      connect_port: int | None = None) -> AdminConnect:
+        """An ``admin_connect(database)`` for this cluster. ``connect_host``/``connect_port`` reach a
+        private cluster through a tunnel (e.g. an SSM port-forwarding session); TLS stays on."""
+        import redshift_connector
+
+        cluster = redshift.describe_clusters(ClusterIdentifier=self.identifier)["Clusters"][0]
+        secret_arn = cluster.get("MasterPasswordSecretArn")
+        if not secret_arn:
+            raise RuntimeError(f"Cluster {self.identifier} has no managed master password secret "
+                               "(ManageMasterPassword): deploy it from infra/redshift-cluster-stack.yml.")
+
+        def connect(database: str):
+            credentials = json.loads(secretsmanager.get_secret_value(SecretId=secret_arn)["SecretString"])
+            connection = redshift_connector.connect(
+                host=connect_host or self.host, port=int(connect_port or self.port), database=database,
+                user=credentials.get("username", cluster["MasterUsername"]),
+                password=credentials["password"], ssl=True, timeout=30,
+            )
+            connection.autocommit = True
+            return connection
+
+        return connect
+
+
+# --- teardown ---------------------------------------------------------------------------------------
+def _stack_exists(cfn, name: str) -> bool:
+    try:
+        stacks = cfn.describe_stacks(StackName=name)["Stacks"]
+    except cfn.exceptions.ClientError as error:
+        if "does not exist" in str(error):
+            return False
+        raise
+    return any(stack["StackStatus"] != "DELETE_COMPLETE" for stack in stacks)
+
+
+def _stack_buckets(cfn, name: str) -> list[str]:
+    buckets = []
+    for page in cfn.get_paginator("list_stack_resources").paginate(StackName=name):
+        for resource in page["StackResourceSummaries"]:
+            if resource["ResourceType"] == "AWS::S3::Bucket" and resource.get("PhysicalResourceId") \
+                    and resource["ResourceStatus"] != "DELETE_COMPLETE":
+                buckets.append(resource["PhysicalResourceId"])
+    return buckets
+
+
+def empty_bucket(s3, bucket: str) -> int:
+    """Delete every object, version and delete marker; return how many were deleted."""
+    deleted = 0
+
+    def delete(keys: list[dict[str, str]]) -> None:
+        nonlocal deleted
+        for start in range(0, len(keys), 1000):
+            batch = keys[start:start + 1000]
+            s3.delete_objects(Bucket=bucket, Delete={"Objects": batch, "Quiet": True})
+            deleted += len(batch)
+
+    try:
+        versions: list[dict[str, str]] = []
+        for page in s3.get_paginator("list_object_versions").paginate(Bucket=bucket):
+            for entry in [*page.get("Versions", []), *page.get("DeleteMarkers", [])]:
+                versions.append({"Key": entry["Key"], "VersionId": entry["VersionId"]})
+        delete(versions)
+        # Unversioned objects, should a store list them only here.
+        keys = [{"Key": entry["Key"]}
+                for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket)
+                for entry in page.get("Contents", [])]
+        delete(keys)
+    except s3.exceptions.NoSuchBucket:
+        return deleted
+    return deleted
+
+
+def _delete_stack(cfn, s3, name: str, report: TeardownReport) -> None:
+    if not _stack_exists(cfn, name):
+        report.absent.append(f"stack {name}")
+        return
+    for bucket in _stack_buckets(cfn, name):
+        count = empty_bucket(s3, bucket)
+        report.removed.append(f"{count} object(s) and version(s) in bucket {bucket}")
+    cfn.delete_stack(StackName=name)
+    try:
+        cfn.get_waiter("stack_delete_complete").wait(
+            StackName=name, WaiterConfig={"Delay": 2, "MaxAttempts": 300})
+    except Exception as error:  # the waiter's message names the failed state; report, go on
+        report.left.append(f"stack {name} ({error})")
+        return
+    report.removed.append(f"stack {name}")
+
+
+def _terminate_sessions(cursor, database: str) -> None:
+    """Redshift refuses to drop a database that has sessions. PostgreSQL lists them in
+    pg_stat_activity.pid, Redshift in stv_sessions.process."""
+    for sql in (
+        "select pg_terminate_backend(pid) from pg_stat_activity where datname = %s and pid <> pg_backend_pid()",
+        "select pg_terminate_backend(process) from stv_sessions where db_name = %s and process <> pg_backend_pid()",
+    ):
+        try:
+            cursor.execute(sql, (database,))
+            cursor.fetchall()
+            return
+        except Exception:
+            continue
+
+
+def teardown(teams: Iterable[str], *, cfn, s3, ssm, admin_connect: AdminConnect | None,
+             admin_database: str = "dev") -> TeardownReport:
+    """Delete each team's ETL and deployment-bucket stacks (emptying their buckets first), its
+    SecureString, its database and its user. Reports what was removed, what was not there, and
+    anything left behind (with the reason). ``admin_connect=None`` leaves Redshift alone."""
+    report = TeardownReport()
+    for team in teams:
+        probe = CourseSettings(mode="local", team=team)  # only for the names
+        for stack_name in (probe.etl_stack, probe.deployment_bucket_stack):
+            try:
+                _delete_stack(cfn, s3, stack_name, report)
+            except Exception as error:
+                report.left.append(f"stack {stack_name} ({error})")
+
+        try:
+            ssm.delete_parameter(Name=probe.parameter_name)
+            report.removed.append(f"parameter {probe.parameter_name}")
+        except ssm.exceptions.ParameterNotFound:
+            report.absent.append(f"parameter {probe.parameter_name}")
+        except Exception as error:
+            report.left.append(f"parameter {probe.parameter_name} ({error})")
+
+        if admin_connect is None:
+            continue
+        identifier = team_identifier(team)
+        try:
+            connection = admin_connect(admin_database)
+        except Exception as error:
+            report.left.append(f"database and user {identifier} (cannot connect as admin: {error})")
+            continue
+        try:
+            cursor = connection.cursor()
+            if _database_exists(cursor, identifier):
+                _terminate_sessions(cursor, identifier)
+                try:
+                    cursor.execute(f"DROP DATABASE {quote_ident(identifier)}")
+                    report.removed.append(f"database {identifier}")
+                except Exception as error:
+                    report.left.append(f"database {identifier} ({error})")
+            else:
+                report.absent.append(f"database {identifier}")
+            if _user_exists(cursor, identifier):
+                try:
+                    cursor.execute(f"DROP USER {quote_ident(identifier)}")
+                    report.removed.append(f"user {identifier}")
+                except Exception as error:
+                    report.left.append(f"user {identifier} ({error})")
+            else:
+                report.absent.append(f"user {identifier}")
+        finally:
+            connection.close()
+    return report
