@@ -461,7 +461,8 @@ def _outer_columns(st: _Statement, a: int, b: int, depth: int) -> tuple[str, lis
             # Name the column as PostgreSQL would have (count, sum, case, ...), so that the
             # result's column names do not change; a clash gets a helper name instead.
             default = _default_name(st, x, y)
-            alias = f'"{default}"' if default and f'"{default}"' not in names else f'"__qualify_col_{n + 1}"'
+            taken = {name.strip('"') if name.startswith('"') else name.lower() for name in names}
+            alias = f'"{default}"' if default not in taken else f'"__qualify_col_{n + 1}"'
             aliases.append((last.end, f" AS {alias}"))
             names.append(alias)
     return ", ".join(names), aliases
