@@ -1,0 +1,7 @@
+-- Title: Stores of each type
+-- Difficulty: easy
+-- Question: How many different stores of each store type were visited, and how many visits did
+-- each type get?
+-- Hint: COUNT(DISTINCT store_id) counts each store once however often it was visited.
+-- Check: one row per store type; the stores add up to the number of rows in question 03.
+-- TODO: write your query here, run it, and compare what you see with the Check above.

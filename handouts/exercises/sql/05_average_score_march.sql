@@ -1,0 +1,9 @@
+-- Title: Average score per store in March
+-- Difficulty: easy
+-- Question: For March 2024 only, give each store's number of visits and its average overall score
+-- rounded to two decimals, best store first.
+-- Hint: Filter the dates with WHERE visit_date BETWEEN '2024-03-01' AND '2024-03-31'. Careful: on
+-- Redshift AVG of a whole-number column returns a whole number (AVG of 4 and 5 is 4), so cast
+-- first: AVG(overall_score::DECIMAL(10, 4)), then ROUND(..., 2).
+-- Check: one row per store visited in March, scores between 1 and 5.
+-- TODO: write your query here, run it, and compare what you see with the Check above.

@@ -1,0 +1,9 @@
+-- Title: How long does a visit take?
+-- Difficulty: medium
+-- Question: For each store type, give the number of visits and the shortest, longest and average
+-- visit length in minutes (average to one decimal), longest average first.
+-- Hint: Redshift's DATEDIFF(minute, start_time, end_time) counts the minute boundaries between
+-- the two times. Cast before averaging, as in question 05.
+-- Check: one row per store type; no visit is shorter than 0 minutes (the Lambda rejects an end
+-- time before its start time).
+-- TODO: write your query here, run it, and compare what you see with the Check above.

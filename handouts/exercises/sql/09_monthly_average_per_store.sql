@@ -1,0 +1,9 @@
+-- Title: Monthly average per store
+-- Difficulty: medium
+-- Question: For every month and store, give the number of visits and the average overall score
+-- (two decimals). Order by month, then best average first, then store name.
+-- Hint: TO_CHAR(visit_date, 'YYYY-MM') turns a date into its month, e.g. '2024-03'. You can
+-- GROUP BY 1, 2, 3 to group by the first three columns of the SELECT list. Upload the files of the
+-- other months (mystery_shops_2024-01.csv ... 2024-06.csv) to see more than March.
+-- Check: one row per store and month in which it was visited.
+-- TODO: write your query here, run it, and compare what you see with the Check above.

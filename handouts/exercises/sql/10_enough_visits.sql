@@ -1,0 +1,7 @@
+-- Title: Leave out stores with too few visits
+-- Difficulty: medium
+-- Question: A store visited twice with two 5s should not win the prize. For March 2024, list the
+-- stores with at least 10 visits, with their visits and average score (two decimals), best first.
+-- Hint: WHERE filters rows before grouping; HAVING filters groups after: HAVING COUNT(*) >= 10.
+-- Check: fewer rows than question 05 if any store had fewer than 10 visits in March.
+-- TODO: write your query here, run it, and compare what you see with the Check above.

@@ -1,0 +1,10 @@
+-- Title: Store of the month (the user story)
+-- Difficulty: hard
+-- Question: For every month, which store wins the prize: the highest average overall score among
+-- the stores with at least 10 visits that month? If two stores tie, both win. Give the month, the
+-- store, its visits and its average score (two decimals).
+-- Hint: Compute the monthly averages in a WITH clause (question 09 plus HAVING), then rank them with
+-- RANK() OVER (PARTITION BY month ORDER BY average DESC) and keep rank 1. RANK gives tied stores the
+-- same rank; ROW_NUMBER would pick one at random. Rank on the unrounded average.
+-- Check: at least one row per month; two rows for a month only if their averages are exactly equal.
+-- TODO: write your query here, run it, and compare what you see with the Check above.

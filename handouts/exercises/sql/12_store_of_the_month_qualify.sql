@@ -1,0 +1,7 @@
+-- Title: Store of the month, shorter, with QUALIFY
+-- Difficulty: hard
+-- Question: Give the same answer as question 11 without the second WITH step.
+-- Hint: Redshift's QUALIFY filters on a window function the way HAVING filters on an aggregate:
+-- ... FROM monthly QUALIFY RANK() OVER (...) = 1.
+-- Check: exactly the rows of question 11.
+-- TODO: write your query here, run it, and compare what you see with the Check above.

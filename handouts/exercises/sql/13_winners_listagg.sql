@@ -1,0 +1,9 @@
+-- Title: One line per month for the newsletter
+-- Difficulty: hard
+-- Question: For the staff newsletter, give one row per month: the month, how many stores won, and
+-- the winning store names in alphabetical order in one text column, separated by '; '.
+-- Hint: Start from question 11 and aggregate its winners with
+-- LISTAGG(store_name, '; ') WITHIN GROUP (ORDER BY store_name). Why not ', '? Look at the store
+-- names: one of them contains a comma.
+-- Check: one row per month; the number of winners matches the rows of question 11.
+-- TODO: write your query here, run it, and compare what you see with the Check above.

@@ -1,0 +1,11 @@
+-- Title: Better or worse than last month?
+-- Difficulty: hard
+-- Question: For every store and month, give the average overall score, the store's average in the
+-- previous month it was visited, and the change between them (all to two decimals). Order by store
+-- name, then month. The first month of each store has no previous average.
+-- Hint: LAG(value) OVER (PARTITION BY store_id ORDER BY month) reads the value from the previous row
+-- of the same store. Compute the monthly averages in a WITH clause first, and take the change from
+-- the unrounded averages.
+-- Check: one row per store and month, the same rows as question 09; the first month of each store
+-- shows NULL (empty) in previous_average and change.
+-- TODO: write your query here, run it, and compare what you see with the Check above.
