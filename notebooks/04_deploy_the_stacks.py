@@ -1,0 +1,285 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# # 04 · Deploy the stacks
+#
+# *Exercise step 01.* Time to stop admiring Redshift and put it to work. In this notebook your team
+# deploys the Mystery Shopper pipeline: an S3 bucket that catches uploaded CSV files, and a Lambda
+# that loads every file it catches into a Redshift table.
+#
+# You will:
+#
+# 1. meet the user story and the architecture it needs,
+# 2. find out why there is no new CloudFormation to write today,
+# 3. get your team name right (dashes!),
+# 4. read the deploy script, then run it,
+# 5. look at what it built, with boto3,
+# 6. think about why only **one** person per team should press the button.
+
+# %% slideshow={"slide_type": "skip"}
+from redshift_course import CourseSettings
+settings = CourseSettings.from_env()   # local mode unless COURSE_MODE=aws
+print(settings.describe())
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Our next user story
+#
+# > **As a** SuperCafe senior manager
+# > **I want** the Mystery Shopper data to be analysed
+# > **So that** we can award the friendliest most helpful store a prize each month
+#
+# Mystery shoppers visit SuperCafe stores, time their visit and give it an overall score from 1 to 5.
+# Their reports arrive as one CSV file per month. Somebody has to turn that pile of files into an
+# answer to *"which store wins this month?"* – that somebody is the pipeline, and then you.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ## Proposed pipeline architecture
+#
+# Here is the whole Mystery Shopper target setup we are working towards: files land in S3, a Lambda
+# transforms and loads them into Redshift, and later a Grafana VM draws dashboards on top.
+
+# %% slideshow={"slide_type": "-"}
+import matplotlib.pyplot as plt
+from redshift_course import diagrams
+
+diagrams.pipeline("e2e")
+plt.show()
+
+# %% [markdown] slideshow={"slide_type": "notes"}
+# **Speaker notes.** Opt/Alt+Click to zoom the diagram (Ctrl+Click on Linux). Walk the arrows from
+# the left: upload, S3, Lambda, Parameter Store, Redshift, Grafana.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ## Architecture for this user story
+#
+# We want to check our data is going into the database, so that we can query it. We don't need the
+# Grafana VM yet:
+
+# %% slideshow={"slide_type": "-"}
+diagrams.pipeline("next")
+plt.show()
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# So for now we only need this chain of parts to be working:
+
+# %% slideshow={"slide_type": "-"}
+diagrams.pipeline("goal")
+plt.show()
+
+# %% [markdown] slideshow={"slide_type": "notes"}
+# **Speaker notes.** Opt/Alt+Click to zoom the diagram, or open it in a new tab. The goal picture is
+# the chain we test today: CSV → S3 → Lambda (settings from Parameter Store) → Redshift.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Wait, no new CF templating?
+#
+# > This session does not involve new CloudFormation *per se* – rather, using tools already in our
+# > toolbox, we connect to Redshift, add data, and query it.
+# >
+# > The ETL Lambda Python code provided in this session has been extended to talk to Redshift for us.
+#
+# The templates are in `handouts/` beside the deploy script; you have seen their like in AWS 04 and
+# AWS 06. Here are the resources they declare, read straight from the files:
+
+# %% slideshow={"slide_type": "-"}
+from redshift_course.notebook import HANDOUTS, template_resources
+template_resources(HANDOUTS / "deployment-bucket-stack.yml", HANDOUTS / "etl-stack.yml")
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# Nothing exotic: buckets, a role, a log group, a function and a permission for S3 to call it. The
+# new part is *inside* the Lambda – it now reads its Redshift settings from Parameter Store
+# (notebook 05) and loads rows into Redshift.
+
+# %% [markdown] slideshow={"slide_type": "notes"}
+# **Speaker notes – Demo: new lambda code.** Show `handouts/src/mystery_shop_etl_lambda.py`,
+# `handouts/src/utils/db_utils.py` and `handouts/src/utils/sql_utils.py`. Especially important is the
+# use of Parameter Store to get the connection details (next notebook).
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Exercise prep: your team name
+#
+# Your team name is provided by the instructors. It has dashes in it (`-`) because of limitations in
+# AWS, especially bucket names, which allow no capitals, spaces or underscores.
+#
+# If your team is called "La Vida Mocha", your logical team name is `la-vida-mocha`. **Note the
+# dashes!** Everything your team deploys is named after it:
+
+# %% slideshow={"slide_type": "-"}
+print("team name:          ", settings.team)
+print("deployment stack:   ", settings.deployment_bucket_stack)
+print("pipeline stack:     ", settings.etl_stack)
+print("settings parameter: ", settings.parameter_name, "(underscores: Redshift likes them)")
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# Get it wrong and the tools tell you straight away, before anything is created:
+
+# %% slideshow={"slide_type": "-"}
+from redshift_course import SettingsError, validate_team_name
+
+for attempt in ["La Vida Mocha", "la_vida_mocha", "la-vida-mocha"]:
+    try:
+        print(f"{attempt!r:18} ok -> {validate_team_name(attempt)}")
+    except SettingsError as error:
+        print(f"{attempt!r:18} refused: {str(error).split(':')[0]}")
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Demo: the deploy script
+#
+# The deploy script `handouts/deploy.sh` is done for you, so that it will reliably work. It does the
+# following:
+#
+# - Collect your `aws-profile` and `team-name` from the command line
+# - Deploy a stack called `team-name-shopper-deployment-bucket`
+# - Install the Lambda's dependencies in the `src` folder
+# - Package the `team-name-shopper-etl-pipeline` stack with the Lambda zip in S3
+# - Deploy a stack called `team-name-shopper-etl-pipeline`
+#
+# Here are the lines that do each of those five things:
+
+# %% slideshow={"slide_type": "subslide"}
+from redshift_course.notebook import DEPLOY_SCRIPT, DEPLOY_STEPS, show_script_steps
+show_script_steps(DEPLOY_SCRIPT, DEPLOY_STEPS)
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# `aws cloudformation deploy` creates the stack the first time and updates it afterwards, through a
+# *change set*; when nothing changed it says so and succeeds, so running the script twice is safe.
+# `aws cloudformation package` zips the Lambda's folder, uploads the zip to the deployment bucket and
+# writes a copy of the template that points at the zip in S3.
+
+# %% [markdown] slideshow={"slide_type": "notes"}
+# **Speaker notes – Demo: the deploy script, 5 mins.** Briefly demo the file, show the
+# `aws cloudformation XYZ` commands. Point out the argument checks at the top and that the profile
+# decides which account everything goes to.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Exercise – Step 01 – Deploying
+#
+# > **15 mins breakout.** Only ONE person should do this, with the rest of the team watching...
+# > ...have a think about why!
+#
+# On the command line, from the `handouts` folder, the deploy is one command:
+#
+# ```bash
+# ./deploy.sh <profile-name> <team-name>      # e.g. ./deploy.sh sot-academy la-vida-mocha
+# ```
+#
+# In local mode the profile is `local`, which points the AWS CLI at the local AWS on this machine;
+# in aws mode it is your own AWS CLI profile. The next cell runs exactly that command and streams its
+# output into the box below it while it runs.
+
+# %% slideshow={"slide_type": "subslide"}
+from redshift_course.notebook import deploy_command, run_deploy
+print("$", " ".join(deploy_command(settings)[1:]).replace(str(HANDOUTS) + "/", "./"))
+result = run_deploy(settings)
+print("deploy.sh finished with exit code", result.returncode)
+
+# %% [markdown] slideshow={"slide_type": "notes"}
+# **Speaker notes.** While it runs, ask the watchers what each line of output corresponds to in the
+# script. A re-run prints "No changes to deploy" for each stack and still succeeds.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## What did we build?
+#
+# The AWS console would show you the stacks; boto3 shows you the same thing and we can keep the
+# answer in a DataFrame. First, the two stacks and their status:
+
+# %% slideshow={"slide_type": "-"}
+import pandas as pd
+from redshift_course.notebook import stack_status
+
+pd.DataFrame(
+    [{"StackName": name, "StackStatus": stack_status(settings, name)}
+     for name in (settings.deployment_bucket_stack, settings.etl_stack)]
+)
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# The pipeline stack's **outputs** are the names you need next: where to upload files, which Lambda
+# loads them, and where it writes its logs.
+
+# %% slideshow={"slide_type": "-"}
+from redshift_course.notebook import stack_outputs
+pd.Series(stack_outputs(settings, settings.etl_stack), name="OutputValue").to_frame()
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# And every resource in it (`list_stack_resources`, through a paginator so a big stack is read in full):
+
+# %% slideshow={"slide_type": "-"}
+from redshift_course.notebook import stack_resources
+stack_resources(settings, settings.etl_stack)
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Discussion – Step 01 – Deploying
+#
+# > How did the deployment go? Is everyone happy they understand it?
+#
+# **Why could only ONE person from each team do this?**
+#
+# Have a think before you read on.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### 1. Everybody in the team deploys *the same* stacks
+#
+# The stack names come from the team name alone. Two teammates with their own profiles still aim
+# at the very same stacks, the same bucket and the same Lambda:
+
+# %% slideshow={"slide_type": "-"}
+alice = CourseSettings(mode="aws", team=settings.team, profile="alice")
+bob = CourseSettings(mode="aws", team=settings.team, profile="bob")
+print("Alice deploys:", alice.etl_stack)
+print("Bob deploys:  ", bob.etl_stack)
+print("Same stack?   ", alice.etl_stack == bob.etl_stack)
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### 2. CloudFormation does one thing to a stack at a time
+#
+# While a stack is being created or updated its status ends in `_IN_PROGRESS`, and CloudFormation
+# refuses every other change until it settles. On AWS, Bob's deploy during Alice's fails with:
+#
+# ```
+# An error occurred (ValidationError) when calling the CreateChangeSet operation:
+# Stack:arn:aws:cloudformation:...:stack/la-vida-mocha-shopper-etl-pipeline/... is in
+# UPDATE_IN_PROGRESS state and can not be updated.
+# ```
+#
+# Which statuses let a deploy through? The same check a script could make before deploying:
+
+# %% slideshow={"slide_type": "-"}
+from redshift_course.notebook import can_deploy_now
+
+status = stack_status(settings, settings.etl_stack)
+print(f"{settings.etl_stack} is {status}: a deploy now would", "go ahead" if can_deploy_now(status) else "be refused")
+for example in ["UPDATE_IN_PROGRESS", "UPDATE_ROLLBACK_IN_PROGRESS", "ROLLBACK_COMPLETE"]:
+    print(f"{'(if it were)':>{len(settings.etl_stack)}} {example}: a deploy would", "go ahead" if can_deploy_now(example) else "be refused")
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# The local CloudFormation applies a change at once, so a stack here is never caught
+# `UPDATE_IN_PROGRESS` and this race cannot be shown locally; on AWS an update of the pipeline stack
+# takes a minute or two, which is plenty of time for a teammate to collide with it.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### 3. Even one at a time, the last deploy wins
+#
+# If Alice deploys her edited Lambda and Bob deploys his copy a minute later, the team's one Lambda
+# now runs Bob's code, and Alice's change has gone without a word. Whoever deploys owns the
+# team's shared resources at that moment: so one person deploys, everybody watches, and the team
+# agrees what goes in first.
+#
+# Uploading files (next notebook, step 02) is different: everybody can do that at once. Notebook 06
+# shows why.
+
+# %% [markdown] slideshow={"slide_type": "notes"}
+# **Speaker notes – Discussion, Step 01.** How did the deployment go? Is everyone happy they
+# understand it? Why could only ONE person from each team do this? Expected answers: shared stack
+# names per team; CloudFormation serialises updates (`UPDATE_IN_PROGRESS` errors); last writer wins
+# on the shared Lambda code.

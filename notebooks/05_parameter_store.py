@@ -1,0 +1,187 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# # 05 · Parameter Store
+#
+# The Lambda you just deployed has to log in to Redshift. Logging in needs a host, a port, a
+# database, a user – and a **password**. Where does the Lambda get them from?
+#
+# Not from its code and not from its environment variables. From **AWS Systems Manager Parameter
+# Store**, where your instructor put them before the session, encrypted. In this notebook you will:
+#
+# 1. read your team's parameter the way the Lambda does (and show it with the password masked),
+# 2. see what makes it a *SecureString*,
+# 3. read the lines of the Lambda that use it,
+# 4. see, safely, how a secret leaks when it lives in code or in environment variables.
+
+# %% slideshow={"slide_type": "skip"}
+from redshift_course import CourseSettings
+settings = CourseSettings.from_env()   # local mode unless COURSE_MODE=aws
+print(settings.describe())
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Demo – Parameter Store settings
+#
+# The Redshift connection details are in a parameter called `<team_name>_redshift_settings` – with
+# underscores, as Redshift likes them. For the team `la-vida-mocha` that is
+# `la_vida_mocha_redshift_settings`. Yours:
+
+# %% slideshow={"slide_type": "-"}
+print(settings.parameter_name)
+
+# %% [markdown] slideshow={"slide_type": "notes"}
+# **Speaker notes – Demo: Parameter Store settings.** These Parameter Store parameters are populated
+# in advance by your instructor. Show each team their parameter in the console (Systems Manager →
+# Parameter Store), e.g. `la_vida_mocha_redshift_settings`; click "Show" only on your own screen,
+# never on the shared one.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ## Reading it with boto3
+#
+# One call: `get_parameter` with `WithDecryption=True`. The value is a small JSON document. We parse
+# it and show it with the password **masked** – the real one stays in a variable, never in an output.
+
+# %% slideshow={"slide_type": "-"}
+import json
+from redshift_course.notebook import masked
+
+ssm = settings.client("ssm")
+response = ssm.get_parameter(Name=settings.parameter_name, WithDecryption=True)
+redshift_settings = json.loads(response["Parameter"]["Value"])
+masked(redshift_settings)
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# That is everything `redshift_connector.connect` needs. The password is there (we just used it to
+# build the dict); it is simply never displayed:
+
+# %% slideshow={"slide_type": "-"}
+print("password present:", bool(redshift_settings["password"]))
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## What makes it secure: SecureString
+#
+# Parameter Store has three types: `String`, `StringList` and `SecureString`. A SecureString is
+# encrypted at rest with a KMS key (here the account's default key for SSM, `alias/aws/ssm`); reading
+# its plain value needs `WithDecryption=True` **and** permission to decrypt with that key.
+# `describe_parameters` shows its metadata without ever touching the value:
+
+# %% slideshow={"slide_type": "-"}
+import pandas as pd
+
+described = ssm.describe_parameters(
+    ParameterFilters=[{"Key": "Name", "Option": "Equals", "Values": [settings.parameter_name]}]
+)["Parameters"]
+pd.DataFrame(described)[["Name", "Type", "KeyId", "Tier", "DataType"]].T.rename(columns={0: "value"})
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# The Lambda's role (in `handouts/etl-stack.yml`) may read exactly this one parameter, and may use
+# KMS only *through* Parameter Store (`kms:ViaService`). Another team's parameter is out of its reach.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## How the Lambda uses it
+#
+# The pipeline stack gives the Lambda the parameter's **name** in an environment variable – a name
+# is not a secret. At run time the Lambda asks Parameter Store for the value. Here are the lines
+# that do it, from `handouts/src/utils/db_utils.py`:
+
+# %% slideshow={"slide_type": "-"}
+from redshift_course.notebook import HANDOUTS, show_source_lines
+show_source_lines(HANDOUTS / "src" / "utils" / "db_utils.py",
+                  r"SSM_PARAMETER_NAME|get_parameter|WithDecryption|json\.loads|redshift_connector\.connect")
+
+# %% [markdown] slideshow={"slide_type": "notes"}
+# **Speaker notes.** Especially important is the use of Parameter Store to get the connection
+# details. Point out: the name comes from the environment, the value from SSM, decrypted, at run
+# time; nothing secret is logged.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Never put passwords in code or environment variables!
+#
+# Why go to this trouble? Because secrets in code or in environment variables leak, quietly, in
+# ways that are hard to undo:
+#
+# - **Git history** keeps every version of every file. Deleting the password later leaves it in the
+#   history of every clone.
+# - **`env` and friends**: a debugging `print(os.environ)` or `env` puts every variable in the logs,
+#   and logs are read by many more people than passwords should be.
+# - **The Lambda console and API** show a function's environment variables to anyone allowed to
+#   *read* its configuration – a read-only permission.
+# - **Rotation**: a password baked into code or config needs a redeploy to change. In Parameter Store
+#   the instructor changes one value and every Lambda reads the new one on its next run.
+#
+# Let's see three of those happen – with made-up passwords, in throwaway places.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### 1. What the Lambda's configuration reveals
+#
+# Anyone with `lambda:GetFunctionConfiguration` – a read-only permission many roles have – gets the
+# environment variables back in clear text. Ours hold only the parameter's name and a log level:
+
+# %% slideshow={"slide_type": "-"}
+from redshift_course.notebook import ensure_pipeline_deployed, pipeline_names
+
+print(ensure_pipeline_deployed(settings))
+function = settings.client("lambda").get_function_configuration(
+    FunctionName=pipeline_names(settings).function_name)
+function["Environment"]["Variables"]
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# Had someone added `REDSHIFT_PASSWORD` there, it would be in that dict, on the console's
+# *Configuration → Environment variables* tab, and in every `describe` dump of the account.
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### 2. `env` in a log
+#
+# A process inherits its parent's environment, and `env` prints all of it. Here a child process
+# gets a made-up password through its environment, and one innocent debugging line writes it out:
+
+# %% slideshow={"slide_type": "-"}
+import subprocess
+
+child_env = {"PATH": "/usr/bin:/bin", "REDSHIFT_PASSWORD": "made-up-for-this-demo"}
+print(subprocess.run(["env"], env=child_env, capture_output=True, text=True).stdout)
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### 3. Git never forgets
+#
+# In a throwaway repository we commit a config file with a (made-up) password, then "fix" it in a
+# second commit. The password is gone from the file – and still in the history, for anyone who clones:
+
+# %% slideshow={"slide_type": "-"}
+import tempfile
+from pathlib import Path
+
+def git(*args, cwd):
+    return subprocess.run(["git", "-c", "user.name=Demo", "-c", "user.email=demo@example.com", *args],
+                          cwd=cwd, capture_output=True, text=True, check=True).stdout
+
+with tempfile.TemporaryDirectory() as repo:
+    git("init", "-q", cwd=repo)
+    config = Path(repo, "config.py")
+    config.write_text("REDSHIFT_PASSWORD = made-up-for-this-demo\n")
+    git("add", "config.py", cwd=repo); git("commit", "-q", "-m", "connect to redshift", cwd=repo)
+    config.write_text("REDSHIFT_PASSWORD = None  # oops, removed\n")
+    git("commit", "-q", "-am", "remove password", cwd=repo)
+    print("file now:   ", config.read_text().strip())
+    history = git("log", "-p", "--format=commit: %s", cwd=repo)
+    print("history has:", [line for line in history.splitlines() if "made-up" in line])
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# With Parameter Store none of these can happen: the code, the environment, the logs and the
+# repository only ever hold the parameter's **name**.
+
+# %% [markdown] slideshow={"slide_type": "notes"}
+# **Speaker notes.** Learning objective: never put sensitive info like passwords in code or
+# environment variables! Ask: who in your project could read a Lambda's configuration? Who can read
+# your repo's history? How would you change a leaked password, and how many places would you touch?

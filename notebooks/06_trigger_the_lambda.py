@@ -1,0 +1,223 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# # 06 · Trigger the Lambda
+#
+# *Exercise step 02.* The pipeline is deployed; now feed it. Nobody *calls* this Lambda: you drop a
+# file in the bucket, S3 sends an event, and the Lambda wakes up, checks every row, and loads the good
+# ones into Redshift. In this notebook you will:
+#
+# 1. upload the handout file `mystery_shops_2024-03.csv` with boto3 (and, if you like, a file of
+#    your own with an upload button),
+# 2. watch the load arrive in Redshift,
+# 3. read what the Lambda wrote in its logs,
+# 4. look at the rows it refused, and why,
+# 5. find out why the whole team can upload at once, and why the same file can go in twice.
+
+# %% slideshow={"slide_type": "skip"}
+from redshift_course import CourseSettings
+settings = CourseSettings.from_env()   # local mode unless COURSE_MODE=aws
+print(settings.describe())
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# This notebook needs the stacks of notebook 04. If they are already there, nothing happens;
+# if not, the next cell runs `deploy.sh` for you, exactly as notebook 04 does.
+
+# %% slideshow={"slide_type": "-"}
+from redshift_course.notebook import ensure_pipeline_deployed, pipeline_names
+print(ensure_pipeline_deployed(settings))
+names = pipeline_names(settings)
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Exercise – Step 02 – Trigger the Lambda
+#
+# > **5 mins breakout.**
+#
+# - Use the file `handouts/data/mystery_shops_2024-03.csv`.
+# - You can upload the same file many times, or altered copies of it.
+# - Multiple team members can do this concurrently. *Why is that?*
+#
+# On the command line an upload is `aws s3 cp mystery_shops_2024-03.csv s3://<bucket>/`. In Python it
+# is one boto3 call. First, a look at the file – including a few rows a human got wrong:
+
+# %% slideshow={"slide_type": "-"}
+import pandas as pd
+from redshift_course.notebook import HANDOUT_FILE, data_rows
+
+print(HANDOUT_FILE.name, "has", data_rows(HANDOUT_FILE), "data rows")
+pd.read_csv(HANDOUT_FILE, dtype=str).head(3)
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ## Upload with boto3
+#
+# We note the time just before the upload, so that afterwards we read only the logs of *this* load.
+
+# %% slideshow={"slide_type": "-"}
+import time
+
+s3 = settings.client("s3")
+uploaded_at_ms = int(time.time() * 1000)
+s3.upload_file(str(HANDOUT_FILE), names.bucket, HANDOUT_FILE.name)
+print(f"uploaded {HANDOUT_FILE.name} to s3://{names.bucket}/")
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ## Wait for the load
+#
+# The upload returned at once; the Lambda works in the background. The progress bar counts this
+# file's rows in Redshift until the Lambda reports that it has finished. The rows of one file go in
+# as **one transaction**, so the bar jumps from nothing to everything: nobody ever sees half a file.
+
+# %% slideshow={"slide_type": "-"}
+from redshift_course.notebook import stable_summary, wait_for_load
+
+summary = wait_for_load(settings, HANDOUT_FILE.name, data_rows(HANDOUT_FILE), since=uploaded_at_ms)
+stable_summary(summary)
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# Loaded plus rejected always adds up to the rows in the file – nothing is silently lost:
+
+# %% slideshow={"slide_type": "-"}
+print(summary["loaded"], "+", summary["rejected"], "=", summary["loaded"] + summary["rejected"],
+      "of", summary["rows"], "rows")
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## The Lambda's logs
+#
+# Everything a Lambda prints goes to CloudWatch Logs, in the log group the stack created. The
+# Lambda writes **one JSON line per file**, so a person can read it and a query (CloudWatch Logs
+# Insights) can filter and sum its fields. We read the log group with `filter_log_events`, through a
+# paginator, from the moment of our upload:
+
+# %% slideshow={"slide_type": "-"}
+import json
+from redshift_course.notebook import file_summaries
+
+print("log group:", names.log_group)
+for record in file_summaries(settings, since=uploaded_at_ms, key=HANDOUT_FILE.name):
+    print(json.dumps(stable_summary(record) | {"message": record.get("message")}, indent=2))
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# (We print the stable fields; the full line also carries the time, the level and how many seconds
+# the load took.) On the command line the same logs are one command away:
+# `aws logs tail /aws/lambda/<team>-shopper-etl --since 10m`.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## The rows it refused
+#
+# A row that breaks a rule is not loaded and not lost: it goes, with its line number in the file and
+# the reason, into a rejects file beside the source, under `rejected/`.
+
+# %% slideshow={"slide_type": "-"}
+from redshift_course.notebook import rejected_rows, rejects_key
+
+print(f"s3://{names.bucket}/{rejects_key(HANDOUT_FILE.name)}")
+rejects = rejected_rows(settings, HANDOUT_FILE.name)
+rejects[["LineNumber", "Reason", "StoreName", "VisitDate", "StartTime", "EndTime", "OverallScore"]]
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# Every one of those is a realistic slip: a blank or impossible score, a date that does not exist,
+# a visit that ends before it starts, the same visit pasted twice. The rejects file keeps each row
+# exactly as it arrived, so it can be fixed and uploaded again.
+
+# %% [markdown] slideshow={"slide_type": "notes"}
+# **Speaker notes.** Ask the team to open the handout CSV at one of those line numbers and agree
+# what the right value would have been. Who should fix source data – the pipeline or the shop?
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Why can many people upload at once?
+#
+# Every object that lands in the bucket is its own S3 event, and every event its own **Lambda
+# invocation** – Lambda starts as many copies as there are events (up to the function's reserved
+# concurrency). Each invocation loads its file in **one transaction**, so loads never see each
+# other's half-done work.
+#
+# Three teammates upload three different months at the same moment:
+
+# %% slideshow={"slide_type": "-"}
+from concurrent.futures import ThreadPoolExecutor
+from redshift_course.notebook import DATA_DIR, upload_file
+
+months = [DATA_DIR / f"mystery_shops_2024-{month}.csv" for month in ("01", "02", "04")]
+with ThreadPoolExecutor(max_workers=len(months)) as pool:
+    uploads = list(pool.map(lambda path: upload_file(settings, path), months))
+print("uploaded at once:", [upload.key for upload in uploads])
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# Each file gets its own invocation and its own summary line:
+
+# %% slideshow={"slide_type": "-"}
+results = [wait_for_load(settings, upload.key, upload.rows, since=upload.since_ms, progress=False)
+           for upload in uploads]
+pd.DataFrame([stable_summary(result) for result in results]).drop(columns="bucket")
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# And in Redshift every file's rows are there, once:
+
+# %% slideshow={"slide_type": "-"}
+from redshift_course.notebook import SOURCE_COLUMN, rows_by_source
+
+ours = [HANDOUT_FILE.name] + [upload.key for upload in uploads]
+loaded = rows_by_source(settings)
+loaded[loaded[SOURCE_COLUMN].isin(ours)].reset_index(drop=True)
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Why can the same file be uploaded again?
+#
+# Because the Lambda **replaces** a file's rows instead of adding to them: in one transaction it
+# deletes every row whose `source_file` is this key, then inserts the file's rows again. Upload it
+# twice, ten times – the table holds one copy. Let's count before and after:
+
+# %% slideshow={"slide_type": "-"}
+from redshift_course.notebook import count_rows, upload_and_wait
+
+before = count_rows(settings, HANDOUT_FILE.name)
+again = upload_and_wait(settings, HANDOUT_FILE, progress=False)
+after = count_rows(settings, HANDOUT_FILE.name)
+print(f"rows from {HANDOUT_FILE.name}: before {before}, after uploading it again {after}")
+print("unchanged:", before == after)
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# Replacing by file also means a *fixed* file just goes up under the same name: its old rows go, the
+# corrected ones come in, and nothing else in the table is touched.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Your turn: upload your own file
+#
+# Make a copy of the handout file, change something (fix a rejected row, add a visit, break a row on
+# purpose), save it as `.csv` and pick it with the button. The notebook uploads it to your team's
+# bucket, under the file's own name, and reports what the Lambda made of it.
+
+# %% slideshow={"slide_type": "-"}
+from redshift_course.notebook import upload_widget
+upload_widget(settings);
+
+# %% [markdown] slideshow={"slide_type": "notes"}
+# **Speaker notes.** Tell learners to keep the `mystery_shops_` prefix but give their copy a name of
+# its own (e.g. `mystery_shops_2024-03_alex.csv`) unless they mean to replace the handout's rows.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Discussion – Step 02 – Trigger lambda
+#
+# > How did the triggering go? Is everyone happy they understand it?
+#
+# **Why could multiple people do this at the same time?** Each upload is its own event and its own
+# Lambda invocation; each file is loaded in its own transaction; and a file's rows are identified by
+# its key, so different files never touch each other's rows and the same file replaces its own.
+# Compare that with step 01, where every deploy changes the *one* shared stack.
+
+# %% [markdown] slideshow={"slide_type": "notes"}
+# **Speaker notes – Discussion, Step 02.** How did the triggering go? Is everyone happy they
+# understand it? Why could multiple people do this at the same time? Draw out: S3 events fan out to
+# independent invocations; one transaction per file; replace-by-source-file makes re-uploads safe.
+# Contrast with the single shared stack in step 01.
