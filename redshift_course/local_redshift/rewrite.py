@@ -353,6 +353,18 @@ def _listagg(st: _Statement, i: int, edits: _Edits) -> None:
             raise _Unsupported("LISTAGG as a window function")
         # string_agg(x, sep ORDER BY ...): drop ") WITHIN GROUP (" and keep the ORDER BY inside.
         edits.replace(t[close].start, t[k + 2].end, " ")
+        if first != args[0][0]:
+            # With DISTINCT, PostgreSQL wants the ORDER BY expression to be the argument itself.
+            arg = [x.text.lower() for x in t[first:args[0][1]]]
+            order = k + 3
+            if st.word(order) == "order" and st.word(order + 1) == "by":
+                a = order + 2
+                b = a
+                while b < st.match[k + 2] and not st.is_op(b, ",") and st.word(b) not in ("asc", "desc", "nulls"):
+                    b = st.match[b] + 1 if st.is_op(b, "(") else b + 1
+                if [x.text.lower() for x in t[a:b]] == arg:
+                    edits.insert(t[a].start, "(")
+                    edits.insert(t[b - 1].end, ")::text")
 
 
 def _decode(st: _Statement, i: int, edits: _Edits) -> None:
