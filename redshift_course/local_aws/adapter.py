@@ -6,6 +6,7 @@
 | lambda_logs.py           | runs log to /aws/lambda/<name> with START/END/REPORT, live          |
 | lambda_async.py          | Event invocations and S3 triggers: thread pool, AWS's two retries   |
 | s3_notifications.py      | S3 → Lambda runs asynchronously, with AWS's full event record       |
+| s3_bucket_policies.py    | policy statements with a Condition no longer deny every request     |
 | cloudformation_s3.py     | bucket NotificationConfiguration, public access block, BucketPolicy,|
 |                          | non-empty bucket refuses deletion                                   |
 | cloudformation_fixes.py  | nested GetAtt, dynamic references, Outputs/Exports after change     |
@@ -21,11 +22,12 @@ from .redshift_clusters import RedshiftClusterCallback
 
 def apply_adapter(endpoint_url: str, on_redshift_cluster: RedshiftClusterCallback | None = None) -> None:
     """Patch moto's classes in this process. Safe to call again (for example with a new port)."""
-    from . import cloudformation_fixes, cloudformation_s3, lambda_runtime, redshift_clusters, s3_notifications
+    from . import cloudformation_fixes, cloudformation_s3, lambda_runtime, redshift_clusters, s3_bucket_policies, s3_notifications
 
     lambda_runtime.configure(endpoint_url)
     lambda_runtime.apply()
     s3_notifications.apply()
+    s3_bucket_policies.apply()
     cloudformation_s3.apply()
     cloudformation_fixes.apply()
     redshift_clusters.apply(on_redshift_cluster)

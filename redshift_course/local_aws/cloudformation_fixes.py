@@ -15,8 +15,11 @@
   `cloudformation_s3.py`): moto loses the stack's exports and raises a server error. AWS keeps the
   stack in DELETE_FAILED with a reason naming the resource; so do we.
 
-The no-change redeploy itself needs no fix: moto already answers an unchanged template and
-parameters with a FAILED change set whose reason is the one `--no-fail-on-empty-changeset` looks for.
+* A no-change redeploy (`aws cloudformation deploy --no-fail-on-empty-changeset`): for a template
+  with parameters, moto's CreateChangeSet raises "No updates are to be performed." (UpdateStack's
+  answer), so the CLI fails. AWS creates a FAILED change set whose reason says "didn't contain
+  changes", which the CLI treats as success; moto's backend already does that once the check in
+  front of it is skipped.
 """
 from __future__ import annotations
 
@@ -26,10 +29,12 @@ from typing import Any
 
 from moto.cloudformation import parsing
 from moto.cloudformation.models import CloudFormationBackend, Event
+from moto.cloudformation.responses import CloudFormationResponse
 
 _moto_clean_json = parsing.clean_json
 _moto_execute_change_set = CloudFormationBackend.execute_change_set
 _moto_delete_stack = CloudFormationBackend.delete_stack
+_moto_validate_different_update = CloudFormationResponse._validate_different_update
 _DYNAMIC_REFERENCE = re.compile(r"\{\{resolve:(ssm|ssm-secure|secretsmanager):([^}]+)\}\}")
 
 
@@ -90,7 +95,8 @@ def delete_stack(self: CloudFormationBackend, name_or_stack_id: str) -> None:
         failed = _logical_ids_left(stack)
         _resource_event(stack, failed, str(getattr(error, "message", error)))
         stack.status = "DELETE_FAILED"
-        stack._add_stack_event("DELETE_FAILED", f"The following resource(s) failed to delete: [{', '.join(failed)}]. ")
+        stack.status_reason = f"The following resource(s) failed to delete: [{', '.join(failed)}]. "
+        stack._add_stack_event("DELETE_FAILED", stack.status_reason)
 
 
 def _logical_ids_left(stack: Any) -> list[str]:
@@ -118,7 +124,13 @@ def _resource_event(stack: Any, logical_ids: list[str], reason: str) -> None:
         )
 
 
+def _validate_different_update(self: CloudFormationResponse, *args: Any) -> None:
+    if self._get_action() != "CreateChangeSet":
+        _moto_validate_different_update(self, *args)
+
+
 def apply() -> None:
     parsing.clean_json = clean_json
     CloudFormationBackend.execute_change_set = execute_change_set
     CloudFormationBackend.delete_stack = delete_stack
+    CloudFormationResponse._validate_different_update = _validate_different_update

@@ -7,14 +7,15 @@ which runs it on the thread pool with AWS's two retries, and the upload returns 
 
 moto's event record lacks some fields that AWS sends (userIdentity, requestParameters,
 responseElements, the object's sequencer and versionId); they are added so that a handler written
-against AWS's documented record works unchanged. Keys stay URL-encoded (quote_plus: a space
-becomes '+'), exactly as AWS delivers them.
+against AWS's documented record works unchanged. moto also encodes the key's slashes
+(`incoming%2Ffile.csv`); AWS URL-encodes keys (a space becomes '+') but keeps '/', and so do we.
 """
 from __future__ import annotations
 
 import time
 import uuid
 from typing import Any
+from urllib.parse import quote_plus
 
 from moto.s3 import notifications
 
@@ -26,6 +27,7 @@ _moto_get_s3_event = notifications._get_s3_event
 def s3_event(event_name: str, bucket: Any, key: Any, notification_id: str) -> dict[str, Any]:
     event = _moto_get_s3_event(event_name, bucket, key, notification_id)
     for record in event["Records"]:
+        record["s3"]["object"]["key"] = quote_plus(key.name, safe="/")
         record["userIdentity"] = {"principalId": "AWS:LOCALDUMMYPRINCIPAL"}
         record["requestParameters"] = {"sourceIPAddress": "127.0.0.1"}
         record["responseElements"] = {
