@@ -529,9 +529,26 @@ def _local(st: _Statement, edits: _Edits) -> bool:
     return False
 
 
+_TRIGGER_WORDS = ("diststyle", "distkey", "sortkey", "encode", "identity", "backup", "top", "qualify",
+                  "dateadd", "datediff", "date_part", "extract", "sysdate", "listagg", "approximate",
+                  "decode", "nchar", "nvarchar", "max")
+# Literals and comments, for deciding whether a long statement (a big multi-row INSERT) is worth
+# tokenizing. Only the decision uses it: a statement that still matches is tokenized properly.
+_LITERALS = re.compile(r"'(?:[^'\\]|'')*'|--[^\n]*|/\*.*?\*/", re.DOTALL)
+
+
+def _worth_tokenizing(sql: str) -> bool:
+    lowered = sql.lower()
+    if not any(word in lowered for word in _TRIGGER_WORDS):  # substring tests run at C speed
+        return False
+    if len(sql) > 4096 and "\\" not in sql and "$$" not in sql:
+        lowered = _LITERALS.sub(" ", lowered)
+    return _TRIGGER.search(lowered) is not None
+
+
 def rewrite_sql(sql: str) -> str:
     """Return ``sql`` with Redshift-only constructs rewritten for PostgreSQL, else ``sql`` itself."""
-    if not isinstance(sql, str) or not _TRIGGER.search(sql):
+    if not isinstance(sql, str) or not _worth_tokenizing(sql):
         return sql
     try:
         out, _ = _run_pass(sql, _local)

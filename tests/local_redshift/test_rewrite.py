@@ -228,3 +228,10 @@ def test_rewrite_nested_qualify():
 def test_rewrite_gives_up_cleanly_on_broken_sql():
     sql = "select top 5 a from (select b from t"
     assert rewrite_sql(sql) == sql
+
+
+def test_rewrite_long_insert_with_redshift_words_in_strings_passes_through():
+    sql = "insert into t values " + ", ".join(f"({i}, 'Top Shop {i}', 'it''s the max -- qualify')" for i in range(5000))
+    assert rewrite_sql(sql) == sql
+    tail = sql + "; select top 1 a from t"
+    assert rewrite_sql(tail).endswith("; select  a from t LIMIT 1")
