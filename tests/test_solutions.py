@@ -11,8 +11,10 @@ score is 1 to 5; the second copy of a visit (same store, shopper, date and start
 from __future__ import annotations
 
 import csv
+import shutil
 import socket
 import sys
+import tempfile
 from datetime import date, datetime, time
 from decimal import Decimal
 from pathlib import Path
@@ -60,12 +62,13 @@ def load_with_pipeline_code(connection, paths: list[Path]) -> None:
 
 
 @pytest.fixture(scope="module")
-def visits_connection(tmp_path_factory):
+def visits_connection():
     from redshift_course.local_redshift.admin import admin_connect
     from redshift_course.local_redshift.gateway import Gateway
     from redshift_course.local_redshift.postgres import LocalPostgres
 
-    data_dir = tmp_path_factory.mktemp("exercises-redshift")
+    # Not pytest's tmp_path: other pytest sessions running at the same time prune its folders.
+    data_dir = Path(tempfile.mkdtemp(prefix="exercises-redshift-"))
     postgres = LocalPostgres(data_dir, port=free_port())
     postgres.fresh_start()
     gateway = Gateway("127.0.0.1", 0, "127.0.0.1", postgres.port).start_in_thread()
@@ -83,6 +86,7 @@ def visits_connection(tmp_path_factory):
     finally:
         gateway.stop()
         postgres.stop()
+        shutil.rmtree(data_dir, ignore_errors=True)
 
 
 def run(connection, sql: str) -> pd.DataFrame:
