@@ -1,0 +1,1 @@
+"""Small helpers for the mystery-shop ETL Lambda, one job per module."""
