@@ -1,0 +1,49 @@
+"""Redshift clusters in the local AWS point at the local Redshift and create their master login."""
+import os
+import textwrap
+
+
+def test_create_cluster_api_gives_local_endpoint_and_calls_back(client, local_aws):
+    redshift = client("redshift")
+    redshift.create_cluster(
+        ClusterIdentifier="course-api-cluster", NodeType="ra3.large", MasterUsername="awsuser",
+        MasterUserPassword="Generated-Passw0rd", DBName="shop", ClusterType="single-node",
+    )
+    cluster = redshift.describe_clusters(ClusterIdentifier="course-api-cluster")["Clusters"][0]
+    assert cluster["Endpoint"] == {"Address": "127.0.0.1", "Port": int(os.environ['COURSE_REDSHIFT_PORT'])}
+    assert ("awsuser", "Generated-Passw0rd", "shop") in local_aws.clusters
+
+
+def test_cloudformation_cluster_with_nested_getatt_and_ssm_secure_password(client, aws, tmp_path, local_aws):
+    client("ssm").put_parameter(Name="course_master_password", Value="From-Ssm-Secure-1",
+                                Type="SecureString", Overwrite=True)
+    (tmp_path / "cluster.yaml").write_text(textwrap.dedent("""
+        AWSTemplateFormatVersion: "2010-09-09"
+        Resources:
+          Cluster:
+            Type: AWS::Redshift::Cluster
+            Properties:
+              ClusterType: single-node
+              NodeType: ra3.large
+              DBName: dev
+              MasterUsername: admin
+              MasterUserPassword: "{{resolve:ssm-secure:course_master_password}}"
+              Encrypted: true
+              PubliclyAccessible: false
+        Outputs:
+          Address:
+            Value: !GetAtt Cluster.Endpoint.Address
+          Port:
+            Value: !GetAtt Cluster.Endpoint.Port
+          Jdbc:
+            Value: !Sub "jdbc:redshift://${Cluster.Endpoint.Address}:${Cluster.Endpoint.Port}/dev"
+    """))
+    aws("cloudformation", "deploy", "--template-file", str(tmp_path / "cluster.yaml"), "--stack-name", "course-cluster")
+    stack = client("cloudformation").describe_stacks(StackName="course-cluster")["Stacks"][0]
+    outputs = {o["OutputKey"]: o["OutputValue"] for o in stack["Outputs"]}
+    assert outputs == {
+        "Address": "127.0.0.1",
+        "Port": os.environ['COURSE_REDSHIFT_PORT'],
+        "Jdbc": "jdbc:redshift://127.0.0.1:" + os.environ["COURSE_REDSHIFT_PORT"] + "/dev",
+    }
+    assert ("admin", "From-Ssm-Secure-1", "dev") in local_aws.clusters
