@@ -6,7 +6,10 @@ figures on every machine. The encodings are small, readable stand-ins for what R
 """
 from __future__ import annotations
 
+import importlib.util
+import io
 import lzma
+import sys
 import zlib
 from typing import Callable, Iterable, Mapping, Sequence
 
@@ -44,14 +47,16 @@ REDSHIFT_ENCODINGS = {
 def _text_values(column: pd.Series) -> list[str]:
     """One column as the text each value is written as (dates as yyyy-mm-dd, blanks as '')."""
     if pd.api.types.is_datetime64_any_dtype(column):
-        return [v.strftime("%Y-%m-%d") if not pd.isna(v) else "" for v in column]
-    return ["" if pd.isna(v) else str(v) for v in column]
+        text = column.dt.strftime("%Y-%m-%d")
+    else:
+        text = column.astype(str)
+    return text.where(column.notna(), "").tolist()
 
 
 def row_layout(table: pd.DataFrame) -> bytes:
     """The table stored row after row: every field of a visit sits next to the others (like a CSV)."""
     columns = [_text_values(table[name]) for name in table.columns]
-    lines = (",".join(fields) for fields in zip(*columns))
+    lines = map(",".join, zip(*columns))
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
@@ -107,8 +112,8 @@ def dictionary_size(values: Sequence) -> int:
 
 def encoded_sizes(column: pd.Series) -> dict[str, int]:
     """One column's size in bytes, raw and under each encoding the notebook compares."""
-    raw = ("\n".join(_text_values(column)) + "\n").encode("utf-8")
     values = _text_values(column)
+    raw = ("\n".join(values) + "\n").encode("utf-8")
     return {
         "raw": len(raw),
         "zlib": len(zlib.compress(raw, 6)),
@@ -131,9 +136,10 @@ def compression_table(table: pd.DataFrame) -> pd.DataFrame:
 def whole_table_vs_per_column(table: pd.DataFrame) -> dict[str, int]:
     """zlib on the row layout as one stream, against zlib on each column separately (summed)."""
     per_column = sum(len(zlib.compress(data, 6)) for data in column_layout(table).values())
+    rows = row_layout(table)
     return {
-        "raw": len(row_layout(table)),
-        "rows compressed together": len(zlib.compress(row_layout(table), 6)),
+        "raw": len(rows),
+        "rows compressed together": len(zlib.compress(rows, 6)),
         "each column compressed alone": per_column,
     }
 
@@ -161,15 +167,15 @@ def blocks_to_scan(zones: pd.DataFrame, low, high) -> int:
     return int(overlaps.sum())
 
 
-def block_scan_report(table: pd.DataFrame, column: str, low, high, block_rows: int) -> pd.DataFrame:
-    """Blocks scanned for ``low <= column <= high`` with the rows as given and sorted by ``column``."""
-    matching = int(((table[column] >= low) & (table[column] <= high)).sum())
+def block_scan_report(layouts: Mapping[str, pd.DataFrame], column: str, low, high, block_rows: int) -> pd.DataFrame:
+    """Blocks scanned for ``low <= column <= high`` in each named row order of the same table."""
     rows = []
-    for label, ordered in (("as loaded (no sort key)", table), (f"sorted by {column}", table.sort_values(column, kind="stable"))):
+    for label, ordered in layouts.items():
         zones = zone_map(ordered[column], block_rows)
-        rows.append({"layout": label, "blocks": len(zones), "blocks scanned": blocks_to_scan(zones, low, high),
+        matching = int(((ordered[column] >= low) & (ordered[column] <= high)).sum())
+        rows.append({"row order": label, "blocks": len(zones), "blocks scanned": blocks_to_scan(zones, low, high),
                      "matching rows": matching})
-    report = pd.DataFrame(rows).set_index("layout")
+    report = pd.DataFrame(rows).set_index("row order")
     report["share scanned"] = (report["blocks scanned"] / report["blocks"]).round(3)
     return report
 
@@ -186,39 +192,45 @@ def describe_bytes(sizes: Mapping[str, int]) -> str:
 
 
 # --- the table we measure -------------------------------------------------------------------------
-_STAND_IN_STORES = [
-    # (store_id, store_type, store_name, employees)
-    (1, "High Street", "Leeds Briggate", 12), (2, "High Street", "York Stonegate", 9),
-    (3, "High Street", "Bath Milsom Street", 8), (4, "High Street", "Chester Eastgate", 10),
-    (5, "Train Station", "Manchester Piccadilly", 14), (6, "Train Station", "Birmingham New Street", 16),
-    (7, "Train Station", "Edinburgh Waverley", 11), (8, "Airport", "Heathrow T5", 22),
-    (9, "Airport", "Gatwick North", 18), (10, "Retail Park", "Cribbs Causeway", 7),
-    (11, "Retail Park", "Meadowhall", 9), (12, "Drive Thru", "M6 Junction 16", 6),
-    (13, "Drive Thru", "A1 Wetherby", 5), (14, "University", "Sheffield Students' Union", 6),
-    (15, "High Street", "Norwich Gentleman's Walk", 8), (16, "Train Station", "Glasgow Central", 12),
-]
+MEASURE_MONTHS = ("2024-01", "2024-02", "2024-03", "2024-04", "2024-05", "2024-06")
+_RENAME = {
+    "StoreID": "store_id", "StoreName": "store_name", "MysteryShopperID": "mystery_shopper_id",
+    "StoreType": "store_type", "NumberOfStoreEmployees": "number_of_store_employees",
+    "VisitDate": "visit_date", "StartTime": "start_time", "EndTime": "end_time", "OverallScore": "overall_score",
+}
 
 
-def stand_in_visits(rows: int, seed: int = 2024) -> pd.DataFrame:
-    """A seeded stand-in for the academy's visits, used only while the real generator is absent."""
-    rng = np.random.default_rng(seed)
-    stores = pd.DataFrame(_STAND_IN_STORES, columns=["store_id", "store_type", "store_name", "number_of_store_employees"])
-    picks = stores.iloc[rng.integers(0, len(stores), rows)].reset_index(drop=True)
-    days = pd.to_datetime("2024-01-01") + pd.to_timedelta(rng.integers(0, 182, rows), unit="D")
-    start_minutes = rng.integers(8 * 60, 18 * 60, rows)
-    end_minutes = start_minutes + rng.integers(5, 45, rows)
-    table = pd.DataFrame({
-        "visit_id": np.arange(1, rows + 1),
-        "store_id": picks["store_id"],
-        "mystery_shopper_id": rng.integers(100, 160, rows),
-        "store_type": picks["store_type"],
-        "store_name": picks["store_name"],
-        "number_of_store_employees": picks["number_of_store_employees"],
-        "visit_date": days,
-        "start_time": [f"{m // 60:02d}:{m % 60:02d}" for m in start_minutes],
-        "end_time": [f"{m // 60:02d}:{m % 60:02d}" for m in end_minutes],
-        "overall_score": np.clip(rng.normal(3.6, 1.0, rows).round(), 1, 5).astype(int),
-    })
-    # Visits arrive in date order within each monthly file, as the academy's files do.
-    return table.sort_values(["visit_date", "start_time"], kind="stable").reset_index(drop=True).assign(
-        visit_id=lambda t: np.arange(1, len(t) + 1))
+def _generator():
+    """The handouts' seeded generator, imported from its file (it is a script, not a package)."""
+    from .paths import REPO_ROOT
+
+    path = REPO_ROOT / "handouts" / "data" / "generate_mystery_shops.py"
+    spec = importlib.util.spec_from_file_location("generate_mystery_shops", path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault(spec.name, module)
+    spec.loader.exec_module(module)
+    return module
+
+
+def parse_visits(csv_text: str) -> pd.DataFrame:
+    """The academy's CSV as the warehouse table's columns: snake_case, real dates, no shopper name.
+
+    ``visit_id`` numbers the rows in load order, as the table's IDENTITY column would.
+    """
+    raw = pd.read_csv(io.StringIO(csv_text), dtype={"StartTime": str, "EndTime": str})
+    table = raw.rename(columns=_RENAME)
+    table["visit_date"] = pd.to_datetime(table["visit_date"], format="%d/%m/%Y")
+    table.insert(0, "visit_id", range(1, len(table) + 1))
+    return table[list(VISIT_COLUMNS)]
+
+
+def measurement_visits(rows_per_month: int, months: Sequence[str] = MEASURE_MONTHS) -> pd.DataFrame:
+    """Clean visits from the course's seeded generator, one month after another, as monthly files load.
+
+    The same arguments give the same table, byte for byte, on every machine.
+    """
+    generator = _generator()
+    lines = [generator.HEADER]
+    for month in months:
+        lines.extend(generator.benchmark_lines(rows_per_month, month))
+    return parse_visits("\n".join(lines) + "\n")

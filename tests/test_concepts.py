@@ -15,7 +15,7 @@ from redshift_course import columnar, diagrams, mpp, quiz
 
 @pytest.fixture(scope="module")
 def visits() -> pd.DataFrame:
-    return columnar.stand_in_visits(2_000, seed=1)
+    return columnar.measurement_visits(400)
 
 
 # --- columnar -----------------------------------------------------------------------------------------
@@ -72,13 +72,25 @@ def test_zone_map_and_block_skipping():
 
 
 def test_sorting_lets_a_date_range_skip_most_blocks(visits):
-    shuffled = columnar.shuffled(visits, seed=3)
-    report = columnar.block_scan_report(shuffled, "visit_date", pd.Timestamp("2024-03-01"),
+    layouts = {"shuffled": columnar.shuffled(visits, seed=3), "as loaded": visits,
+               "sorted": visits.sort_values("visit_date")}
+    report = columnar.block_scan_report(layouts, "visit_date", pd.Timestamp("2024-03-01"),
                                         pd.Timestamp("2024-03-31"), block_rows=100)
-    loaded, ordered = report["blocks scanned"]
-    assert loaded == report["blocks"].iloc[0]          # every block spans Jan..Jun
-    assert ordered <= report["blocks"].iloc[1] / 4      # March is about a sixth of the rows
+    shuffled, loaded, ordered = report["blocks scanned"]
+    assert shuffled == report["blocks"].iloc[0]          # every shuffled block spans Jan..Jun
+    assert ordered <= loaded <= report["blocks"].iloc[1] / 4   # March is about a sixth of the rows
     assert report["matching rows"].nunique() == 1
+
+
+def test_parse_visits_reads_the_academy_format():
+    text = ("StoreID,StoreName,MysteryShopperID,MysteryShopperName,StoreType,NumberOfStoreEmployees,"
+            "VisitDate,StartTime,EndTime,OverallScore\n"
+            '1203,"Manchester, Arndale",38,Lucy Tremayne,Shopping Centre,"19",01/03/2024,09:57,10:39,3\n')
+    table = columnar.parse_visits(text)
+    assert list(table.columns) == list(columnar.VISIT_COLUMNS)
+    row = table.iloc[0]
+    assert row["store_name"] == "Manchester, Arndale" and row["number_of_store_employees"] == 19
+    assert row["visit_date"] == pd.Timestamp("2024-03-01") and row["start_time"] == "09:57"
 
 
 def test_rows_per_block_rejects_nonsense():
@@ -89,9 +101,10 @@ def test_rows_per_block_rejects_nonsense():
         columnar.zone_map(pd.Series([1]), 0)
 
 
-def test_stand_in_is_reproducible():
-    assert columnar.stand_in_visits(50, seed=9).equals(columnar.stand_in_visits(50, seed=9))
-    assert list(columnar.stand_in_visits(5).columns) == list(columnar.VISIT_COLUMNS)
+def test_measurement_table_is_reproducible():
+    first = columnar.measurement_visits(30, months=("2024-03",))
+    assert first.equals(columnar.measurement_visits(30, months=("2024-03",)))
+    assert len(first) == 30 and first["visit_id"].tolist() == list(range(1, 31))
 
 
 # --- mpp ----------------------------------------------------------------------------------------------
