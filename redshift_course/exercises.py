@@ -224,7 +224,12 @@ def _new_notebook(cells: list[dict]):
     notebook = nbformat.v4.new_notebook()
     notebook.cells = cells
     notebook.metadata = {
-        "jupytext": {"formats": "ipynb,py:percent"},
+        # The same as jupytext.toml, so that `jupytext --sync` leaves the generated .py unchanged.
+        "jupytext": {
+            "cell_metadata_filter": "slideshow,tags,-all",
+            "formats": "ipynb,py:percent",
+            "notebook_metadata_filter": "kernelspec,jupytext,rise",
+        },
         "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
     }
     # Stable cell ids, so regenerating gives byte-identical files.

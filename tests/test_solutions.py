@@ -28,7 +28,7 @@ from redshift_course.paths import REPO_ROOT
 DATA_DIR = REPO_ROOT / "handouts" / "data"
 MONTH_FILES = sorted(DATA_DIR.glob("mystery_shops_2024-0[1-6].csv"))
 MIN_VISITS = 10  # the threshold questions 10-13 use
-STRICTNESS_MIN_VISITS = 5  # question 15
+STRICTNESS_MIN_VISITS = 50  # question 15
 TEST_DATABASE = "exercises_check"
 
 
@@ -290,6 +290,8 @@ def test_the_shipped_data_exercises_the_questions(visits):
     assert won.groupby("month").size().max() >= 2, "some month should have tied winners"
     assert (per_store(march(visits))["visits"] < MIN_VISITS).any(), "March should have stores with too few visits"
     assert visits["store_name"].str.contains(",").any(), "a store name with a comma (question 13's separator)"
+    shoppers = visits.groupby("mystery_shopper_id").size()
+    assert (shoppers < STRICTNESS_MIN_VISITS).any(), "question 15 should leave out some shopper"
 
 
 @pytest.mark.parametrize("question", QUESTIONS, ids=[q.name for q in QUESTIONS])

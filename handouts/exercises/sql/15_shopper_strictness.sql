@@ -2,10 +2,10 @@
 -- Difficulty: hard
 -- Question: A shopper who often visits the best stores looks generous even if strict. Compare each
 -- visit's score with the average score of that store (over all its visits), then, for every shopper
--- with at least 5 visits, give the visits, the average of those differences (two decimals) and a
+-- with at least 50 visits, give the visits, the average of those differences (two decimals) and a
 -- rank: 1 for the strictest (the most below the store averages). Tied shoppers share a rank.
 -- Hint: A window function keeps every row: AVG(overall_score::DECIMAL(10, 4)) OVER (PARTITION BY
 -- store_id) puts the store's average beside each visit. Then GROUP BY the shopper, and rank with
 -- RANK() OVER (ORDER BY AVG(difference)) - a window function over an aggregate is allowed.
--- Check: one row per shopper with at least 5 visits; the differences of all visits average to 0.
+-- Check: one row per shopper with at least 50 visits; the differences of all visits average to 0.
 -- TODO: write your query here, run it, and compare what you see with the Check above.
