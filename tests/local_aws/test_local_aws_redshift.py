@@ -47,3 +47,33 @@ def test_cloudformation_cluster_with_nested_getatt_and_ssm_secure_password(clien
         "Jdbc": "jdbc:redshift://127.0.0.1:" + os.environ["COURSE_REDSHIFT_PORT"] + "/dev",
     }
     assert ("admin", "From-Ssm-Secure-1", "dev") in local_aws.clusters
+
+
+def test_change_set_stack_imports_exports_and_resolves_secrets(client, aws, tmp_path):
+    client("secretsmanager").create_secret(Name="course/master", SecretString='{"password": "From-Secrets-2"}')
+    (tmp_path / "exporter.yaml").write_text(textwrap.dedent("""
+        Resources:
+          Param:
+            Type: AWS::SSM::Parameter
+            Properties: {Name: course-exported, Type: String, Value: shared-value}
+        Outputs:
+          Shared:
+            Value: shared-value
+            Export: {Name: course-shared}
+    """))
+    (tmp_path / "importer.yaml").write_text(textwrap.dedent("""
+        Resources:
+          Param:
+            Type: AWS::SSM::Parameter
+            Properties:
+              Name: course-imported
+              Type: String
+              Value: !Join ["-", [!ImportValue course-shared, "{{resolve:secretsmanager:course/master:SecretString:password}}"]]
+        Outputs:
+          Combined:
+            Value: !Join ["-", [!ImportValue course-shared, "{{resolve:secretsmanager:course/master:SecretString:password}}"]]
+    """))
+    aws("cloudformation", "deploy", "--template-file", str(tmp_path / "exporter.yaml"), "--stack-name", "course-exporter")
+    aws("cloudformation", "deploy", "--template-file", str(tmp_path / "importer.yaml"), "--stack-name", "course-importer")
+    stack = client("cloudformation").describe_stacks(StackName="course-importer")["Stacks"][0]
+    assert stack["Outputs"][0]["OutputValue"] == "shared-value-From-Secrets-2"
