@@ -256,7 +256,7 @@ SETUP = [
     "CREATE TABLE mpp_demo_digit (d INTEGER)",
     "INSERT INTO mpp_demo_digit VALUES (0), (1), (2), (3), (4), (5), (6), (7), (8), (9)",
     """CREATE TABLE mpp_demo_visit DISTKEY (store_id) SORTKEY (visit_id) AS
-       SELECT n AS visit_id, 1000 + n % 19 AS store_id, 1 + (n * 7) % 5 AS overall_score
+       SELECT n AS visit_id, 1000 + n % 19 AS store_id, 1 + ((n % 19) * 3 + n % 3) % 5 AS overall_score
        FROM (SELECT a.d + 10 * b.d + 100 * c.d + 1000 * e.d + 10000 * f.d + 100000 * g.d AS n
              FROM mpp_demo_digit a, mpp_demo_digit b, mpp_demo_digit c,
                   mpp_demo_digit e, mpp_demo_digit f, mpp_demo_digit g) AS numbers""",
