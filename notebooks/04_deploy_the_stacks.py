@@ -1,10 +1,14 @@
 # ---
 # jupyter:
 #   jupytext:
+#     cell_metadata_filter: slideshow,tags,-all
 #     formats: ipynb,py:percent
+#     notebook_metadata_filter: kernelspec,jupytext,rise
 #     text_representation:
 #       extension: .py
 #       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
 #   kernelspec:
 #     display_name: Python 3 (ipykernel)
 #     language: python
@@ -258,9 +262,11 @@ print("Same stack?   ", alice.etl_stack == bob.etl_stack)
 from redshift_course.notebook import can_deploy_now
 
 status = stack_status(settings, settings.etl_stack)
-print(f"{settings.etl_stack} is {status}: a deploy now would", "go ahead" if can_deploy_now(status) else "be refused")
+print(f"Now: {settings.etl_stack} is {status} -> a deploy would",
+      "go ahead" if can_deploy_now(status) else "be refused")
+print("Had it been...")
 for example in ["UPDATE_IN_PROGRESS", "UPDATE_ROLLBACK_IN_PROGRESS", "ROLLBACK_COMPLETE"]:
-    print(f"{'(if it were)':>{len(settings.etl_stack)}} {example}: a deploy would", "go ahead" if can_deploy_now(example) else "be refused")
+    print(f"  {example:28} -> a deploy would", "go ahead" if can_deploy_now(example) else "be refused")
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # The local CloudFormation applies a change at once, so a stack here is never caught

@@ -1,10 +1,14 @@
 # ---
 # jupyter:
 #   jupytext:
+#     cell_metadata_filter: slideshow,tags,-all
 #     formats: ipynb,py:percent
+#     notebook_metadata_filter: kernelspec,jupytext,rise
 #     text_representation:
 #       extension: .py
 #       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
 #   kernelspec:
 #     display_name: Python 3 (ipykernel)
 #     language: python
@@ -92,13 +96,20 @@ pd.DataFrame(described)[["Name", "Type", "KeyId", "Tier", "DataType"]].T.rename(
 # ## How the Lambda uses it
 #
 # The pipeline stack gives the Lambda the parameter's **name** in an environment variable – a name
-# is not a secret. At run time the Lambda asks Parameter Store for the value. Here are the lines
-# that do it, from `handouts/src/utils/db_utils.py`:
+# is not a secret. The handler, `handouts/src/mystery_shop_etl_lambda.py`, reads that name:
 
 # %% slideshow={"slide_type": "-"}
 from redshift_course.notebook import HANDOUTS, show_source_lines
+show_source_lines(HANDOUTS / "src" / "mystery_shop_etl_lambda.py",
+                  r"^PARAMETER_NAME_VARIABLE =|os\.environ\.get\(PARAMETER_NAME_VARIABLE\)|get_redshift_settings\(")
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# and at run time `handouts/src/utils/db_utils.py` asks Parameter Store for the value, decrypted,
+# and hands it straight to `redshift_connector` – it is never printed or logged:
+
+# %% slideshow={"slide_type": "-"}
 show_source_lines(HANDOUTS / "src" / "utils" / "db_utils.py",
-                  r"SSM_PARAMETER_NAME|get_parameter|WithDecryption|json\.loads|redshift_connector\.connect")
+                  r"def get_redshift_settings|get_parameter\(|json\.loads|def connect\(|redshift_connector\.connect\(")
 
 # %% [markdown] slideshow={"slide_type": "notes"}
 # **Speaker notes.** Especially important is the use of Parameter Store to get the connection

@@ -1,10 +1,14 @@
 # ---
 # jupyter:
 #   jupytext:
+#     cell_metadata_filter: slideshow,tags,-all
 #     formats: ipynb,py:percent
+#     notebook_metadata_filter: kernelspec,jupytext,rise
 #     text_representation:
 #       extension: .py
 #       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
 #   kernelspec:
 #     display_name: Python 3 (ipykernel)
 #     language: python
@@ -54,6 +58,8 @@ names = pipeline_names(settings)
 # %% slideshow={"slide_type": "-"}
 import pandas as pd
 from redshift_course.notebook import HANDOUT_FILE, data_rows
+
+pd.set_option("display.max_colwidth", None)   # show whole S3 paths
 
 print(HANDOUT_FILE.name, "has", data_rows(HANDOUT_FILE), "data rows")
 pd.read_csv(HANDOUT_FILE, dtype=str).head(3)
@@ -129,6 +135,10 @@ rejects[["LineNumber", "Reason", "StoreName", "VisitDate", "StartTime", "EndTime
 # Every one of those is a realistic slip: a blank or impossible score, a date that does not exist,
 # a visit that ends before it starts, the same visit pasted twice. The rejects file keeps each row
 # exactly as it arrived, so it can be fixed and uploaded again.
+#
+# Other slips in the file were *not* reasons to refuse a row: stray spaces are trimmed, an employee
+# count without its quotes is still a whole number, and a store name with a comma inside quotes
+# ("Manchester, Arndale") is one field, as the CSV rules say.
 
 # %% [markdown] slideshow={"slide_type": "notes"}
 # **Speaker notes.** Ask the team to open the handout CSV at one of those line numbers and agree
@@ -165,9 +175,9 @@ pd.DataFrame([stable_summary(result) for result in results]).drop(columns="bucke
 # And in Redshift every file's rows are there, once:
 
 # %% slideshow={"slide_type": "-"}
-from redshift_course.notebook import SOURCE_COLUMN, rows_by_source
+from redshift_course.notebook import SOURCE_COLUMN, rows_by_source, source_uri
 
-ours = [HANDOUT_FILE.name] + [upload.key for upload in uploads]
+ours = [source_uri(settings, key) for key in [HANDOUT_FILE.name] + [upload.key for upload in uploads]]
 loaded = rows_by_source(settings)
 loaded[loaded[SOURCE_COLUMN].isin(ours)].reset_index(drop=True)
 
@@ -175,7 +185,8 @@ loaded[loaded[SOURCE_COLUMN].isin(ours)].reset_index(drop=True)
 # ## Why can the same file be uploaded again?
 #
 # Because the Lambda **replaces** a file's rows instead of adding to them: in one transaction it
-# deletes every row whose `source_file` is this key, then inserts the file's rows again. Upload it
+# deletes every row whose `source_file` is this object (`s3://bucket/key`), then inserts the file's
+# rows again. Upload it
 # twice, ten times – the table holds one copy. Let's count before and after:
 
 # %% slideshow={"slide_type": "-"}

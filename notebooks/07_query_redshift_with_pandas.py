@@ -1,10 +1,14 @@
 # ---
 # jupyter:
 #   jupytext:
+#     cell_metadata_filter: slideshow,tags,-all
 #     formats: ipynb,py:percent
+#     notebook_metadata_filter: kernelspec,jupytext,rise
 #     text_representation:
 #       extension: .py
 #       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
 #   kernelspec:
 #     display_name: Python 3 (ipykernel)
 #     language: python
@@ -34,7 +38,10 @@ print(settings.describe())
 # left alone, so this cell shows the same table whether it had work to do or not.
 
 # %% slideshow={"slide_type": "-"}
+import pandas as pd
 from redshift_course.notebook import ensure_pipeline_deployed, ensure_visits_loaded
+
+pd.set_option("display.max_colwidth", None)   # show whole S3 paths
 print(ensure_pipeline_deployed(settings))
 ensure_visits_loaded(settings)
 
@@ -87,7 +94,7 @@ print(list(visits.columns))
 # when the Lambda loaded the row, which changes with every upload, so we leave it out here:
 
 # %% slideshow={"slide_type": "-"}
-visits.drop(columns="loaded_at").sort_values(["visit_date", "start_time", "store_id"]).head()
+visits.drop(columns="loaded_at").sort_values(["visit_date", "start_time", "store_id"], ignore_index=True).head()
 
 # %% [markdown] slideshow={"slide_type": "notes"}
 # **Speaker notes.** Instructors can find the answers in the Solutions folder. Let every learner
@@ -119,7 +126,6 @@ query_dataframe(settings, """
 
 # %% slideshow={"slide_type": "-"}
 import numpy as np
-import pandas as pd
 
 monthly = query_dataframe(settings, """
     select date_trunc('month', visit_date)::date as month,

@@ -32,7 +32,7 @@ HANDOUT_FILE = DATA_DIR / "mystery_shops_2024-03.csv"
 MONTH_FILES = tuple(DATA_DIR / f"mystery_shops_2024-{month:02d}.csv" for month in range(1, 7))
 
 VISIT_TABLE = "mystery_shop_visit"
-# The lineage column the Lambda writes: which S3 object a row came from.
+# The lineage column the Lambda writes: which S3 object a row came from, as s3://bucket/key.
 SOURCE_COLUMN = "source_file"
 REJECTED_PREFIX = "rejected/"
 
@@ -89,18 +89,22 @@ def stack_resources(settings: CourseSettings, stack_name: str) -> pd.DataFrame:
 
 def pipeline_names(settings: CourseSettings) -> PipelineNames:
     """The raw-data bucket, the Lambda and its log group, from the ETL stack's outputs."""
-    cloudformation = settings.client("cloudformation")
-
-    def physical_id(logical_id: str) -> str:
-        # Read from the stack's resources, as deploy.sh does: the same names as the Outputs, and
-        # there even while a stack's Outputs are being refreshed.
-        detail = cloudformation.describe_stack_resource(StackName=settings.etl_stack, LogicalResourceId=logical_id)
-        return detail["StackResourceDetail"]["PhysicalResourceId"]
-
+    # Read from the stack's resources, as deploy.sh does: the same names as the Outputs, and there
+    # even while a stack's Outputs are being refreshed (the local CloudFormation can drop some).
+    paginator = settings.client("cloudformation").get_paginator("list_stack_resources")
+    physical = {
+        summary["LogicalResourceId"]: summary.get("PhysicalResourceId")
+        for page in paginator.paginate(StackName=settings.etl_stack)
+        for summary in page["StackResourceSummaries"]
+    }
+    outputs = stack_outputs(settings, settings.etl_stack)
+    function_name = physical.get("EtlFunction") or outputs["EtlFunctionName"]
+    # The template names the group /aws/lambda/<function>, which is also Lambda's own default.
+    log_group = physical.get("EtlLogGroup") or outputs.get("EtlLogGroupName") or f"/aws/lambda/{function_name}"
     return PipelineNames(
-        bucket=physical_id("RawDataBucket"),
-        function_name=physical_id("EtlFunction"),
-        log_group=physical_id("EtlLogGroup"),
+        bucket=physical.get("RawDataBucket") or outputs["RawDataBucketName"],
+        function_name=function_name,
+        log_group=log_group,
     )
 
 
@@ -228,8 +232,26 @@ def query_dataframe(settings: CourseSettings, sql: str, params: Iterable[Any] | 
     return frame if frame is not None else pd.DataFrame()
 
 
+TABLE_EXISTS_SQL = (
+    "select count(*) from information_schema.tables where table_schema = current_schema() and table_name = %s"
+)
+
+
+def _table_exists(cursor) -> bool:
+    """The Lambda creates the table on its first load; before that there is nothing to count."""
+    cursor.execute(TABLE_EXISTS_SQL, (VISIT_TABLE,))
+    return int(cursor.fetchone()[0]) > 0
+
+
+def table_exists(settings: CourseSettings) -> bool:
+    with settings.connect() as connection:
+        return _table_exists(connection.cursor())
+
+
 def rows_by_source(settings: CourseSettings) -> pd.DataFrame:
-    """Rows in the visits table per source file, sorted by file."""
+    """Rows in the visits table per source file, sorted by file (empty before the first load)."""
+    if not table_exists(settings):
+        return pd.DataFrame({SOURCE_COLUMN: pd.Series(dtype=str), "rows_loaded": pd.Series(dtype=int)})
     frame = query_dataframe(
         settings,
         f"select {SOURCE_COLUMN}, count(*) as rows_loaded from {VISIT_TABLE} "
@@ -239,14 +261,23 @@ def rows_by_source(settings: CourseSettings) -> pd.DataFrame:
     return frame
 
 
-def _count_for(cursor, key: str) -> int:
-    cursor.execute(f"select count(*) from {VISIT_TABLE} where {SOURCE_COLUMN} = %s", (key,))
+def source_uri(settings: CourseSettings, key: str) -> str:
+    """The ``source_file`` value of the rows loaded from ``key`` in the team's bucket."""
+    return f"s3://{pipeline_names(settings).bucket}/{key}"
+
+
+def _count_for(cursor, uri: str) -> int:
+    if not _table_exists(cursor):
+        return 0
+    cursor.execute(f"select count(*) from {VISIT_TABLE} where {SOURCE_COLUMN} = %s", (uri,))
     return int(cursor.fetchone()[0])
 
 
 def count_rows(settings: CourseSettings, key: str) -> int:
+    """Rows in the visits table that came from ``key`` (an object in the team's raw-data bucket)."""
+    uri = source_uri(settings, key)
     with settings.connect() as connection:
-        return _count_for(connection.cursor(), key)
+        return _count_for(connection.cursor(), uri)
 
 
 # --- the Lambda's logs ------------------------------------------------------------------------
@@ -292,9 +323,9 @@ def file_summaries(settings: CourseSettings, since: int | None = None, key: str 
 
 
 def _error_for(settings: CourseSettings, since: int, key: str) -> str | None:
-    for line in lambda_log_lines(settings, since):
-        if key in line and ("ERROR" in line or '"error"' in line):
-            return line
+    for record in parse_json_lines(lambda_log_lines(settings, since)):
+        if record.get("key") == key and record.get("level") == "ERROR":
+            return str(record.get("error", record.get("message")))
     return None
 
 
@@ -322,6 +353,7 @@ def wait_for_load(
     from tqdm.auto import tqdm
 
     since = since if since is not None else _now_ms() - 60_000
+    uri = source_uri(settings, key)
     deadline = time.monotonic() + timeout
     bar = tqdm(total=expected_rows, desc=key, unit="rows", disable=not progress, leave=True)
     try:
@@ -330,7 +362,7 @@ def wait_for_load(
             cursor = connection.cursor()
             while True:
                 summaries = file_summaries(settings, since, key)
-                count = _count_for(cursor, key)
+                count = _count_for(cursor, uri)
                 bar.n = count
                 bar.refresh()
                 if summaries:
@@ -356,13 +388,13 @@ def ensure_visits_loaded(settings: CourseSettings, files: Iterable[Path] = MONTH
     Uploads go to S3 and the Lambda loads them, exactly as in the exercise; files already loaded
     are left alone. Returns rows per source file, which is the same whichever files were uploaded.
     """
-    files = list(files)
+    uris = {path: source_uri(settings, path.name) for path in files}
     loaded = set(rows_by_source(settings)[SOURCE_COLUMN])
-    for path in files:
-        if path.name not in loaded:
+    for path, uri in uris.items():
+        if uri not in loaded:
             upload_and_wait(settings, path, progress=False)
     frame = rows_by_source(settings)
-    return frame[frame[SOURCE_COLUMN].isin([path.name for path in files])].reset_index(drop=True)
+    return frame[frame[SOURCE_COLUMN].isin(list(uris.values()))].reset_index(drop=True)
 
 
 # --- rejected rows ----------------------------------------------------------------------------
