@@ -1,0 +1,274 @@
+"""Benchmark of the ETL Lambda's load path into the local Redshift. Prints figures; not a test.
+
+    .venv/bin/python bench/bench_load.py                      # 10k, 100k, 1M rows (several minutes)
+    .venv/bin/python bench/bench_load.py --sizes 10000,100000 --no-memory
+
+For each size it times the real handler (``lambda_handler``: settings, connection, streaming
+extract, transform, batched multi-row INSERTs in one transaction) beside the academy's original
+way of loading – one INSERT statement per row – in the same run, against a throwaway local Redshift
+(embedded PostgreSQL + the gateway, on free ports; the stack on 5439 is not touched). S3 and SSM
+are in-process fakes that stream the generated file from disk, so the figures are the database
+path's, not moto's. The row-by-row baseline commits once at the end, which flatters it.
+
+It then runs the handler on the biggest file in a fresh process and reports that process's peak
+resident memory (ru_maxrss), which is what Lambda's "Max Memory Used" measures. Targets: batched
+at least 15x the baseline at 100k rows; the 1M-row file under 256 MB.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+SRC = REPO / "handouts" / "src"
+DATA_GENERATOR = REPO / "handouts" / "data" / "generate_mystery_shops.py"
+BENCH_DATA = REPO / "bench" / "data"  # git-ignored
+sys.path[:0] = [str(SRC), str(REPO)]
+
+BUCKET = "bench-raw-data"
+TEAM = "bench_team"
+
+
+# --- fakes for S3 and SSM: stream from disk, so the figures are the database path's ----------------
+class DiskS3:
+    """get_object streams a local file; rejects uploads are read and dropped."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def get_object(self, Bucket: str, Key: str):
+        from botocore.response import StreamingBody
+
+        path = self.folder / Key
+        return {"Body": StreamingBody(open(path, "rb"), path.stat().st_size)}
+
+    def put_object(self, Body, **_):
+        while Body.read(1 << 20):
+            pass
+
+    def delete_object(self, **_):
+        pass
+
+
+class FixedSSM:
+    class exceptions:
+        ParameterNotFound = KeyError
+
+    def __init__(self, settings: dict) -> None:
+        self._value = json.dumps(settings)
+
+    def get_parameter(self, Name: str, WithDecryption: bool):
+        return {"Parameter": {"Name": Name, "Value": self._value}}
+
+
+def use_fakes(settings: dict, folder: Path) -> None:
+    """Point the handler's boto3.client() at the fakes, and keep its log lines out of the table."""
+    import logging
+
+    import mystery_shop_etl_lambda as etl
+
+    etl.logger.setLevel(logging.WARNING)
+    clients = {"s3": DiskS3(folder), "ssm": FixedSSM(settings)}
+    etl.boto3 = type("FakeBoto3", (), {"client": staticmethod(lambda service, **_: clients[service])})
+    os.environ["SSM_PARAMETER_NAME"] = f"{TEAM}_redshift_settings"
+
+
+def s3_event(key: str) -> dict:
+    from urllib.parse import quote_plus
+
+    return {"Records": [{"s3": {"bucket": {"name": BUCKET}, "object": {"key": quote_plus(key)}}}]}
+
+
+# --- the two ways of loading ----------------------------------------------------------------------
+def load_batched(key: str) -> tuple[int, float]:
+    import mystery_shop_etl_lambda as etl
+
+    started = time.perf_counter()
+    (result,) = etl.lambda_handler(s3_event(key), None)["files"]
+    return result["loaded"], time.perf_counter() - started
+
+
+def load_row_by_row(settings: dict, folder: Path, key: str) -> tuple[int, float]:
+    """The academy's original Lambda: one INSERT (one round trip) per row. Same extract/transform."""
+    import mystery_shop_etl_lambda as etl
+    from utils import db_utils, s3_utils, sql_utils
+    from utils.transform_utils import Visit, check_header, read_records, transform
+
+    started = time.perf_counter()
+    conn = db_utils.connect(settings)
+    cursor = conn.cursor()
+    source = f"s3://{BUCKET}/{key}"
+    cursor.execute(sql_utils.DELETE_FILE_ROWS, (source,))
+    loaded_at = etl.utc_now()
+    with open(folder / key, "rb") as body:
+        records = read_records(s3_utils.open_text(body))
+        check_header(next(records)[1])
+        loaded = 0
+        for visit in transform(records):
+            if isinstance(visit, Visit):
+                cursor.execute(sql_utils.INSERT_ONE_ROW, (
+                    visit.visit_id, visit.store_id, visit.mystery_shopper_id, visit.store_type, visit.store_name,
+                    visit.number_of_store_employees, visit.visit_date, visit.start_time, visit.end_time,
+                    visit.overall_score, source, loaded_at))
+                loaded += 1
+    conn.commit()
+    conn.close()
+    return loaded, time.perf_counter() - started
+
+
+# --- a throwaway local Redshift ---------------------------------------------------------------------
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class ThrowawayRedshift:
+    """PostgreSQL and the gateway on free ports; the gateway in its own process, as in the stack,
+    so that it does not share this process's CPU time (and GIL) with the code being measured."""
+
+    def __enter__(self) -> dict:
+        from redshift_course.local_redshift.admin import create_login
+        from redshift_course.local_redshift.postgres import LocalPostgres
+
+        # Not under /tmp/pytest-of-*: as root, PostgreSQL runs as an unprivileged user who must reach it.
+        self.folder = Path(tempfile.mkdtemp(prefix="course-bench-"))
+        os.chmod(self.folder, 0o755)
+        self.postgres = LocalPostgres(self.folder, port=free_port())
+        self.postgres.fresh_start()
+        port = free_port()
+        self.gateway = subprocess.Popen(
+            [sys.executable, "-m", "redshift_course.local_redshift.gateway", "--listen-port", str(port),
+             "--upstream-port", str(self.postgres.port)], cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                if time.monotonic() > deadline or self.gateway.poll() is not None:
+                    raise RuntimeError("the bench's gateway did not start")
+                time.sleep(0.2)
+        password = secrets.token_urlsafe(18)  # a throwaway password for a throwaway database
+        create_login(self.folder, TEAM, password, TEAM, port=port)
+        return {"host": "127.0.0.1", "port": port, "database-name": TEAM, "user": TEAM, "password": password}
+
+    def __exit__(self, *exc) -> None:
+        self.gateway.terminate()
+        self.gateway.wait(10)
+        self.postgres.stop()
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+# --- running it -------------------------------------------------------------------------------------
+def data_file(rows: int) -> str:
+    """The generated file for ``rows`` (made once; bench/data/ is git-ignored)."""
+    key = f"mystery_shops_{rows}.csv"
+    path = BENCH_DATA / key
+    if not path.exists():
+        BENCH_DATA.mkdir(parents=True, exist_ok=True)
+        partial = path.with_suffix(".partial")
+        subprocess.run([sys.executable, str(DATA_GENERATOR), "--rows", str(rows), "--out", str(partial)], check=True)
+        partial.rename(path)
+    return key
+
+
+def count_rows(settings: dict, key: str) -> int:
+    from utils import db_utils
+
+    with db_utils.connect(settings) as conn:
+        cursor = conn.cursor()
+        cursor.execute("SELECT COUNT(*) FROM mystery_shop_visit WHERE source_file = %s", (f"s3://{BUCKET}/{key}",))
+        return cursor.fetchone()[0]
+
+
+def clear(settings: dict) -> None:
+    from utils import db_utils
+
+    with db_utils.connect(settings) as conn:
+        conn.cursor().execute("DELETE FROM mystery_shop_visit")
+        conn.commit()
+
+
+def memory_child() -> None:
+    """Run in a fresh process: the handler on one file; print the process's peak RSS in MB."""
+    job = json.loads(sys.stdin.read())  # settings arrive on stdin, not in argv or the environment
+    import mystery_shop_etl_lambda  # noqa: F401 – imports count: Lambda's memory figure includes them
+
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    use_fakes(job["settings"], BENCH_DATA)
+    loaded, seconds = load_batched(job["key"])
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps({"loaded": loaded, "seconds": seconds, "rss_after_imports_mb": before, "peak_rss_mb": peak}))
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", default="10000,100000,1000000", help="row counts, comma-separated")
+    parser.add_argument("--baseline-max", type=int, default=100_000,
+                        help="largest size to time row by row; bigger sizes are extrapolated from it")
+    parser.add_argument("--no-memory", action="store_true", help="skip the peak-memory run")
+    parser.add_argument("--memory-child", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.memory_child:
+        memory_child()
+        return 0
+
+    sizes = [int(size) for size in args.sizes.split(",")]
+    print(f"machine: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}, "
+          f"Python {platform.python_version()}, {platform.machine()}")
+    print("starting a throwaway local Redshift (PostgreSQL + gateway on free ports)...", flush=True)
+    keys = {rows: data_file(rows) for rows in sizes}
+    with ThrowawayRedshift() as settings:
+        use_fakes(settings, BENCH_DATA)
+        print(f"\n{'rows':>9} | {'batched rows/s':>14} {'(s)':>8} | {'row-by-row rows/s':>17} {'(s)':>8} | speed-up")
+        print("-" * 80)
+        baseline_rate = None
+        for rows in sizes:
+            key = keys[rows]
+            loaded, seconds = load_batched(key)
+            assert loaded == rows == count_rows(settings, key), (loaded, rows)
+            batched_rate = rows / seconds
+            clear(settings)
+            if rows <= args.baseline_max:
+                loaded, base_seconds = load_row_by_row(settings, BENCH_DATA, key)
+                assert loaded == rows == count_rows(settings, key)
+                baseline_rate = rows / base_seconds
+                clear(settings)
+                base = f"{baseline_rate:>17,.0f} {base_seconds:>8.1f}"
+            elif baseline_rate:
+                base = f"{baseline_rate:>17,.0f} {rows / baseline_rate:>7.0f}*"
+            else:
+                base = f"{'skipped':>17} {'':>8}"
+            speedup = f"{batched_rate / baseline_rate:.1f}x" if baseline_rate else "-"
+            print(f"{rows:>9,} | {batched_rate:>14,.0f} {seconds:>8.1f} | {base} | {speedup}", flush=True)
+        if any(rows > args.baseline_max for rows in sizes):
+            print(f"* row by row not run above {args.baseline_max:,} rows (too slow): "
+                  "extrapolated from the largest measured rate")
+
+        if not args.no_memory:
+            rows = max(sizes)
+            child = subprocess.run([sys.executable, __file__, "--memory-child"], check=True, text=True,
+                                   capture_output=True,
+                                   input=json.dumps({"settings": settings, "key": keys[rows]}))
+            figures = json.loads(child.stdout.strip().splitlines()[-1])
+            verdict = "under" if figures["peak_rss_mb"] < 256 else "OVER"
+            print(f"\npeak memory, handler on {rows:,} rows in a fresh process: {figures['peak_rss_mb']:.0f} MB "
+                  f"resident ({verdict} the 256 MB target; {figures['rss_after_imports_mb']:.0f} MB after imports, "
+                  f"load took {figures['seconds']:.1f} s)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
