@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -195,6 +196,8 @@ def main(argv: list[str] | None = None) -> int:
     env_parser = commands.add_parser("env", help="print shell exports for the local AWS")
     env_parser.add_argument("--shell", choices=["sh", "fish", "powershell", "cmd"], default="sh")
     args = parser.parse_args(argv)
+    if hasattr(signal, "SIGPIPE"):  # `course status | head` ends quietly, as shell tools do
+        signal.signal(signal.SIGPIPE, signal.SIG_DFL)
 
     try:
         settings = CourseSettings.from_env(mode="local", team=args.team)

@@ -62,9 +62,20 @@ def port_in_use(host: str, port: int) -> bool:
         return probe.connect_ex((host, port)) == 0
 
 
+def _skip_slow_optional_imports() -> None:
+    """moto's API Gateway models import jsonschema, which compiles the optional `rfc3987_syntax`
+    IRI grammar at import time: 2.4 s of a 3 s start, for a format check the local AWS never
+    makes. Marking the module absent makes jsonschema skip that check, as it does when the
+    package is not installed."""
+    sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
+
+
 def serve() -> None:
-    """Run the stack in the foreground until SIGTERM or SIGINT."""
-    from .local_aws.server import start_local_aws
+    """Run the stack in the foreground until SIGTERM or SIGINT.
+
+    The local Redshift comes up first (it is ready in well under a second); the local AWS, whose
+    imports take most of the start-up, follows."""
+    _skip_slow_optional_imports()
     from .local_redshift.admin import create_login
     from .local_redshift.gateway import Gateway
     from .local_redshift.postgres import LocalPostgres
@@ -84,6 +95,8 @@ def serve() -> None:
 
         def serve_cluster(master_username: str, master_password: str, db_name: str | None) -> None:
             create_login(postgres_dir(), master_username, master_password, db_name, superuser=True)
+
+        from .local_aws.server import start_local_aws
 
         aws = start_local_aws(LOCAL_AWS_HOST, LOCAL_AWS_PORT, on_redshift_cluster=serve_cluster)
         started.append(aws.stop)
