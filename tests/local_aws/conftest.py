@@ -29,11 +29,23 @@ def free_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def local_aws(tmp_path_factory):
-    state = tmp_path_factory.mktemp("course-state")
-    saved = {name: os.environ.get(name) for name in ("COURSE_STATE_DIR", "COURSE_REDSHIFT_PORT")}
-    os.environ["COURSE_STATE_DIR"] = str(state)
-    os.environ["COURSE_REDSHIFT_PORT"] = LOCAL_REDSHIFT_TEST_PORT
+def local_aws_env(tmp_path_factory) -> dict[str, str]:
+    """State in tmp, and a Redshift port that is not the real stack's."""
+    return {
+        "COURSE_STATE_DIR": str(tmp_path_factory.mktemp("course-state")),
+        "COURSE_REDSHIFT_PORT": LOCAL_REDSHIFT_TEST_PORT,
+    }
+
+
+@pytest.fixture(autouse=True)
+def _use_local_aws_env(monkeypatch, local_aws_env):
+    # Per test, not for the whole session: tests in other folders must not see these values.
+    for name, value in local_aws_env.items():
+        monkeypatch.setenv(name, value)
+
+
+@pytest.fixture(scope="session")
+def local_aws(local_aws_env):
     from redshift_course.local_aws import lambda_async
     from redshift_course.local_aws.server import start_local_aws
 
@@ -41,14 +53,10 @@ def local_aws(tmp_path_factory):
     handle = start_local_aws("127.0.0.1", free_port(), on_redshift_cluster=lambda *login: clusters.append(login))
     lambda_async.set_retry_delays(0.5, 1.0)
     handle.clusters = clusters
-    handle.state_dir = state
+    handle.state_dir = Path(local_aws_env["COURSE_STATE_DIR"])
     yield handle
     handle.stop()
-    for name, value in saved.items():
-        if value is None:
-            os.environ.pop(name, None)
-        else:
-            os.environ[name] = value
+    lambda_async.set_retry_delays(1.0, 2.0)
 
 
 @pytest.fixture(scope="session")
