@@ -127,9 +127,10 @@ class Gateway:
             upstream_port if upstream_port is not None else os.environ.get("COURSE_POSTGRES_PORT", 54329)
         )
         self._loop: asyncio.AbstractEventLoop | None = None
-        self._server: asyncio.base_events.Server | None = None
         self._thread: threading.Thread | None = None
         self._sessions: set[asyncio.Task] = set()
+        self._writers: set[asyncio.StreamWriter] = set()
+        self._accepted: set[socket.socket] = set()
         self._stopped: asyncio.Event | None = None
 
     # --- lifecycle --------------------------------------------------------------------------------
@@ -155,17 +156,56 @@ class Gateway:
         """Serve until stop() is called (or the task is cancelled)."""
         self._loop = asyncio.get_running_loop()
         self._stopped = asyncio.Event()
-        self._server = await asyncio.start_server(self._session, sock=sock or self.bind())
+        listener = sock or self.bind()
+        # Our own accept loop rather than asyncio.start_server: a connection start_server accepts in
+        # the instant before it closes is leaked, open and silent; here every accepted socket is ours.
+        accepting = asyncio.ensure_future(self._accept_loop(listener))
         if ready is not None:
             ready.set()
         try:
             await self._stopped.wait()
         finally:
-            self._server.close()
+            accepting.cancel()
+            await asyncio.gather(accepting, return_exceptions=True)
+            listener.close()
+            writers = list(self._writers)
             for task in list(self._sessions):
                 task.cancel()
             await asyncio.gather(*self._sessions, return_exceptions=True)
-            await self._server.wait_closed()
+            # A socket is only really closed on a later turn of the loop, which must come before it ends.
+            for writer in writers:
+                writer.close()
+            if writers:
+                await asyncio.wait([asyncio.ensure_future(writer.wait_closed()) for writer in writers], timeout=2.0)
+            for conn in list(self._accepted):  # sessions cancelled before they ever ran
+                conn.close()
+
+    async def _accept_loop(self, listener: socket.socket) -> None:
+        loop = asyncio.get_running_loop()
+        while True:
+            try:
+                conn, _ = await loop.sock_accept(listener)
+            except OSError as error:  # e.g. too many open files: keep serving the others
+                log.warning("accept failed: %s", error)
+                await asyncio.sleep(0.1)
+                continue
+            self._accepted.add(conn)
+            task = asyncio.ensure_future(self._serve_socket(conn))
+            self._sessions.add(task)
+            task.add_done_callback(self._sessions.discard)
+
+    async def _serve_socket(self, conn: socket.socket) -> None:
+        try:
+            reader, writer = await asyncio.open_connection(sock=conn)
+        except BaseException:
+            conn.close()
+            self._accepted.discard(conn)
+            raise
+        self._writers.add(writer)
+        try:
+            await self._session(reader, writer)
+        finally:
+            self._accepted.discard(conn)
 
     def start_in_thread(self) -> "Gateway":
         """Bind now (errors surface here, in the caller), then serve from a daemon thread."""
@@ -206,8 +246,6 @@ class Gateway:
 
     # --- one client -------------------------------------------------------------------------------------
     async def _session(self, client_reader: asyncio.StreamReader, client_writer: asyncio.StreamWriter) -> None:
-        task = asyncio.current_task()
-        self._sessions.add(task)
         upstream_writer = None
         try:
             startup = await self._negotiate(client_reader, client_writer)
@@ -227,6 +265,7 @@ class Gateway:
                 ))
                 await client_writer.drain()
                 return
+            self._writers.add(upstream_writer)
             upstream_writer.write(struct.pack("!I", len(payload) + 4) + payload)
             if kind == "cancel":
                 await upstream_writer.drain()
@@ -240,7 +279,7 @@ class Gateway:
             for writer in (client_writer, upstream_writer):
                 if writer is not None:
                     writer.close()
-            self._sessions.discard(task)
+                    self._writers.discard(writer)
 
     async def _negotiate(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter):
         """Read the client's startup; returns ("startup"|"cancel"|"other", payload) or None if it left."""
