@@ -114,6 +114,8 @@ def test_a_file_that_cannot_be_used_fails_naming_the_file_and_loads_nothing(aws,
     assert aws.list_objects_v2(Bucket=BUCKET, Prefix="rejected/")["KeyCount"] == 0
     (line,) = [json.loads(line) for line in logs()]
     assert (line["level"], line["message"], line["key"]) == ("ERROR", "file not loaded", key)
+    assert set(line) == LOG_FIELDS - {"rejects_key"} | {"error"} and line["loaded"] == 0
+    assert line["error"] in str(caught.value)
 
 
 def test_one_bad_file_does_not_stop_the_others_in_the_event(aws, fake_redshift):

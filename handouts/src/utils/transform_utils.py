@@ -58,7 +58,7 @@ def visit_id_for(store_id: int, shopper_id: int, visit_date: date, start: time) 
     Stable ids (rather than an IDENTITY column) mean a file loaded again gets the same visit_ids
     back, and the same visit arriving in two files is easy to spot. 63 bits fit a BIGINT.
     """
-    natural_key = f"{store_id}|{shopper_id}|{visit_date.isoformat()}|{start:%H:%M}"
+    natural_key = f"{store_id}|{shopper_id}|{visit_date.isoformat()}|{start.hour:02d}:{start.minute:02d}"
     digest = hashlib.blake2b(natural_key.encode(), digest_size=8).digest()
     return int.from_bytes(digest, "big") >> 1
 
