@@ -117,13 +117,11 @@ def replace_file_rows(conn, source_file: str, visits: Iterable[Visit], loaded_at
     cursor.execute(sql_utils.DELETE_FILE_ROWS, (source_file,))
     inserted = 0
     for batch in batches(visits, batch_size):
-        params = []
-        for visit in batch:
-            params.extend((
-                visit.visit_id, visit.store_id, visit.mystery_shopper_id, visit.store_type,
-                visit.store_name, visit.number_of_store_employees, visit.visit_date,
-                visit.start_time, visit.end_time, visit.overall_score, source_file, loaded_at,
-            ))
+        params: list[Any] = []
+        for visit in batch:  # a Visit holds the first ten columns, in order; lineage completes the row
+            params.extend(visit)
+            params.append(source_file)
+            params.append(loaded_at)
         cursor.execute(sql_utils.insert_rows(len(batch)), params)
         inserted += len(batch)
     return inserted

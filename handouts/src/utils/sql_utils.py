@@ -1,6 +1,8 @@
 """The SQL the Lambda runs, in one place. Values always travel as parameters (%s), never in the text."""
 from __future__ import annotations
 
+from functools import lru_cache
+
 TABLE = "mystery_shop_visit"
 
 # Why these keys (Redshift spreads a table's rows over the slices of its nodes, and keeps each
@@ -54,6 +56,7 @@ INSERT_COLUMNS = (
 )
 
 
+@lru_cache(maxsize=4)  # a file needs two: full batches and the last, shorter one
 def insert_rows(row_count: int) -> str:
     """One INSERT for ``row_count`` rows: ``VALUES (%s, ...), (%s, ...), ...``.
 
