@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
 from datetime import datetime, timezone
 
@@ -28,7 +29,7 @@ def get_logger() -> logging.Logger:
         handler = logging.StreamHandler(sys.stdout)
         handler.setFormatter(JsonFormatter())
         logger.addHandler(handler)
-        logger.setLevel(logging.INFO)
+        logger.setLevel(os.environ.get("LOG_LEVEL", "INFO").upper())  # set by the ETL stack
         # The Lambda runtime puts its own (plain text) handler on the root logger; don't log twice.
         logger.propagate = False
     return logger
