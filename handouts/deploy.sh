@@ -99,37 +99,42 @@ mkdir -p "${BUILD}"
 DEPS_KEY="$("${PYTHON}" -c 'import hashlib, pathlib, sys; p = pathlib.Path(sys.argv[1]); print(hashlib.sha256(p.read_bytes() if p.exists() else b"").hexdigest()[:16])' "${REQUIREMENTS}")"
 DEPS_DIR="${BUILD}/deps-${PLATFORM_TAG}-${DEPS_KEY}"
 if [[ ! -d "${DEPS_DIR}" ]]; then
-  rm -rf "${BUILD}"/deps-"${PLATFORM_TAG}"-* "${DEPS_DIR}.tmp"
-  mkdir -p "${DEPS_DIR}.tmp"
+  # Installed beside the final name and renamed, so a run that is interrupted (or a second
+  # deploy.sh running at the same time) never sees half a folder.
+  DEPS_TMP="$(mktemp -d "${BUILD}/deps-tmp.XXXXXX")"
   if [[ -s "${REQUIREMENTS}" ]]; then
     "${PYTHON}" -m pip install --quiet --disable-pip-version-check --no-compile \
-      ${PIP_PLATFORM[@]+"${PIP_PLATFORM[@]}"} --target "${DEPS_DIR}.tmp" -r "${REQUIREMENTS}"
+      ${PIP_PLATFORM[@]+"${PIP_PLATFORM[@]}"} --target "${DEPS_TMP}" -r "${REQUIREMENTS}"
   fi
   # boto3 and botocore come with Lambda's Python runtime (and with the course's .venv, where the
   # local Lambda runs); leaving them out keeps the package ~20 MB smaller.
-  rm -rf "${DEPS_DIR}.tmp"/boto3 "${DEPS_DIR}.tmp"/boto3-* "${DEPS_DIR}.tmp"/botocore "${DEPS_DIR}.tmp"/botocore-* \
-    "${DEPS_DIR}.tmp"/s3transfer "${DEPS_DIR}.tmp"/s3transfer-* "${DEPS_DIR}.tmp"/bin
-  mv "${DEPS_DIR}.tmp" "${DEPS_DIR}"
+  rm -rf "${DEPS_TMP}"/boto3 "${DEPS_TMP}"/boto3-* "${DEPS_TMP}"/botocore "${DEPS_TMP}"/botocore-* \
+    "${DEPS_TMP}"/s3transfer "${DEPS_TMP}"/s3transfer-* "${DEPS_TMP}"/bin
+  mv -T "${DEPS_TMP}" "${DEPS_DIR}" 2>/dev/null || rm -rf "${DEPS_TMP}"
 fi
-rm -rf "${BUILD}/lambda"
-mkdir -p "${BUILD}/lambda"
+# Each run assembles its package in its own folder (the template's `Code: build/lambda` is
+# relative to the template, so the template is copied there too) and removes it at the end.
+WORK="$(mktemp -d "${BUILD}/run.XXXXXX")"
+trap 'rm -rf "${WORK}"' EXIT
+cp -p "${HERE}/etl-stack.yml" "${WORK}/etl-stack.yml"
+mkdir -p "${WORK}/build/lambda"
 # cp -p and tar keep modification times, which the package's zip (and so its hash) records.
-cp -Rp "${DEPS_DIR}/." "${BUILD}/lambda/"
+cp -Rp "${DEPS_DIR}/." "${WORK}/build/lambda/"
 tar -C "${HERE}/src" --exclude='__pycache__' --exclude='*.pyc' --exclude='requirements*.txt' -cf - . \
-  | tar -C "${BUILD}/lambda" -xpf -
+  | tar -C "${WORK}/build/lambda" -xpf -
 
 say "3/5 Package: upload the Lambda's zip to s3://${DEPLOYMENT_BUCKET}"
 "${AWS[@]}" cloudformation package \
-  --template-file "${HERE}/etl-stack.yml" \
+  --template-file "${WORK}/etl-stack.yml" \
   --s3-bucket "${DEPLOYMENT_BUCKET}" \
   --s3-prefix "${TEAM}/etl" \
-  --output-template-file "${BUILD}/etl-stack.packaged.yml" >/dev/null 2>"${BUILD}/package.log" \
-  || { cat "${BUILD}/package.log" >&2; fail "packaging the Lambda failed (see above)."; }
+  --output-template-file "${WORK}/etl-stack.packaged.yml" >/dev/null 2>"${WORK}/package.log" \
+  || { cat "${WORK}/package.log" >&2; fail "packaging the Lambda failed (see above)."; }
 
 say "4/5 ETL stack ${ETL_STACK}"
 "${AWS[@]}" cloudformation deploy \
   --stack-name "${ETL_STACK}" \
-  --template-file "${BUILD}/etl-stack.packaged.yml" \
+  --template-file "${WORK}/etl-stack.packaged.yml" \
   --capabilities CAPABILITY_IAM \
   --no-fail-on-empty-changeset \
   --parameter-overrides \
