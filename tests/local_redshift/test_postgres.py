@@ -86,6 +86,10 @@ def test_fresh_start_forgets_everything(own_instance):
     cursor.execute("select count(*) from pg_catalog.svv_all_tables where table_name = 'forgotten'")
     assert cursor.fetchall() == ([0],)
     conn.close()
+    # The next start is prepared in the background; old clusters are cleared away.
+    postgres.wait_for_spare()
+    assert (postgres.data_dir / "pgdata.spare" / "PG_VERSION").exists()
+    assert not list(postgres.data_dir.glob("pgdata.old-*")) and not list(postgres.data_dir.glob("pgdata.spare-*"))
 
 
 def test_stop_leaves_no_process_and_is_idempotent(own_instance):
