@@ -211,7 +211,7 @@ print("unchanged:", before == after)
 
 # %% slideshow={"slide_type": "-"}
 from redshift_course.notebook import upload_widget
-upload_widget(settings);
+picker = upload_widget(settings)   # pick a file: it goes to S3 and the Lambda loads it
 
 # %% [markdown] slideshow={"slide_type": "notes"}
 # **Speaker notes.** Tell learners to keep the `mystery_shops_` prefix but give their copy a name of
