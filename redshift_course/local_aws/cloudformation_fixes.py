@@ -15,6 +15,10 @@
   `cloudformation_s3.py`): moto loses the stack's exports and raises a server error. AWS keeps the
   stack in DELETE_FAILED with a reason naming the resource; so do we.
 
+* Updating a stack whose template still has a resource of a type moto cannot update (for
+  example AWS::Logs::LogGroup): moto replaces the resource with None, so every Ref/GetAtt to it
+  (and any Output using it) breaks after a redeploy. Here the existing resource is kept as it is
+  (its changed properties are not applied locally).
 * A no-change redeploy (`aws cloudformation deploy --no-fail-on-empty-changeset`): for a template
   with parameters, moto's CreateChangeSet raises "No updates are to be performed." (UpdateStack's
   answer), so the CLI fails. AWS creates a FAILED change set whose reason says "didn't contain
@@ -32,6 +36,7 @@ from moto.cloudformation.models import CloudFormationBackend, Event
 from moto.cloudformation.responses import CloudFormationResponse
 
 _moto_clean_json = parsing.clean_json
+_moto_parse_and_update_resource = parsing.parse_and_update_resource
 _moto_execute_change_set = CloudFormationBackend.execute_change_set
 _moto_delete_stack = CloudFormationBackend.delete_stack
 _moto_validate_different_update = CloudFormationResponse._validate_different_update
@@ -66,6 +71,13 @@ def resolve_reference(service: str, reference: str, account_id: str, region: str
     value = secretsmanager_backends[account_id][region].get_secret_value(secret_id, None, None)["SecretString"]
     json_key = rest.lstrip(":").split(":")[0]
     return str(json.loads(value)[json_key]) if json_key else value
+
+
+def parse_and_update_resource(logical_id: str, resource_json: dict, resources_map: Any, **kwargs: Any) -> Any:
+    updated = _moto_parse_and_update_resource(logical_id, resource_json, resources_map, **kwargs)
+    if updated is None:  # moto has no update for this type: keep what exists rather than lose it
+        return resources_map._parsed_resources.get(logical_id)
+    return updated
 
 
 def execute_change_set(self: CloudFormationBackend, change_set_name: str, stack_name: str | None = None) -> None:
@@ -131,6 +143,7 @@ def _validate_different_update(self: CloudFormationResponse, *args: Any) -> None
 
 def apply() -> None:
     parsing.clean_json = clean_json
+    parsing.parse_and_update_resource = parse_and_update_resource
     CloudFormationBackend.execute_change_set = execute_change_set
     CloudFormationBackend.delete_stack = delete_stack
     CloudFormationResponse._validate_different_update = _validate_different_update

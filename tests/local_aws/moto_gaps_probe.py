@@ -160,4 +160,14 @@ Outputs:
         return {"address": cluster.endpoint["Address"], "password": cluster.master_user_password,
                 "getatt_address": cluster.get_cfn_attribute("Endpoint.Address")}
 
+    @probe("log_group_after_update")
+    def _():
+        def template(days):
+            return json.dumps({"Resources": {"G": {"Type": "AWS::Logs::LogGroup", "Properties": {
+                "LogGroupName": "/aws/lambda/g", "RetentionInDays": days}}}, "Outputs": {"N": {"Value": {"Ref": "G"}}}})
+
+        cfn.create_stack(StackName="lg", TemplateBody=template(7))
+        cfn.update_stack(StackName="lg", TemplateBody=template(14))
+        return cfn.describe_stacks(StackName="lg")["Stacks"][0].get("Outputs")
+
 print(json.dumps(seen, default=str))

@@ -1,4 +1,5 @@
 """Redshift clusters in the local AWS point at the local Redshift and create their master login."""
+import json
 import os
 import textwrap
 
@@ -77,3 +78,23 @@ def test_change_set_stack_imports_exports_and_resolves_secrets(client, aws, tmp_
     aws("cloudformation", "deploy", "--template-file", str(tmp_path / "importer.yaml"), "--stack-name", "course-importer")
     stack = client("cloudformation").describe_stacks(StackName="course-importer")["Stacks"][0]
     assert stack["Outputs"][0]["OutputValue"] == "shared-value-From-Secrets-2"
+
+
+def test_resource_moto_cannot_update_survives_a_redeploy(client):
+    cfn = client("cloudformation")
+
+    def template(days):
+        return json.dumps({
+            "Parameters": {"Days": {"Type": "Number"}},
+            "Resources": {"Group": {"Type": "AWS::Logs::LogGroup", "Properties": {
+                "LogGroupName": "/aws/lambda/course-kept", "RetentionInDays": {"Ref": "Days"}}}},
+            "Outputs": {"GroupName": {"Value": {"Ref": "Group"}}, "GroupArn": {"Value": {"Fn::GetAtt": ["Group", "Arn"]}}},
+        })
+
+    for number, (kind, days) in enumerate([("CREATE", "7"), ("UPDATE", "14")]):
+        cfn.create_change_set(StackName="course-log-group", ChangeSetName=f"c{number}", ChangeSetType=kind,
+                              TemplateBody=template(days), Parameters=[{"ParameterKey": "Days", "ParameterValue": days}])
+        cfn.execute_change_set(ChangeSetName=f"c{number}", StackName="course-log-group")
+    outputs = {o["OutputKey"]: o["OutputValue"] for o in
+               cfn.describe_stacks(StackName="course-log-group")["Stacks"][0]["Outputs"]}
+    assert outputs["GroupName"] == "/aws/lambda/course-kept"
