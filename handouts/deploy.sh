@@ -30,6 +30,14 @@ EOF
   exit 2
 }
 
+# Rename a finished folder into place; if a concurrent run got there first, keep theirs.
+# (os.rename is atomic and, unlike `mv`, never moves a folder *into* an existing one.)
+publish_dir() {
+  "${PYTHON}" -c 'import os, shutil, sys
+try: os.rename(sys.argv[1], sys.argv[2])
+except OSError: shutil.rmtree(sys.argv[1])' "$1" "$2"
+}
+
 say() { printf '\n==> %s\n' "$*"; }
 fail() { printf 'deploy.sh: %s\n' "$*" >&2; exit 1; }
 
@@ -110,22 +118,41 @@ if [[ ! -d "${DEPS_DIR}" ]]; then
   # local Lambda runs); leaving them out keeps the package ~20 MB smaller.
   rm -rf "${DEPS_TMP}"/boto3 "${DEPS_TMP}"/boto3-* "${DEPS_TMP}"/botocore "${DEPS_TMP}"/botocore-* \
     "${DEPS_TMP}"/s3transfer "${DEPS_TMP}"/s3transfer-* "${DEPS_TMP}"/bin
-  mv -T "${DEPS_TMP}" "${DEPS_DIR}" 2>/dev/null || rm -rf "${DEPS_TMP}"
+  publish_dir "${DEPS_TMP}" "${DEPS_DIR}"
 fi
-# Each run assembles its package in its own folder (the template's `Code: build/lambda` is
-# relative to the template, so the template is copied there too) and removes it at the end.
+# The package folder is named after the hash of everything in it and never changed once made:
+# an unchanged re-run zips the very same folder (same files, times and order), so the zip's hash
+# and with it the template are unchanged and CloudFormation sees no change. Two deploy.sh runs at
+# once share it safely: it is assembled beside its final name and renamed into place.
+PACKAGE_KEY="$("${PYTHON}" - "${HERE}" "${DEPS_KEY}" "${PLATFORM_TAG}" <<'PY'
+import hashlib, pathlib, sys
+here, *salt = sys.argv[1:]
+digest = hashlib.sha256("|".join(salt).encode())
+files = [pathlib.Path(here, "etl-stack.yml")] + sorted(
+    p for p in pathlib.Path(here, "src").rglob("*")
+    if p.is_file() and "__pycache__" not in p.parts and not p.name.startswith("requirements"))
+for path in files:
+    digest.update(str(path.relative_to(here)).encode() + b"\0" + path.read_bytes())
+print(digest.hexdigest()[:16])
+PY
+)"
+PACKAGE_DIR="${BUILD}/package-${PACKAGE_KEY}"
+if [[ ! -d "${PACKAGE_DIR}" ]]; then
+  PACKAGE_TMP="$(mktemp -d "${BUILD}/package-tmp.XXXXXX")"
+  # The template's `Code: build/lambda` is relative to the template, so it is copied in too.
+  cp -p "${HERE}/etl-stack.yml" "${PACKAGE_TMP}/etl-stack.yml"
+  mkdir -p "${PACKAGE_TMP}/build/lambda"
+  cp -Rp "${DEPS_DIR}/." "${PACKAGE_TMP}/build/lambda/"
+  tar -C "${HERE}/src" --exclude='__pycache__' --exclude='*.pyc' --exclude='requirements*.txt' -cf - . \
+    | tar -C "${PACKAGE_TMP}/build/lambda" -xpf -
+  publish_dir "${PACKAGE_TMP}" "${PACKAGE_DIR}"
+fi
 WORK="$(mktemp -d "${BUILD}/run.XXXXXX")"
 trap 'rm -rf "${WORK}"' EXIT
-cp -p "${HERE}/etl-stack.yml" "${WORK}/etl-stack.yml"
-mkdir -p "${WORK}/build/lambda"
-# cp -p and tar keep modification times, which the package's zip (and so its hash) records.
-cp -Rp "${DEPS_DIR}/." "${WORK}/build/lambda/"
-tar -C "${HERE}/src" --exclude='__pycache__' --exclude='*.pyc' --exclude='requirements*.txt' -cf - . \
-  | tar -C "${WORK}/build/lambda" -xpf -
 
 say "3/5 Package: upload the Lambda's zip to s3://${DEPLOYMENT_BUCKET}"
 "${AWS[@]}" cloudformation package \
-  --template-file "${WORK}/etl-stack.yml" \
+  --template-file "${PACKAGE_DIR}/etl-stack.yml" \
   --s3-bucket "${DEPLOYMENT_BUCKET}" \
   --s3-prefix "${TEAM}/etl" \
   --output-template-file "${WORK}/etl-stack.packaged.yml" >/dev/null 2>"${WORK}/package.log" \
