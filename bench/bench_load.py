@@ -201,15 +201,27 @@ def clear(settings: dict) -> None:
         conn.commit()
 
 
+def peak_rss_mb() -> float:
+    """This process's peak resident memory. VmHWM, not ru_maxrss: on Linux ru_maxrss survives exec,
+    so a child started by a big parent would report the parent's peak."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux without /proc: kB
+
+
 def memory_child() -> None:
     """Run in a fresh process: the handler on one file; print the process's peak RSS in MB."""
     job = json.loads(sys.stdin.read())  # settings arrive on stdin, not in argv or the environment
     import mystery_shop_etl_lambda  # noqa: F401 – imports count: Lambda's memory figure includes them
 
-    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    before = peak_rss_mb()
     use_fakes(job["settings"], BENCH_DATA)
     loaded, seconds = load_batched(job["key"])
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peak = peak_rss_mb()
     print(json.dumps({"loaded": loaded, "seconds": seconds, "rss_after_imports_mb": before, "peak_rss_mb": peak}))
 
 
@@ -219,6 +231,7 @@ def main() -> int:
     parser.add_argument("--baseline-max", type=int, default=100_000,
                         help="largest size to time row by row; bigger sizes are extrapolated from it")
     parser.add_argument("--no-memory", action="store_true", help="skip the peak-memory run")
+    parser.add_argument("--only-memory", action="store_true", help="skip the timing table")
     parser.add_argument("--memory-child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.memory_child:
@@ -235,7 +248,7 @@ def main() -> int:
         print(f"\n{'rows':>9} | {'batched rows/s':>14} {'(s)':>8} | {'row-by-row rows/s':>17} {'(s)':>8} | speed-up")
         print("-" * 80)
         baseline_rate = None
-        for rows in sizes:
+        for rows in [] if args.only_memory else sizes:
             key = keys[rows]
             loaded, seconds = load_batched(key)
             assert loaded == rows == count_rows(settings, key), (loaded, rows)
@@ -253,7 +266,7 @@ def main() -> int:
                 base = f"{'skipped':>17} {'':>8}"
             speedup = f"{batched_rate / baseline_rate:.1f}x" if baseline_rate else "-"
             print(f"{rows:>9,} | {batched_rate:>14,.0f} {seconds:>8.1f} | {base} | {speedup}", flush=True)
-        if any(rows > args.baseline_max for rows in sizes):
+        if not args.only_memory and any(rows > args.baseline_max for rows in sizes):
             print(f"* row by row not run above {args.baseline_max:,} rows (too slow): "
                   "extrapolated from the largest measured rate")
 
