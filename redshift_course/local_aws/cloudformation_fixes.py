@@ -24,6 +24,13 @@
   answer), so the CLI fails. AWS creates a FAILED change set whose reason says "didn't contain
   changes", which the CLI treats as success; moto's backend already does that once the check in
   front of it is skipped.
+* Whether a change set changes anything: moto compares the parameters exactly as sent with the
+  ones the stack was created with. On a redeploy the CLI sends every parameter it does not
+  override as UsePreviousValue (moto fills in the stored value, a Number as int), while the first
+  deploy left those to their defaults, so the two never match and every redeploy updates the
+  stack. AWS compares the effective values (given, previous or default, as text); so do we.
+  And when only a parameter changes, moto updates just the resources that `Ref` it: one that uses
+  it inside `!Sub "${Name}"` kept its old value. Those count as references here too.
 """
 from __future__ import annotations
 
@@ -32,7 +39,7 @@ import re
 from typing import Any
 
 from moto.cloudformation import parsing
-from moto.cloudformation.models import CloudFormationBackend, Event
+from moto.cloudformation.models import CloudFormationBackend, Event, Stack
 from moto.cloudformation.responses import CloudFormationResponse
 
 _moto_clean_json = parsing.clean_json
@@ -40,6 +47,9 @@ _moto_parse_and_update_resource = parsing.parse_and_update_resource
 _moto_execute_change_set = CloudFormationBackend.execute_change_set
 _moto_delete_stack = CloudFormationBackend.delete_stack
 _moto_validate_different_update = CloudFormationResponse._validate_different_update
+_moto_has_parameters = Stack.has_parameters
+_moto_get_references_from_template = parsing.get_references_from_template
+_SUB_VARIABLE = re.compile(r"\$\{(?!!)([^}.]+)\}")
 _DYNAMIC_REFERENCE = re.compile(r"\{\{resolve:(ssm|ssm-secure|secretsmanager):([^}]+)\}\}")
 
 
@@ -95,6 +105,56 @@ def execute_change_set(self: CloudFormationBackend, change_set_name: str, stack_
         self.exports[export.name] = export
 
 
+def get_references_from_template(template: Any) -> list[str]:
+    """Names a resource's JSON refers to: moto's `Ref`s, plus the `${Name}` variables of Fn::Sub."""
+    references = _moto_get_references_from_template(template)
+    references.extend(_sub_variables(template))
+    return references
+
+
+def _sub_variables(node: Any) -> list[str]:
+    if isinstance(node, list):
+        return [name for item in node for name in _sub_variables(item)]
+    if not isinstance(node, dict):
+        return []
+    names = []
+    for key, value in node.items():
+        if key == "Fn::Sub":
+            text = value if isinstance(value, str) else value[0] if value and isinstance(value[0], str) else ""
+            names.extend(m.strip() for m in _SUB_VARIABLE.findall(text))
+        names.extend(_sub_variables(value))
+    return names
+
+
+def has_parameters(self: Stack, other_parameters: dict[str, Any]) -> bool:
+    """Same effective parameter values? Called (by create_change_set) only once the template is
+    known to be unchanged, so the stack's own template declares the parameters and defaults."""
+    declared = (self.template_dict or {}).get("Parameters") or {}
+    if not declared:
+        return _moto_has_parameters(self, other_parameters)
+    resolved = self.stack_parameters
+    for name, slot in declared.items():
+        default = slot.get("Default")
+        before = _as_text(self.parameters.get(name, default))
+        after = _as_text(other_parameters.get(name, default))
+        # UsePreviousValue arrives as moto's resolved value (an SSM-typed parameter's value, not its name).
+        if after != before and not (name in other_parameters and after == _as_text(resolved.get(name))
+                                    and str(slot.get("Type", "")).startswith("AWS::SSM::Parameter::")):
+            return False
+    return set(other_parameters) <= set(declared)
+
+
+def _as_text(value: Any) -> str | None:
+    """A parameter value the way CloudFormation holds it: text (YAML defaults may be int/bool/list)."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (list, tuple)):
+        return ",".join(_as_text(item) or "" for item in value)
+    return str(value)
+
+
 def delete_stack(self: CloudFormationBackend, name_or_stack_id: str) -> None:
     stack = next((s for s in self.stacks.values() if name_or_stack_id in (s.name, s.stack_id)), None)
     try:
@@ -146,4 +206,6 @@ def apply() -> None:
     parsing.parse_and_update_resource = parse_and_update_resource
     CloudFormationBackend.execute_change_set = execute_change_set
     CloudFormationBackend.delete_stack = delete_stack
+    Stack.has_parameters = has_parameters
+    parsing.get_references_from_template = get_references_from_template
     CloudFormationResponse._validate_different_update = _validate_different_update
