@@ -11,7 +11,7 @@ are in-process fakes that stream the generated file from disk, so the figures ar
 path's, not moto's. The row-by-row baseline commits once at the end, which flatters it.
 
 It then runs the handler on the biggest file in a fresh process and reports that process's peak
-resident memory (ru_maxrss), which is what Lambda's "Max Memory Used" measures. Targets: batched
+resident memory (VmHWM), which is what Lambda's "Max Memory Used" measures. Targets: batched
 at least 15x the baseline at 100k rows; the 1M-row file under 256 MB.
 """
 from __future__ import annotations
