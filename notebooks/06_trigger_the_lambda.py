@@ -116,7 +116,8 @@ for record in file_summaries(settings, since=uploaded_at_ms, key=HANDOUT_FILE.na
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # (We print the stable fields; the full line also carries the time, the level and how many seconds
 # the load took.) On the command line the same logs are one command away:
-# `aws logs tail /aws/lambda/<team>-shopper-etl --since 10m`.
+# `aws logs filter-log-events --log-group-name /aws/lambda/<team>-shopper-etl --query 'events[].message'`
+# (with AWS CLI v2, `aws logs tail /aws/lambda/<team>-shopper-etl --since 10m` reads nicer).
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## The rows it refused

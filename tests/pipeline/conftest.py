@@ -81,9 +81,7 @@ def deployed(local_stack: CourseSettings) -> Pipeline:
         settings=local_stack,
         bucket=outputs["RawDataBucketName"],
         function=outputs["EtlFunctionName"],
-        # After a no-change redeploy the local CloudFormation loses this output (moto mislays the
-        # log group's logical id on update); the name is Lambda's default anyway.
-        log_group=outputs.get("EtlLogGroupName") or f"/aws/lambda/{outputs['EtlFunctionName']}",
+        log_group=outputs["EtlLogGroupName"],
         deploy_output=result.stdout,
     )
 
