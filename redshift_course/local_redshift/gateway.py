@@ -189,6 +189,10 @@ class Gateway:
                 log.warning("accept failed: %s", error)
                 await asyncio.sleep(0.1)
                 continue
+            # asyncio sets TCP_NODELAY only on sockets whose proto is IPPROTO_TCP, and an accepted
+            # socket reports proto 0: without this, Nagle's algorithm meets the driver's delayed
+            # ACKs and a reply written in two pieces waits up to 40 ms.
+            conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             self._accepted.add(conn)
             task = asyncio.ensure_future(self._serve_socket(conn))
             self._sessions.add(task)
