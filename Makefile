@@ -46,8 +46,10 @@ test: $(STAMP)
 notebooks: $(STAMP)
 	$(BIN)/jupytext --sync $(JUPYTEXT_NOTEBOOKS)
 	$(BIN)/course reset
-	for nb in notebooks/[0-9]*.ipynb solutions/*.ipynb; do \
-		$(BIN)/jupyter nbconvert --to notebook --execute --inplace "$$nb" || exit 1; done
+	for nb in $(or $(NB),notebooks/[0-9]*.ipynb solutions/*.ipynb); do \
+		$(BIN)/jupyter nbconvert --to notebook --execute --inplace \
+			--ExecutePreprocessor.record_timing=False --ExecutePreprocessor.store_widget_state=False "$$nb" || exit 1; \
+		$(BIN)/python tools/strip_execution_metadata.py "$$nb"; done
 
 exercises: $(STAMP)
 	$(BIN)/python tools/make_exercises.py

@@ -202,7 +202,6 @@ print(naive.to_string())
 
 # %% slideshow={"slide_type": "subslide"}
 import sys
-from dataclasses import asdict
 
 sys.path.insert(0, str(REPO_ROOT / "handouts" / "src"))
 from utils.transform_utils import Reject, check_header, read_records, transform  # noqa: E402
@@ -215,7 +214,7 @@ for path in month_files:
         for result in transform(records):
             (rejects if isinstance(result, Reject) else visits).append((path.name, result))
 
-warehouse = pd.DataFrame([asdict(v) for _, v in visits])
+warehouse = pd.DataFrame([visit._asdict() for _, visit in visits])
 print(f"{len(warehouse)} clean visits, {len(rejects)} rejected rows, columns:")
 print(list(warehouse.columns))
 
