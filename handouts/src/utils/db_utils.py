@@ -11,7 +11,7 @@ import random
 import time
 from datetime import datetime
 from itertools import islice
-from typing import Any, Callable, Iterable, TypeVar
+from typing import Any, Callable, Iterable, Iterator, TypeVar
 
 import redshift_connector
 
@@ -100,10 +100,13 @@ def ensure_table(conn) -> None:
         conn.commit()
 
 
-def batches(items: Iterable[T], size: int) -> Iterable[list[T]]:
-    iterator = iter(items)
-    while batch := list(islice(iterator, size)):
-        yield batch
+def next_batch(visits: Iterator[Visit], size: int, lineage: tuple[str, datetime]) -> list[Any]:
+    """The INSERT parameters for the next ``size`` visits (an empty list when none are left)."""
+    params: list[Any] = []
+    for visit in islice(visits, size):  # a Visit holds the first ten columns, in order
+        params.extend(visit)
+        params.extend(lineage)  # source_file and loaded_at complete the row
+    return params
 
 
 def replace_file_rows(conn, source_file: str, visits: Iterable[Visit], loaded_at: datetime,
@@ -115,15 +118,11 @@ def replace_file_rows(conn, source_file: str, visits: Iterable[Visit], loaded_at
     cursor = conn.cursor()
     cursor.execute(sql_utils.LOCK_TABLE)
     cursor.execute(sql_utils.DELETE_FILE_ROWS, (source_file,))
-    inserted = 0
-    for batch in batches(visits, batch_size):
-        params: list[Any] = []
-        for visit in batch:  # a Visit holds the first ten columns, in order; lineage completes the row
-            params.extend(visit)
-            params.append(source_file)
-            params.append(loaded_at)
-        cursor.execute(sql_utils.insert_rows(len(batch)), params)
-        inserted += len(batch)
+    visits, lineage, inserted = iter(visits), (source_file, loaded_at), 0
+    while params := next_batch(visits, batch_size, lineage):
+        rows = len(params) // len(sql_utils.INSERT_COLUMNS)
+        cursor.execute(sql_utils.insert_rows(rows), params)
+        inserted += rows
     return inserted
 
 

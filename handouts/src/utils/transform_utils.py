@@ -10,6 +10,7 @@ import hashlib
 import re
 from dataclasses import dataclass
 from datetime import date, time
+from functools import lru_cache
 from typing import Iterable, Iterator, NamedTuple, TextIO
 
 EXPECTED_HEADER = (
@@ -20,7 +21,6 @@ MAX_INTEGER = 2_147_483_647  # Redshift INTEGER
 MAX_STORE_NAME_BYTES = 100  # VARCHAR(n) in Redshift counts bytes, not characters
 MAX_STORE_TYPE_BYTES = 50
 
-_WHOLE = re.compile(r"[0-9]+")
 _DATE = re.compile(r"([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})")
 _TIME = re.compile(r"([0-9]{1,2}):([0-9]{2})")
 
@@ -60,7 +60,7 @@ def visit_id_for(store_id: int, shopper_id: int, visit_date: date, start: time) 
     Stable ids (rather than an IDENTITY column) mean a file loaded again gets the same visit_ids
     back, and the same visit arriving in two files is easy to spot. 63 bits fit a BIGINT.
     """
-    natural_key = f"{store_id}|{shopper_id}|{visit_date.isoformat()}|{start.hour:02d}:{start.minute:02d}"
+    natural_key = f"{store_id}|{shopper_id}|{visit_date.isoformat()}|{start.isoformat('minutes')}"
     digest = hashlib.blake2b(natural_key.encode(), digest_size=8).digest()
     return int.from_bytes(digest, "big") >> 1
 
@@ -74,7 +74,7 @@ def read_records(text: TextIO) -> Iterator[tuple[int, list[str]]]:
     reader = csv.reader(text, skipinitialspace=True)
     try:
         for fields in reader:
-            if fields and any(field.strip() for field in fields):
+            if "".join(fields).strip():  # not a blank line, nor one of commas and spaces only
                 yield reader.line_num, fields
     except UnicodeDecodeError as error:
         raise BadFileError(f"is not UTF-8 text (bad byte after line {reader.line_num})") from error
@@ -94,12 +94,12 @@ def check_header(fields: list[str]) -> None:
 def _whole(name: str, text: str, low: int, high: int, problems: list[str]) -> int:
     if not text:
         problems.append(f"{name} is blank")
-    elif not _WHOLE.fullmatch(text):
+    elif not (text.isascii() and text.isdigit()):  # only 0-9: isdigit alone also takes "²" and "٣"
         problems.append(f"{name} {text!r} is not a whole number")
-    elif not low <= int(text) <= high:
+    elif not low <= (number := int(text)) <= high:
         problems.append(f"{name} {text} is not between {low} and {high}")
     else:
-        return int(text)
+        return number
     return 0
 
 
@@ -113,25 +113,41 @@ def _text(name: str, text: str, max_bytes: int, problems: list[str]) -> str:
     return text
 
 
-def _date(name: str, text: str, problems: list[str]) -> date | None:
+# A file holds a month or so of dates and at most 1,440 times of day, so each distinct text is parsed
+# once and looked up after that. Only short texts are parsed (and so cached): memory stays small.
+@lru_cache(maxsize=4096)
+def _parse_date(text: str) -> tuple[date | None, str]:
+    """(the date, "") or (None, what is wrong with ``text``)."""
     match = _DATE.fullmatch(text)
     if not match:
-        problems.append(f"{name} {text!r} is not a dd/mm/yyyy date")
-        return None
-    day, month, year = (int(part) for part in match.groups())
+        return None, f"{text!r} is not a dd/mm/yyyy date"
+    day, month, year = match.groups()
     try:
-        return date(year, month, day)
+        return date(int(year), int(month), int(day)), ""
     except ValueError:
-        problems.append(f"{name} {text} does not exist")
-        return None
+        return None, f"{text} does not exist"
+
+
+@lru_cache(maxsize=4096)
+def _parse_time(text: str) -> time | None:
+    match = _TIME.fullmatch(text)
+    if match and int(match[1]) <= 23 and int(match[2]) <= 59:
+        return time(int(match[1]), int(match[2]))
+    return None
+
+
+def _date(name: str, text: str, problems: list[str]) -> date | None:
+    value, problem = _parse_date(text) if len(text) <= 10 else (None, f"{text!r} is not a dd/mm/yyyy date")
+    if problem:
+        problems.append(f"{name} {problem}")
+    return value
 
 
 def _time(name: str, text: str, problems: list[str]) -> time | None:
-    match = _TIME.fullmatch(text)
-    if not match or int(match[1]) > 23 or int(match[2]) > 59:
+    value = _parse_time(text) if len(text) <= 5 else None
+    if value is None:
         problems.append(f"{name} {text!r} is not an HH:MM time")
-        return None
-    return time(int(match[1]), int(match[2]))
+    return value
 
 
 def parse_row(fields: list[str]) -> Visit | str:
@@ -139,25 +155,23 @@ def parse_row(fields: list[str]) -> Visit | str:
     if len(fields) != len(EXPECTED_HEADER):
         return f"expected {len(EXPECTED_HEADER)} fields, found {len(fields)}"
     (store_id, store_name, shopper_id, _shopper_name, store_type,
-     employees, visit_date, start, end, score) = (field.strip() for field in fields)
+     employees, visit_date, start, end, score) = [field.strip() for field in fields]
     problems: list[str] = []
-    row = dict(
-        store_id=_whole("StoreID", store_id, 1, MAX_INTEGER, problems),
-        store_name=_text("StoreName", store_name, MAX_STORE_NAME_BYTES, problems),
-        mystery_shopper_id=_whole("MysteryShopperID", shopper_id, 1, MAX_INTEGER, problems),
-        store_type=_text("StoreType", store_type, MAX_STORE_TYPE_BYTES, problems),
-        number_of_store_employees=_whole("NumberOfStoreEmployees", employees, 0, MAX_INTEGER, problems),
-        visit_date=_date("VisitDate", visit_date, problems),
-        start_time=_time("StartTime", start, problems),
-        end_time=_time("EndTime", end, problems),
-        overall_score=_whole("OverallScore", score, 1, 5, problems),
-    )
-    if row["start_time"] is not None and row["end_time"] is not None and row["end_time"] < row["start_time"]:
+    store_id = _whole("StoreID", store_id, 1, MAX_INTEGER, problems)
+    store_name = _text("StoreName", store_name, MAX_STORE_NAME_BYTES, problems)
+    shopper_id = _whole("MysteryShopperID", shopper_id, 1, MAX_INTEGER, problems)
+    store_type = _text("StoreType", store_type, MAX_STORE_TYPE_BYTES, problems)
+    employee_count = _whole("NumberOfStoreEmployees", employees, 0, MAX_INTEGER, problems)
+    day = _date("VisitDate", visit_date, problems)
+    start_time = _time("StartTime", start, problems)
+    end_time = _time("EndTime", end, problems)
+    overall_score = _whole("OverallScore", score, 1, 5, problems)
+    if start_time is not None and end_time is not None and end_time < start_time:
         problems.append(f"EndTime {end} is before StartTime {start}")
     if problems:
         return "; ".join(problems)
-    visit_id = visit_id_for(row["store_id"], row["mystery_shopper_id"], row["visit_date"], row["start_time"])
-    return Visit(visit_id=visit_id, **row)
+    return Visit(visit_id_for(store_id, shopper_id, day, start_time), store_id, shopper_id, store_type,
+                 store_name, employee_count, day, start_time, end_time, overall_score)
 
 
 def transform(records: Iterable[tuple[int, list[str]]]) -> Iterator[Visit | Reject]:
