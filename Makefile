@@ -13,7 +13,7 @@ PYTHON ?= $(shell for p in python3 python3.13 python3.12 python3.11; do \
 NBVAL := --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout=600
 JUPYTEXT_NOTEBOOKS := $(wildcard notebooks/[0-9]*.py) $(wildcard solutions/*.py)
 
-.PHONY: lab test setup stack down notebooks exercises slides bench lock environment.yml clean
+.PHONY: lab test setup stack down notebooks notebooks-alone exercises slides bench lock environment.yml clean
 
 setup: $(STAMP)
 
@@ -36,11 +36,17 @@ down: $(STAMP)
 	$(BIN)/course down
 
 # Notebooks first, on a freshly reset stack, so their outputs match a clean top-to-bottom run;
-# then the solutions notebook, then the tests (which use teams of their own).
+# then the solutions notebook and the tests; then every notebook once more on its own fresh stack.
 test: $(STAMP)
 	$(BIN)/course reset
 	status=0; $(BIN)/pytest $(NBVAL) notebooks solutions tests || status=$$?; \
+	[ $$status -ne 0 ] || $(MAKE) --no-print-directory notebooks-alone || status=$$?; \
 	$(BIN)/course down; exit $$status
+
+# Each notebook must also pass when run by itself on a fresh local stack.
+notebooks-alone: $(STAMP)
+	for nb in notebooks/[0-9]*.ipynb solutions/*.ipynb; do \
+		$(BIN)/course reset >/dev/null && $(BIN)/pytest -q $(NBVAL) "$$nb" || exit 1; done
 
 # Re-execute every notebook on a fresh stack and store its outputs (commit the result).
 notebooks: $(STAMP)
