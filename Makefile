@@ -27,7 +27,7 @@ $(STAMP): requirements.txt pyproject.toml
 
 lab: $(STAMP)
 	$(BIN)/course up
-	$(BIN)/jupyter lab notebooks/ $(if $(NO_BROWSER),--no-browser,)
+	$(BIN)/jupyter lab notebooks/ $(if $(NO_BROWSER),--no-browser,) $(if $(filter 0,$(shell id -u)),--allow-root,)
 
 stack: $(STAMP)
 	$(BIN)/course up
