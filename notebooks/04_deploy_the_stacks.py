@@ -97,7 +97,7 @@ plt.show()
 # AWS 06. Here are the resources they declare, read straight from the files:
 
 # %% slideshow={"slide_type": "-"}
-from redshift_course.notebook import HANDOUTS, template_resources
+from redshift_course.pipeline.handouts import HANDOUTS, template_resources
 template_resources(HANDOUTS / "deployment-bucket-stack.yml", HANDOUTS / "etl-stack.yml")
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
@@ -152,7 +152,7 @@ for attempt in ["La Vida Mocha", "la_vida_mocha", "la-vida-mocha"]:
 # Here are the lines that do each of those five things:
 
 # %% slideshow={"slide_type": "subslide"}
-from redshift_course.notebook import DEPLOY_SCRIPT, DEPLOY_STEPS, show_script_steps
+from redshift_course.pipeline.handouts import DEPLOY_SCRIPT, DEPLOY_STEPS, show_script_steps
 show_script_steps(DEPLOY_SCRIPT, DEPLOY_STEPS)
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
@@ -183,7 +183,7 @@ show_script_steps(DEPLOY_SCRIPT, DEPLOY_STEPS)
 # output into the box below it while it runs.
 
 # %% slideshow={"slide_type": "subslide"}
-from redshift_course.notebook import deploy_command, run_deploy
+from redshift_course.pipeline.deploy import deploy_command, run_deploy
 print("$", " ".join(deploy_command(settings)[1:]).replace(str(HANDOUTS) + "/", "./"))
 result = run_deploy(settings)
 print("deploy.sh finished with exit code", result.returncode)
@@ -200,7 +200,7 @@ print("deploy.sh finished with exit code", result.returncode)
 
 # %% slideshow={"slide_type": "-"}
 import pandas as pd
-from redshift_course.notebook import stack_status
+from redshift_course.pipeline.stacks import stack_status
 
 pd.DataFrame(
     [{"StackName": name, "StackStatus": stack_status(settings, name)}
@@ -212,14 +212,14 @@ pd.DataFrame(
 # loads them, and where it writes its logs.
 
 # %% slideshow={"slide_type": "-"}
-from redshift_course.notebook import stack_outputs
+from redshift_course.pipeline.stacks import stack_outputs
 pd.Series(stack_outputs(settings, settings.etl_stack), name="OutputValue").to_frame()
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # And every resource in it (`list_stack_resources`, through a paginator so a big stack is read in full):
 
 # %% slideshow={"slide_type": "-"}
-from redshift_course.notebook import stack_resources
+from redshift_course.pipeline.stacks import stack_resources
 stack_resources(settings, settings.etl_stack)
 
 # %% [markdown] slideshow={"slide_type": "slide"}
@@ -259,7 +259,7 @@ print("Same stack?   ", alice.etl_stack == bob.etl_stack)
 # Which statuses let a deploy through? The same check a script could make before deploying:
 
 # %% slideshow={"slide_type": "-"}
-from redshift_course.notebook import can_deploy_now
+from redshift_course.pipeline.stacks import can_deploy_now
 
 status = stack_status(settings, settings.etl_stack)
 print(f"Now: {settings.etl_stack} is {status} -> a deploy would",

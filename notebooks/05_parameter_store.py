@@ -58,7 +58,7 @@ print(settings.parameter_name)
 
 # %% slideshow={"slide_type": "-"}
 import json
-from redshift_course.notebook import masked
+from redshift_course.masking import masked
 
 ssm = settings.client("ssm")
 response = ssm.get_parameter(Name=settings.parameter_name, WithDecryption=True)
@@ -99,7 +99,7 @@ pd.DataFrame(described)[["Name", "Type", "KeyId", "Tier", "DataType"]].T.rename(
 # is not a secret. The handler, `handouts/src/mystery_shop_etl_lambda.py`, reads that name:
 
 # %% slideshow={"slide_type": "-"}
-from redshift_course.notebook import HANDOUTS, show_source_lines
+from redshift_course.pipeline.handouts import HANDOUTS, show_source_lines
 show_source_lines(HANDOUTS / "src" / "mystery_shop_etl_lambda.py",
                   r"^PARAMETER_NAME_VARIABLE =|os\.environ\.get\(PARAMETER_NAME_VARIABLE\)|get_redshift_settings\(")
 
@@ -140,7 +140,8 @@ show_source_lines(HANDOUTS / "src" / "utils" / "db_utils.py",
 # environment variables back in clear text. Ours hold only the parameter's name and a log level:
 
 # %% slideshow={"slide_type": "-"}
-from redshift_course.notebook import ensure_pipeline_deployed, pipeline_names
+from redshift_course.pipeline.deploy import ensure_pipeline_deployed
+from redshift_course.pipeline.stacks import pipeline_names
 
 print(ensure_pipeline_deployed(settings))
 function = settings.client("lambda").get_function_configuration(

@@ -39,7 +39,8 @@ print(settings.describe())
 # if not, the next cell runs `deploy.sh` for you, exactly as notebook 04 does.
 
 # %% slideshow={"slide_type": "-"}
-from redshift_course.notebook import ensure_pipeline_deployed, pipeline_names
+from redshift_course.pipeline.deploy import ensure_pipeline_deployed
+from redshift_course.pipeline.stacks import pipeline_names
 print(ensure_pipeline_deployed(settings))
 names = pipeline_names(settings)
 
@@ -57,7 +58,8 @@ names = pipeline_names(settings)
 
 # %% slideshow={"slide_type": "-"}
 import pandas as pd
-from redshift_course.notebook import HANDOUT_FILE, data_rows
+from redshift_course.pipeline.handouts import HANDOUT_FILE
+from redshift_course.pipeline.uploads import data_rows
 
 pd.set_option("display.max_colwidth", None)   # show whole S3 paths
 
@@ -85,7 +87,7 @@ print(f"uploaded {HANDOUT_FILE.name} to s3://{names.bucket}/")
 # as **one transaction**, so the bar jumps from nothing to everything: nobody ever sees half a file.
 
 # %% slideshow={"slide_type": "-"}
-from redshift_course.notebook import stable_summary, wait_for_load
+from redshift_course.pipeline.loads import stable_summary, wait_for_load
 
 summary = wait_for_load(settings, HANDOUT_FILE.name, data_rows(HANDOUT_FILE), since=uploaded_at_ms)
 stable_summary(summary)
@@ -107,7 +109,7 @@ print(summary["loaded"], "+", summary["rejected"], "=", summary["loaded"] + summ
 
 # %% slideshow={"slide_type": "-"}
 import json
-from redshift_course.notebook import file_summaries
+from redshift_course.pipeline.loads import file_summaries
 
 print("log group:", names.log_group)
 for record in file_summaries(settings, since=uploaded_at_ms, key=HANDOUT_FILE.name):
@@ -126,7 +128,7 @@ for record in file_summaries(settings, since=uploaded_at_ms, key=HANDOUT_FILE.na
 # the reason, into a rejects file beside the source, under `rejected/`.
 
 # %% slideshow={"slide_type": "-"}
-from redshift_course.notebook import rejected_rows, rejects_key
+from redshift_course.pipeline.rejects import rejected_rows, rejects_key
 
 print(f"s3://{names.bucket}/{rejects_key(HANDOUT_FILE.name)}")
 rejects = rejected_rows(settings, HANDOUT_FILE.name)
@@ -157,7 +159,8 @@ rejects[["LineNumber", "Reason", "StoreName", "VisitDate", "StartTime", "EndTime
 
 # %% slideshow={"slide_type": "-"}
 from concurrent.futures import ThreadPoolExecutor
-from redshift_course.notebook import DATA_DIR, upload_file
+from redshift_course.pipeline.handouts import DATA_DIR
+from redshift_course.pipeline.uploads import upload_file
 
 months = [DATA_DIR / f"mystery_shops_2024-{month}.csv" for month in ("01", "02", "04")]
 with ThreadPoolExecutor(max_workers=len(months)) as pool:
@@ -176,7 +179,7 @@ pd.DataFrame([stable_summary(result) for result in results]).drop(columns="bucke
 # And in Redshift every file's rows are there, once:
 
 # %% slideshow={"slide_type": "-"}
-from redshift_course.notebook import SOURCE_COLUMN, rows_by_source, source_uri
+from redshift_course.pipeline.warehouse import SOURCE_COLUMN, rows_by_source, source_uri
 
 ours = [source_uri(settings, key) for key in [HANDOUT_FILE.name] + [upload.key for upload in uploads]]
 loaded = rows_by_source(settings)
@@ -191,7 +194,8 @@ loaded[loaded[SOURCE_COLUMN].isin(ours)].reset_index(drop=True)
 # twice, ten times – the table holds one copy. Let's count before and after:
 
 # %% slideshow={"slide_type": "-"}
-from redshift_course.notebook import count_rows, upload_and_wait
+from redshift_course.pipeline.loads import upload_and_wait
+from redshift_course.pipeline.warehouse import count_rows
 
 before = count_rows(settings, HANDOUT_FILE.name)
 again = upload_and_wait(settings, HANDOUT_FILE, progress=False)
@@ -211,7 +215,7 @@ print("unchanged:", before == after)
 # bucket, under the file's own name, and reports what the Lambda made of it.
 
 # %% slideshow={"slide_type": "-"}
-from redshift_course.notebook import upload_widget
+from redshift_course.pipeline.uploads import upload_widget
 picker = upload_widget(settings)   # pick a file: it goes to S3 and the Lambda loads it
 
 # %% [markdown] slideshow={"slide_type": "notes"}

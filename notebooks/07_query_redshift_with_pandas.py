@@ -39,7 +39,8 @@ print(settings.describe())
 
 # %% slideshow={"slide_type": "-"}
 import pandas as pd
-from redshift_course.notebook import ensure_pipeline_deployed, ensure_visits_loaded
+from redshift_course.pipeline.deploy import ensure_pipeline_deployed
+from redshift_course.pipeline.loads import ensure_visits_loaded
 
 pd.set_option("display.max_colwidth", None)   # show whole S3 paths
 print(ensure_pipeline_deployed(settings))
@@ -107,7 +108,7 @@ visits.drop(columns="loaded_at").sort_values(["visit_date", "start_time", "store
 # How many visits did each month get?
 
 # %% slideshow={"slide_type": "-"}
-from redshift_course.notebook import query_dataframe
+from redshift_course.pipeline.warehouse import query_dataframe
 
 query_dataframe(settings, """
     select date_trunc('month', visit_date)::date as month, count(*) as visits,

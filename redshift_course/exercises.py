@@ -273,7 +273,8 @@ def solutions_notebook(questions: list[Question]):
             "subslide",
         ),
         _code(
-            "from redshift_course.notebook import ensure_pipeline_deployed, ensure_visits_loaded\n"
+            "from redshift_course.pipeline.deploy import ensure_pipeline_deployed\n"
+            "from redshift_course.pipeline.loads import ensure_visits_loaded\n"
             "print(ensure_pipeline_deployed(settings))\n"
             "print(ensure_visits_loaded(settings).to_string(index=False))",
         ),

@@ -33,7 +33,8 @@ print(settings.describe())
 # The queries need the visits of January to June 2024 in `mystery_shop_visit`. The next cell does what steps 01 and 02 of the breakout do, unless they are done already: it deploys the pipeline and uploads each month's file from `handouts/data/` to the team's bucket, where the Lambda loads it. It prints the rows loaded per file: the messy rows of March that the Lambda rejected are not among them.
 
 # %% slideshow={"slide_type": "-"}
-from redshift_course.notebook import ensure_pipeline_deployed, ensure_visits_loaded
+from redshift_course.pipeline.deploy import ensure_pipeline_deployed
+from redshift_course.pipeline.loads import ensure_visits_loaded
 print(ensure_pipeline_deployed(settings))
 print(ensure_visits_loaded(settings).to_string(index=False))
 

@@ -1,0 +1,88 @@
+"""Deploying the pipeline: running handouts/deploy.sh with its output streamed, or only when needed."""
+from __future__ import annotations
+
+import os
+import subprocess
+from dataclasses import dataclass, field
+from typing import Callable
+
+from ..settings import CourseSettings
+from .handouts import DEPLOY_SCRIPT, HANDOUTS
+from .stacks import pipeline_names, stack_status
+from .warehouse import VISIT_TABLE
+
+
+@dataclass
+class DeployResult:
+    returncode: int
+    lines: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.returncode == 0
+
+
+def deploy_command(settings: CourseSettings) -> list[str]:
+    return ["bash", str(DEPLOY_SCRIPT), settings.cli_profile, settings.team]
+
+
+def run_deploy(settings: CourseSettings, echo: Callable[[str], None] | None = None) -> DeployResult:
+    """Run ``handouts/deploy.sh <profile> <team>`` and stream its output, line by line, to ``echo``.
+
+    In local mode the profile is ``local`` (deploy.sh points the AWS CLI at the local AWS itself);
+    in aws mode it is the learner's own profile. The script runs from ``handouts/`` as a learner
+    would run it. Raises ``RuntimeError`` with the output's tail when the script fails.
+    """
+    echo = echo or live_log()
+    env = dict(os.environ)
+    # No colour codes or pagers in captured output.
+    env.update({"AWS_PAGER": "", "NO_COLOR": "1"})
+    process = subprocess.Popen(
+        deploy_command(settings),
+        cwd=HANDOUTS,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        bufsize=1,
+    )
+    result = DeployResult(returncode=-1)
+    assert process.stdout is not None
+    for line in process.stdout:
+        line = line.rstrip("\n")
+        result.lines.append(line)
+        echo(line)
+    result.returncode = process.wait()
+    if not result.ok:
+        tail = "\n".join(result.lines[-15:])
+        raise RuntimeError(f"deploy.sh failed with exit code {result.returncode}:\n{tail}")
+    return result
+
+
+def live_log(height: str = "220px") -> Callable[[str], None]:
+    """A scrolling log box in Jupyter (a widget, so its changing text is not a cell output); print elsewhere."""
+    try:
+        import ipywidgets as widgets
+        from IPython import get_ipython
+        from IPython.display import display
+    except ImportError:  # pragma: no cover - ipywidgets is in requirements
+        return print
+    if get_ipython() is None or not hasattr(get_ipython(), "kernel"):
+        return print
+    box = widgets.Textarea(value="", layout=widgets.Layout(width="100%", height=height), disabled=True)
+    display(box)
+
+    def append(line: str) -> None:
+        box.value = f"{box.value}{line}\n"
+
+    return append
+
+
+def ensure_pipeline_deployed(settings: CourseSettings) -> str:
+    """Deploy the team's stacks unless both are already in a complete state; returns a stable message."""
+    healthy = ("CREATE_COMPLETE", "UPDATE_COMPLETE")
+    statuses = [stack_status(settings, name) for name in (settings.deployment_bucket_stack, settings.etl_stack)]
+    if not all(status in healthy for status in statuses):
+        run_deploy(settings, echo=lambda line: None)
+    names = pipeline_names(settings)
+    return f"Pipeline ready: upload to s3://{names.bucket}/ and {names.function_name} loads {VISIT_TABLE}."

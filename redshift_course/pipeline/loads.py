@@ -1,0 +1,135 @@
+"""Waiting for the Lambda to load an uploaded file, read from its logs; loading the visits when needed."""
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+from typing import Any, Iterable, Iterator, Mapping
+
+import pandas as pd
+
+from ..settings import CourseSettings
+from .handouts import MONTH_FILES
+from .stacks import pipeline_names
+from .uploads import _now_ms, upload_file
+from .warehouse import SOURCE_COLUMN, _count_for, rows_by_source, source_uri
+
+
+class LoadFailed(RuntimeError):
+    """The Lambda reported an error for the file; the message carries its log line."""
+
+
+def lambda_log_lines(settings: CourseSettings, since: int | None = None) -> list[str]:
+    """Every log message of the team's Lambda since ``since`` (ms since the epoch), oldest first."""
+    logs = settings.client("logs")
+    log_group = pipeline_names(settings).log_group
+    kwargs: dict[str, Any] = {"logGroupName": log_group}
+    if since is not None:
+        kwargs["startTime"] = int(since)
+    events: list[dict[str, Any]] = []
+    try:
+        for page in logs.get_paginator("filter_log_events").paginate(**kwargs):
+            events.extend(page.get("events", []))
+    except logs.exceptions.ResourceNotFoundException:
+        return []
+    events.sort(key=lambda event: (event["timestamp"], event.get("ingestionTime", 0)))
+    return [event["message"].rstrip("\n") for event in events]
+
+
+def parse_json_lines(lines: Iterable[str]) -> Iterator[dict[str, Any]]:
+    """The structured JSON objects among log lines (Lambda's START/END/REPORT lines are skipped)."""
+    for line in lines:
+        start = line.find("{")
+        if start < 0:
+            continue
+        try:
+            record = json.loads(line[start:])
+        except ValueError:
+            continue
+        if isinstance(record, dict):
+            yield record
+
+
+def file_summaries(settings: CourseSettings, since: int | None = None, key: str | None = None) -> list[dict[str, Any]]:
+    """The Lambda's one-line-per-file summaries (bucket, key, rows, loaded, rejected, seconds)."""
+    summaries = [
+        record
+        for record in parse_json_lines(lambda_log_lines(settings, since))
+        if "key" in record and "loaded" in record
+    ]
+    return [record for record in summaries if key is None or record["key"] == key]
+
+
+def _error_for(settings: CourseSettings, since: int, key: str) -> str | None:
+    for record in parse_json_lines(lambda_log_lines(settings, since)):
+        if record.get("key") == key and record.get("level") == "ERROR":
+            return str(record.get("error", record.get("message")))
+    return None
+
+
+def stable_summary(record: Mapping[str, Any]) -> dict[str, Any]:
+    """A log summary without its timing, for outputs that must be the same on every run."""
+    return {name: record[name] for name in ("bucket", "key", "rows", "loaded", "rejected") if name in record}
+
+
+def wait_for_load(
+    settings: CourseSettings,
+    key: str,
+    expected_rows: int | None = None,
+    timeout: float = 120,
+    since: int | None = None,
+    progress: bool = True,
+    poll_seconds: float = 0.5,
+) -> dict[str, Any]:
+    """Wait until the Lambda has finished loading ``key`` (its summary line is in the logs).
+
+    A progress bar counts the file's rows in Redshift while it waits (one transaction per file, so
+    it jumps from 0 to all of them). ``since`` (ms) is when the upload started, so an earlier
+    load of the same key does not count. Returns the Lambda's summary for the file; raises
+    ``LoadFailed`` when the Lambda logged an error for it and ``TimeoutError`` after ``timeout``.
+    """
+    from tqdm.auto import tqdm
+
+    since = since if since is not None else _now_ms() - 60_000
+    uri = source_uri(settings, key)
+    deadline = time.monotonic() + timeout
+    bar = tqdm(total=expected_rows, desc=key, unit="rows", disable=not progress, leave=True)
+    try:
+        with settings.connect() as connection:
+            connection.autocommit = True  # each poll sees the latest committed data
+            cursor = connection.cursor()
+            while True:
+                summaries = file_summaries(settings, since, key)
+                count = _count_for(cursor, uri)
+                bar.n = count
+                bar.refresh()
+                if summaries:
+                    return summaries[-1]
+                error = _error_for(settings, since, key)
+                if error:
+                    raise LoadFailed(f"The Lambda could not load {key}: {error}")
+                if time.monotonic() > deadline:
+                    raise TimeoutError(f"No load of {key} finished within {timeout:.0f} s; check the Lambda's logs.")
+                time.sleep(poll_seconds)
+    finally:
+        bar.close()
+
+
+def upload_and_wait(settings: CourseSettings, path: str | Path, key: str | None = None, **wait: Any) -> dict[str, Any]:
+    upload = upload_file(settings, path, key)
+    return wait_for_load(settings, upload.key, upload.rows, since=upload.since_ms, **wait)
+
+
+def ensure_visits_loaded(settings: CourseSettings, files: Iterable[Path] = MONTH_FILES) -> pd.DataFrame:
+    """Load every month's file through the pipeline unless its rows are already in Redshift.
+
+    Uploads go to S3 and the Lambda loads them, exactly as in the exercise; files already loaded
+    are left alone. Returns rows per source file, which is the same whichever files were uploaded.
+    """
+    uris = {path: source_uri(settings, path.name) for path in files}
+    loaded = set(rows_by_source(settings)[SOURCE_COLUMN])
+    for path, uri in uris.items():
+        if uri not in loaded:
+            upload_and_wait(settings, path, progress=False)
+    frame = rows_by_source(settings)
+    return frame[frame[SOURCE_COLUMN].isin(list(uris.values()))].reset_index(drop=True)

@@ -1,0 +1,41 @@
+"""The rows the Lambda rejected: where it writes them, and reading them back from S3."""
+from __future__ import annotations
+
+import io
+
+import pandas as pd
+
+from ..settings import CourseSettings
+from .stacks import pipeline_names
+
+
+REJECTED_PREFIX = "rejected/"
+
+
+def rejects_key(key: str) -> str:
+    """Where the Lambda writes a file's rejected rows: beside the source, under ``rejected/``."""
+    return f"{REJECTED_PREFIX}{key}.rejects.csv"
+
+
+def rejected_keys(settings: CourseSettings) -> list[str]:
+    """Keys of every rejects file in the team's bucket, sorted."""
+    s3 = settings.client("s3")
+    bucket = pipeline_names(settings).bucket
+    return sorted(
+        item["Key"]
+        for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=REJECTED_PREFIX)
+        for item in page.get("Contents", [])
+    )
+
+
+def rejected_rows(settings: CourseSettings, key: str) -> pd.DataFrame:
+    """The rejected rows of one source file, read from its rejects file in S3 (line numbers, reasons).
+
+    An empty DataFrame when the file had no rejected rows (the Lambda then writes no rejects file).
+    """
+    s3 = settings.client("s3")
+    try:
+        body = s3.get_object(Bucket=pipeline_names(settings).bucket, Key=rejects_key(key))["Body"].read()
+    except s3.exceptions.NoSuchKey:
+        return pd.DataFrame()
+    return pd.read_csv(io.BytesIO(body), dtype=str, keep_default_na=False)

@@ -1,0 +1,71 @@
+"""The visits table in Redshift: queries as DataFrames, and rows per source file."""
+from __future__ import annotations
+
+from typing import Any, Iterable
+
+import pandas as pd
+
+from ..settings import CourseSettings
+from .stacks import pipeline_names
+
+
+VISIT_TABLE = "mystery_shop_visit"
+# The lineage column the Lambda writes: which S3 object a row came from, as s3://bucket/key.
+SOURCE_COLUMN = "source_file"
+
+
+def query_dataframe(settings: CourseSettings, sql: str, params: Iterable[Any] | None = None) -> pd.DataFrame:
+    """Run one query with a fresh connection and return the result as a DataFrame."""
+    with settings.connect() as connection:
+        cursor = connection.cursor()
+        cursor.execute(sql, tuple(params) if params is not None else None)
+        frame = cursor.fetch_dataframe()
+    return frame if frame is not None else pd.DataFrame()
+
+
+TABLE_EXISTS_SQL = (
+    "select count(*) from information_schema.tables where table_schema = current_schema() and table_name = %s"
+)
+
+
+def _table_exists(cursor) -> bool:
+    """The Lambda creates the table on its first load; before that there is nothing to count."""
+    cursor.execute(TABLE_EXISTS_SQL, (VISIT_TABLE,))
+    return int(cursor.fetchone()[0]) > 0
+
+
+def table_exists(settings: CourseSettings) -> bool:
+    with settings.connect() as connection:
+        return _table_exists(connection.cursor())
+
+
+def rows_by_source(settings: CourseSettings) -> pd.DataFrame:
+    """Rows in the visits table per source file, sorted by file (empty before the first load)."""
+    if not table_exists(settings):
+        return pd.DataFrame({SOURCE_COLUMN: pd.Series(dtype=str), "rows_loaded": pd.Series(dtype=int)})
+    frame = query_dataframe(
+        settings,
+        f"select {SOURCE_COLUMN}, count(*) as rows_loaded from {VISIT_TABLE} "
+        f"group by {SOURCE_COLUMN} order by {SOURCE_COLUMN}",
+    )
+    frame.columns = [SOURCE_COLUMN, "rows_loaded"]
+    return frame
+
+
+def source_uri(settings: CourseSettings, key: str) -> str:
+    """The ``source_file`` value of the rows loaded from ``key`` in the team's bucket."""
+    return f"s3://{pipeline_names(settings).bucket}/{key}"
+
+
+def _count_for(cursor, uri: str) -> int:
+    if not _table_exists(cursor):
+        return 0
+    cursor.execute(f"select count(*) from {VISIT_TABLE} where {SOURCE_COLUMN} = %s", (uri,))
+    return int(cursor.fetchone()[0])
+
+
+def count_rows(settings: CourseSettings, key: str) -> int:
+    """Rows in the visits table that came from ``key`` (an object in the team's raw-data bucket)."""
+    uri = source_uri(settings, key)
+    with settings.connect() as connection:
+        return _count_for(connection.cursor(), uri)
