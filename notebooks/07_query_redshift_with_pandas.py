@@ -230,18 +230,17 @@ print("SQL and pandas agree:",
 # ## The winners, month by month
 
 # %% slideshow={"slide_type": "-"}
-labels = winners.groupby("month")["store_name"].apply(" & ".join)
+# Winners' names go under each month (one per line: May has two), where long names have room.
+labels = winners.groupby("month")["store_name"].apply("\n".join)
 scores = winners.groupby("month")["avg_score"].first()
 
-fig, ax = plt.subplots(figsize=(9, 4.5))
-bars = ax.bar(scores.index, scores.values, color="#5b8e7d")
-for bar, label in zip(bars, labels):
-    ax.text(bar.get_x() + bar.get_width() / 2, bar.get_height() + 0.02, label,
-            ha="center", va="bottom", fontsize=9)
+fig, ax = plt.subplots(figsize=(9, 4.8))
+ax.bar(scores.index, scores.values, color="#5b8e7d")
+ax.set_xticks(range(len(scores)), [f"{month}\n{labels[month]}" for month in scores.index], fontsize=9)
 ax.set_ylim(1, 5)
 ax.set_title(f"Store of the month: best average score (at least {MIN_VISITS} visits)")
-ax.set_xlabel("Month")
 ax.set_ylabel("Average overall score (1-5)")
+plt.tight_layout()
 plt.show()
 
 # %% [markdown] slideshow={"slide_type": "notes"}
