@@ -29,6 +29,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from redshift_course.ports import free_port
 
 REPO = Path(__file__).resolve().parents[1]
 SRC = REPO / "handouts" / "src"
@@ -128,12 +129,6 @@ def load_row_by_row(settings: dict, folder: Path, key: str) -> tuple[int, float]
 
 
 # --- a throwaway local Redshift ---------------------------------------------------------------------
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 class ThrowawayRedshift:
     """PostgreSQL and the gateway on free ports; the gateway in its own process, as in the stack,
     so that it does not share this process's CPU time (and GIL) with the code being measured."""

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import shutil
-import socket
 import statistics
 import sys
 import tempfile
@@ -25,12 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from redshift_course.local_redshift.admin import admin_connect  # noqa: E402
 from redshift_course.local_redshift.gateway import Gateway  # noqa: E402
 from redshift_course.local_redshift.postgres import LocalPostgres  # noqa: E402
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+from redshift_course.ports import free_port  # noqa: E402
 
 
 def megabytes(value: float) -> str:

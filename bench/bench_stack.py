@@ -23,9 +23,9 @@ from pathlib import Path
 STATE = Path(tempfile.mkdtemp(prefix="course-bench-stack-"))
 os.environ.update(COURSE_STATE_DIR=str(STATE), COURSE_AWS_PORT="4786", COURSE_REDSHIFT_PORT="5786", COURSE_POSTGRES_PORT="54786")
 
-import psutil  # noqa: E402
 
 from redshift_course import cli, stack  # noqa: E402
+from redshift_course.ports import port_in_use  # noqa: E402
 from redshift_course.local_redshift.admin import admin_connect  # noqa: E402
 from redshift_course.settings import CourseSettings  # noqa: E402
 
@@ -46,7 +46,7 @@ def first_query_and_aws(started: float) -> tuple[float, float]:
                 first_query = time.monotonic() - started
             except Exception:
                 pass
-        if aws is None and stack.port_in_use("127.0.0.1", 4786):
+        if aws is None and port_in_use("127.0.0.1", 4786):
             try:
                 CourseSettings().client("s3").list_buckets()
                 aws = time.monotonic() - started

@@ -19,7 +19,7 @@ import time
 
 import psutil
 
-from . import stack
+from . import ports, stack
 from .paths import state_dir
 from .settings import (
     LOCAL_AWS_HOST,
@@ -51,20 +51,19 @@ def running_process() -> psutil.Process | None:
 
 
 def _check_ports_free() -> None:
+    """Name a taken port before starting anything, rather than after a half-started stack."""
     from .local_redshift.postgres import LocalPostgres
 
-    wanted = {
-        LOCAL_AWS_PORT: ("the local AWS", "COURSE_AWS_PORT"),
-        LOCAL_REDSHIFT_PORT: ("the local Redshift", "COURSE_REDSHIFT_PORT"),
-        LocalPostgres(stack.postgres_dir()).port: ("PostgreSQL", "COURSE_POSTGRES_PORT"),
-    }
-    for port, (what, variable) in wanted.items():
-        if stack.port_in_use("127.0.0.1", port):
-            raise StackError(
-                f"Port {port}, which {what} needs, is already in use by another program. "
-                f"Stop that program (e.g. another `course up` in a different folder, LocalStack, or "
-                f"a Redshift tunnel), or choose another port: export {variable}=<free port>."
-            )
+    wanted = [
+        (LOCAL_AWS_PORT, "the local AWS", "COURSE_AWS_PORT"),
+        (LOCAL_REDSHIFT_PORT, "the local Redshift", "COURSE_REDSHIFT_PORT"),
+        (LocalPostgres(stack.postgres_dir()).port, "the local Redshift's PostgreSQL", "COURSE_POSTGRES_PORT"),
+    ]
+    try:
+        for port, what, variable in wanted:
+            ports.ensure_port_free("127.0.0.1", port, what, variable)
+    except ports.PortInUseError as error:
+        raise StackError(str(error)) from None
 
 
 def _start_supervisor() -> subprocess.Popen:
@@ -93,7 +92,7 @@ def _wait_until_ready(process: subprocess.Popen) -> None:
                 + _log_tail()
             )
         info = stack.read_info()
-        if info and info.pid == process.pid and stack.port_in_use(LOCAL_AWS_HOST, LOCAL_AWS_PORT):
+        if info and info.pid == process.pid and ports.port_in_use(LOCAL_AWS_HOST, LOCAL_AWS_PORT):
             return
         time.sleep(0.05)
     raise StackError(f"The local stack did not start within {READY_TIMEOUT_SECONDS} s:\n" + _log_tail())

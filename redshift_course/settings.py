@@ -29,8 +29,6 @@ LOCAL_PROFILE = "local"
 # strings only exist so that boto3 and the AWS CLI have something to sign requests with.
 LOCAL_DUMMY_ACCESS_KEY_ID = "testing-local-dummy-key"
 LOCAL_DUMMY_SECRET_ACCESS_KEY = "testing-local-dummy-secret"
-# moto's default account, which every local ARN carries.
-LOCAL_ACCOUNT_ID = "123456789012"
 
 LOCAL_AWS_HOST = "127.0.0.1"
 LOCAL_AWS_PORT = int(os.environ.get("COURSE_AWS_PORT", "4566"))

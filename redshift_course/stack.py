@@ -16,7 +16,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import sys
 import threading
 import time
@@ -54,12 +53,6 @@ def read_info() -> StackInfo | None:
         return StackInfo(**json.loads(info_path().read_text()))
     except (FileNotFoundError, ValueError, TypeError):
         return None
-
-
-def port_in_use(host: str, port: int) -> bool:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.settimeout(0.2)
-        return probe.connect_ex((host, port)) == 0
 
 
 def _skip_slow_optional_imports() -> None:

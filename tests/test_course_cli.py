@@ -11,7 +11,9 @@ from pathlib import Path
 import boto3
 import psutil
 import pytest
-import redshift_connector
+
+from redshift_course.redshift import connect_with_settings
+from redshift_course.settings import LOCAL_DUMMY_ACCESS_KEY_ID, LOCAL_DUMMY_SECRET_ACCESS_KEY
 
 BIN = Path(sys.executable).parent
 PORTS = {"COURSE_AWS_PORT": 4681, "COURSE_REDSHIFT_PORT": 5681, "COURSE_POSTGRES_PORT": 54681}
@@ -41,10 +43,14 @@ def stack_pids(env: dict[str, str]) -> list[int]:
     return [supervisor.pid] + [child.pid for child in supervisor.children(recursive=True)]
 
 
+def local_client(service: str):
+    """A client of this test's own local AWS (the settings module's ports are the default ones)."""
+    return boto3.client(service, endpoint_url=f"http://127.0.0.1:{PORTS['COURSE_AWS_PORT']}", region_name="eu-west-1",
+                        aws_access_key_id=LOCAL_DUMMY_ACCESS_KEY_ID, aws_secret_access_key=LOCAL_DUMMY_SECRET_ACCESS_KEY)
+
+
 def settings_parameter(env: dict[str, str]) -> dict:
-    ssm = boto3.client("ssm", endpoint_url=f"http://127.0.0.1:{PORTS['COURSE_AWS_PORT']}", region_name="eu-west-1",
-                       aws_access_key_id="testing-local-dummy-key", aws_secret_access_key="testing-local-dummy-secret")
-    parameter = ssm.get_parameter(Name="la_vida_mocha_redshift_settings", WithDecryption=True)["Parameter"]
+    parameter = local_client("ssm").get_parameter(Name="la_vida_mocha_redshift_settings", WithDecryption=True)["Parameter"]
     assert parameter["Type"] == "SecureString"
     return json.loads(parameter["Value"])
 
@@ -56,8 +62,7 @@ def test_up_starts_everything_and_provisions_the_team_without_printing_the_passw
     assert set(settings) == {"host", "port", "database-name", "user", "password"}
     assert settings["password"] not in result.stdout + result.stderr
     assert "la_vida_mocha_redshift_settings" in result.stdout
-    with redshift_connector.connect(host=settings["host"], port=int(settings["port"]), database=settings["database-name"],
-                                    user=settings["user"], password=settings["password"], ssl=False) as connection:
+    with connect_with_settings(settings) as connection:
         cursor = connection.cursor()
         cursor.execute("select current_user")
         assert cursor.fetchone()[0] == "la_vida_mocha"
@@ -95,20 +100,17 @@ def test_env_really_points_the_aws_cli_at_the_local_aws(env):
 
 
 def test_a_restart_starts_both_aws_and_the_database_fresh(env):
-    s3 = boto3.client("s3", endpoint_url=f"http://127.0.0.1:{PORTS['COURSE_AWS_PORT']}", region_name="eu-west-1",
-                      aws_access_key_id="testing-local-dummy-key", aws_secret_access_key="testing-local-dummy-secret")
+    s3 = local_client("s3")
     s3.create_bucket(Bucket="left-from-before", CreateBucketConfiguration={"LocationConstraint": "eu-west-1"})
     settings = settings_parameter(env)
-    with redshift_connector.connect(host=settings["host"], port=int(settings["port"]), database=settings["database-name"],
-                                    user=settings["user"], password=settings["password"], ssl=False) as connection:
+    with connect_with_settings(settings) as connection:
         connection.autocommit = True
         connection.cursor().execute("create table left_from_before (x int)")
     assert course(env, "down").returncode == 0
     assert course(env, "up").returncode == 0
     assert "left-from-before" not in [b["Name"] for b in s3.list_buckets()["Buckets"]]
     settings = settings_parameter(env)
-    with redshift_connector.connect(host=settings["host"], port=int(settings["port"]), database=settings["database-name"],
-                                    user=settings["user"], password=settings["password"], ssl=False) as connection:
+    with connect_with_settings(settings) as connection:
         cursor = connection.cursor()
         cursor.execute("select count(*) from information_schema.tables where table_name = 'left_from_before'")
         assert cursor.fetchone()[0] == 0

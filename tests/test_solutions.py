@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import csv
 import shutil
-import socket
 import sys
 import tempfile
 from datetime import date, datetime, time
@@ -24,18 +23,13 @@ import pytest
 
 from redshift_course.exercises import load_questions
 from redshift_course.paths import REPO_ROOT
+from redshift_course.ports import free_port
 
 DATA_DIR = REPO_ROOT / "handouts" / "data"
 MONTH_FILES = sorted(DATA_DIR.glob("mystery_shops_2024-0[1-6].csv"))
 MIN_VISITS = 10  # the threshold questions 10-13 use
 STRICTNESS_MIN_VISITS = 50  # question 15
 TEST_DATABASE = "exercises_check"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 # --- the database side: the pipeline's own load code into a local Redshift of our own --------------

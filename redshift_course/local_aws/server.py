@@ -8,18 +8,13 @@ module starts nothing and patches nothing. For manual use:
 from __future__ import annotations
 
 import argparse
-import errno
 import logging
-import socket
 import threading
 from dataclasses import dataclass, field
 
-from .. import settings
+from .. import ports, settings
+from ..ports import PortInUseError
 from .redshift_clusters import RedshiftClusterCallback
-
-
-class PortInUseError(OSError):
-    """The port is taken; the message names it and says what to do."""
 
 
 @dataclass
@@ -59,7 +54,9 @@ def start_local_aws(
 
     from .adapter import apply_adapter
 
-    listener = _listen(host, port)
+    # Bound here, not in the server thread (as moto's ThreadedMotoServer does, where a taken port
+    # leaves the caller waiting forever and werkzeug calls sys.exit).
+    listener = ports.listen(host, port, "the local AWS", "COURSE_AWS_PORT")
     port = listener.getsockname()[1]  # the real one when 0 asked for any free port
     apply_adapter(f"http://{host}:{port}", on_redshift_cluster)
     app = DomainDispatcherApplication(create_backend_app)
@@ -70,27 +67,6 @@ def start_local_aws(
     thread = threading.Thread(target=server.serve_forever, name=f"local-aws-{port}", daemon=True)
     thread.start()
     return LocalAwsHandle(host, port, server, thread)
-
-
-def _listen(host: str, port: int) -> socket.socket:
-    """Bind the port here, not in the server thread (as moto's ThreadedMotoServer does, where a
-    taken port leaves the caller waiting forever and werkzeug calls sys.exit)."""
-    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    try:
-        listener.bind((host, port))
-    except OSError as error:
-        listener.close()
-        if error.errno == errno.EADDRINUSE:
-            raise PortInUseError(
-                error.errno,
-                f"Port {port} on {host} is already in use, so the local AWS cannot start. "
-                f"Stop what uses it (`course down`, or find it with `ss -ltnp | grep :{port}`) "
-                "or choose another port with COURSE_AWS_PORT.",
-            ) from None
-        raise
-    listener.listen(128)
-    return listener
 
 
 def main(argv: list[str] | None = None) -> int:

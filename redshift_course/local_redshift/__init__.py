@@ -15,7 +15,6 @@ _EXPORTS = {
     "admin_connect": "admin",
     "create_login": "admin",
     "read_admin_credentials": "admin",
-    "PortInUseError": "errors",
     "LocalRedshiftError": "errors",
 }
 __all__ = list(_EXPORTS)

@@ -10,7 +10,7 @@ from typing import Any
 
 import redshift_connector
 
-from .postgres import ADMIN_USER, DEFAULT_DATABASE, md5_password, quote_ident, quote_literal
+from .postgres import DEFAULT_DATABASE, md5_password, quote_ident, quote_literal
 
 GATEWAY_HOST = "127.0.0.1"
 # Redshift folds names to lower case; we accept its user-name characters and quote the result.

@@ -26,7 +26,8 @@ import struct
 import threading
 from functools import lru_cache
 
-from .errors import PortInUseError
+from .. import ports
+from ..ports import PortInUseError
 from .rewrite import rewrite_sql
 
 log = logging.getLogger(__name__)
@@ -136,17 +137,7 @@ class Gateway:
     # --- lifecycle --------------------------------------------------------------------------------
     def bind(self) -> socket.socket:
         """The listening socket; a port already in use raises PortInUseError naming it."""
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            sock.bind((self.listen_host, self.listen_port))
-        except OSError as error:
-            sock.close()
-            if error.errno in (98, 48, 10048):  # EADDRINUSE on Linux, macOS, Windows
-                raise PortInUseError(self.listen_port, "the local Redshift gateway", "COURSE_REDSHIFT_PORT",
-                                     self.listen_host) from None
-            raise
-        sock.listen(128)
+        sock = ports.listen(self.listen_host, self.listen_port, "the local Redshift gateway", "COURSE_REDSHIFT_PORT")
         sock.setblocking(False)
         if self.listen_port == 0:
             self.listen_port = sock.getsockname()[1]

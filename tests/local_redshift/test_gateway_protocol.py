@@ -8,19 +8,14 @@ import pytest
 import redshift_connector
 
 from redshift_course.local_redshift import gateway as gateway_module
-from redshift_course.local_redshift.errors import PortInUseError
+from redshift_course.ports import PortInUseError
 from redshift_course.local_redshift.gateway import (
     Gateway,
     rewrite_frontend_message,
     strip_startup_parameters,
 )
+from redshift_course.ports import free_port
 
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture

@@ -3,22 +3,16 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import stat
 
 import psutil
 import pytest
 
 from redshift_course.local_redshift.admin import admin_connect
-from redshift_course.local_redshift.errors import PortInUseError
+from redshift_course.ports import PortInUseError
 from redshift_course.local_redshift.gateway import Gateway
 from redshift_course.local_redshift.postgres import SERVICE_USER, LocalPostgres
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+from redshift_course.ports import free_port
 
 
 def test_admin_credential_is_private_and_labelled(local_redshift):

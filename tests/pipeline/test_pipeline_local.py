@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import time
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime
 
 import pytest
 
 from redshift_course import CourseSettings
-from redshift_course.provisioning import provision_local_team, provision_teams, teardown
+from redshift_course.provisioning import provision_local_team, teardown
 
 from .conftest import BIN, DATA, HANDOUTS, REPO, Pipeline, log_messages, now_ms, rows_for, run, wait_for
 from .expected import expected_visits
