@@ -74,6 +74,7 @@ class FakeCursor:
     def __init__(self, conn: FakeConnection) -> None:
         self.conn = conn
         self.result = None
+        self.paramstyle = "format"  # redshift_connector's default
 
     def execute(self, sql: str, params=None):
         db = self.conn.db
@@ -88,12 +89,21 @@ class FakeCursor:
         elif text.startswith("DELETE FROM"):
             self.conn.pending.append(("delete", params[0]))
         elif text.startswith("INSERT INTO"):
-            assert len(params) == COLUMNS * text.count("(%s"), "one parameter per placeholder"
-            rows = [tuple(params[i:i + COLUMNS]) for i in range(0, len(params), COLUMNS)]
-            self.conn.pending.append(("insert", rows))
+            self.conn.pending.append(("insert", self._insert_rows(text, params)))
         elif not re.match(r"LOCK \w+$", text):
             raise AssertionError(f"unexpected SQL: {text[:80]}")
         return self
+
+    def _insert_rows(self, text: str, params) -> list[tuple]:
+        """The rows of a multi-row INSERT, each placeholder (:n, numbered from 1) filled in."""
+        assert self.paramstyle == "numeric", "the INSERT numbers its placeholders: the cursor must say so"
+        values = text.split(" VALUES ", 1)[1]
+        rows = [tuple(params[int(n) - 1] for n in re.findall(r":(\d+)", row))
+                for row in re.findall(r"\(([^()]*)\)", values)]
+        used = {int(n) for n in re.findall(r":(\d+)", values)}
+        assert used == set(range(1, len(params) + 1)), "every parameter used, and no placeholder without one"
+        assert all(len(row) == COLUMNS for row in rows)
+        return rows
 
     def fetchone(self):
         return self.result

@@ -106,11 +106,11 @@ def visits(n: int):
 def test_rows_go_in_as_batched_parameterised_inserts_after_lock_and_delete(fake_redshift):
     conn = fake_redshift.connect()
     loaded_at = datetime(2024, 4, 1, 12, 0)
-    assert db_utils.replace_file_rows(conn, "s3://b/k.csv", visits(2500), loaded_at) == 2500
+    assert db_utils.replace_file_rows(conn, "s3://b/k.csv", visits(2500), loaded_at, batch_size=1000) == 2500
     statements = [" ".join(s.split())[:30] for s in fake_redshift.statements]
     assert statements == ["LOCK mystery_shop_visit", "DELETE FROM mystery_shop_visit WHE"[:30]] + [
         "INSERT INTO mystery_shop_visit"] * 3
-    assert fake_redshift.statements[-1].count("(%s") == 500
+    assert fake_redshift.statements[-1].count("),(") == 500 - 1
     assert "Leeds" not in "".join(fake_redshift.statements)  # values travel as parameters only
     conn.commit()
     assert len(fake_redshift.rows) == 2500 and fake_redshift.rows[0][10:] == ("s3://b/k.csv", loaded_at)
@@ -118,8 +118,16 @@ def test_rows_go_in_as_batched_parameterised_inserts_after_lock_and_delete(fake_
 
 def test_insert_sql_shape():
     sql = sql_utils.insert_rows(2)
-    assert sql.count("%s") == 2 * len(sql_utils.INSERT_COLUMNS)
     assert sql.startswith("INSERT INTO mystery_shop_visit (visit_id, store_id,")
+    # The file's lineage (:1, :2) is sent once and shared by every row; each row has its own ten values.
+    assert sql.endswith("VALUES (:3,:4,:5,:6,:7,:8,:9,:10,:11,:12,:1,:2),(:13,:14,:15,:16,:17,:18,:19,:20,:21,:22,:1,:2)")
+
+
+def test_whole_numbers_travel_as_text_and_the_rest_as_they_are():
+    visit = next(visits(1))
+    assert db_utils.row_parameters(visit) == (
+        str(visit.visit_id), "1487", "22", "Free Standing", "Leeds", "12",
+        date(2024, 3, 13), time(10, 5), time(10, 30), "3")
 
 
 @pytest.mark.parametrize("fields, retry", [

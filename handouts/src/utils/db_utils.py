@@ -20,7 +20,7 @@ from . import sql_utils
 from .transform_utils import Visit
 
 SETTINGS_KEYS = ("host", "port", "database-name", "user", "password")
-BATCH_SIZE = 1000  # rows per INSERT: 12,000 parameters, well inside the protocol's limit of 32,767
+BATCH_SIZE = 1000  # rows per INSERT: 10,002 parameters, well inside the protocol's limit of 32,767
 SOCKET_TIMEOUT_SECONDS = 60  # an unreachable database fails the file instead of the whole Lambda timeout
 RETRY_ATTEMPTS = 5
 RETRY_FIRST_DELAY_SECONDS = 0.5
@@ -115,12 +115,24 @@ def ensure_table(conn) -> None:
         conn.commit()
 
 
-def next_batch(visits: Iterator[Visit], size: int, lineage: tuple[str, datetime]) -> list[Any]:
-    """The INSERT parameters for the next ``size`` visits (an empty list when none are left)."""
+def row_parameters(visit: Visit) -> tuple[Any, ...]:
+    """A visit's ten values as INSERT parameters, whole numbers as text.
+
+    redshift_connector picks an int parameter's SQL type from its value (SMALLINT, INTEGER or
+    BIGINT) on a slow path, and a batch holding a bigger number than the one before would get other
+    parameter types and so a new prepared statement. A text parameter has no type of its own:
+    Redshift converts it to its column's type, as COPY does. The values are already checked.
+    """
+    return (str(visit.visit_id), str(visit.store_id), str(visit.mystery_shopper_id), visit.store_type,
+            visit.store_name, str(visit.number_of_store_employees), visit.visit_date, visit.start_time,
+            visit.end_time, str(visit.overall_score))
+
+
+def next_batch(visits: Iterator[Visit], size: int) -> list[Any]:
+    """The row parameters of the next ``size`` visits, one after another (empty when none are left)."""
     params: list[Any] = []
-    for visit in islice(visits, size):  # a Visit holds the first ten columns, in order
-        params.extend(visit)
-        params.extend(lineage)  # source_file and loaded_at complete the row
+    for visit in islice(visits, size):
+        params += row_parameters(visit)
     return params
 
 
@@ -133,10 +145,12 @@ def replace_file_rows(conn, source_file: str, visits: Iterable[Visit], loaded_at
     cursor = conn.cursor()
     cursor.execute(sql_utils.LOCK_TABLE)
     cursor.execute(sql_utils.DELETE_FILE_ROWS, (source_file,))
-    visits, lineage, inserted = iter(visits), (source_file, loaded_at), 0
-    while params := next_batch(visits, batch_size, lineage):
-        rows = len(params) // len(sql_utils.INSERT_COLUMNS)
-        cursor.execute(sql_utils.insert_rows(rows), params)
+    inserts = conn.cursor()
+    inserts.paramstyle = sql_utils.INSERT_PARAMSTYLE  # :1, :2... as insert_rows() writes them
+    visits, lineage, inserted = iter(visits), [source_file, loaded_at], 0
+    while params := next_batch(visits, batch_size):
+        rows = len(params) // len(sql_utils.ROW_COLUMNS)
+        inserts.execute(sql_utils.insert_rows(rows), lineage + params)
         inserted += rows
     return inserted
 
