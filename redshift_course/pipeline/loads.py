@@ -19,11 +19,10 @@ class LoadFailed(RuntimeError):
     """The Lambda reported an error for the file; the message carries its log line."""
 
 
-def lambda_log_lines(settings: CourseSettings, since: int | None = None) -> list[str]:
+def lambda_log_lines(settings: CourseSettings, since: int | None = None, log_group: str | None = None) -> list[str]:
     """Every log message of the team's Lambda since ``since`` (ms since the epoch), oldest first."""
     logs = settings.client("logs")
-    log_group = pipeline_names(settings).log_group
-    kwargs: dict[str, Any] = {"logGroupName": log_group}
+    kwargs: dict[str, Any] = {"logGroupName": log_group or pipeline_names(settings).log_group}
     if since is not None:
         kwargs["startTime"] = int(since)
     events: list[dict[str, Any]] = []
@@ -50,21 +49,18 @@ def parse_json_lines(lines: Iterable[str]) -> Iterator[dict[str, Any]]:
             yield record
 
 
-def file_summaries(settings: CourseSettings, since: int | None = None, key: str | None = None) -> list[dict[str, Any]]:
-    """The Lambda's one-line-per-file summaries (bucket, key, rows, loaded, rejected, seconds)."""
+def file_summaries(settings: CourseSettings, since: int | None = None, key: str | None = None,
+                   log_group: str | None = None) -> list[dict[str, Any]]:
+    """The Lambda's one-line-per-file summaries (bucket, key, rows, loaded, rejected, seconds).
+
+    A file that could not be loaded has a summary too, at level ERROR, with the cause in ``error``.
+    """
     summaries = [
         record
-        for record in parse_json_lines(lambda_log_lines(settings, since))
+        for record in parse_json_lines(lambda_log_lines(settings, since, log_group))
         if "key" in record and "loaded" in record
     ]
     return [record for record in summaries if key is None or record["key"] == key]
-
-
-def _error_for(settings: CourseSettings, since: int, key: str) -> str | None:
-    for record in parse_json_lines(lambda_log_lines(settings, since)):
-        if record.get("key") == key and record.get("level") == "ERROR":
-            return str(record.get("error", record.get("message")))
-    return None
 
 
 def stable_summary(record: Mapping[str, Any]) -> dict[str, Any]:
@@ -91,6 +87,7 @@ def wait_for_load(
     from tqdm.auto import tqdm
 
     since = since if since is not None else _now_ms() - 60_000
+    log_group = pipeline_names(settings).log_group
     uri = source_uri(settings, key)
     deadline = time.monotonic() + timeout
     bar = tqdm(total=expected_rows, desc=key, unit="rows", disable=not progress, leave=True)
@@ -99,15 +96,13 @@ def wait_for_load(
             connection.autocommit = True  # each poll sees the latest committed data
             cursor = connection.cursor()
             while True:
-                summaries = file_summaries(settings, since, key)
-                count = _count_for(cursor, uri)
-                bar.n = count
+                summaries = file_summaries(settings, since, key, log_group)
+                bar.n = _count_for(cursor, uri)
                 bar.refresh()
+                if summaries and "error" in summaries[-1]:
+                    raise LoadFailed(f"The Lambda could not load {key}: {summaries[-1]['error']}")
                 if summaries:
                     return summaries[-1]
-                error = _error_for(settings, since, key)
-                if error:
-                    raise LoadFailed(f"The Lambda could not load {key}: {error}")
                 if time.monotonic() > deadline:
                     raise TimeoutError(f"No load of {key} finished within {timeout:.0f} s; check the Lambda's logs.")
                 time.sleep(poll_seconds)

@@ -8,6 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from redshift_course import CourseSettings
+from redshift_course.pipeline.loads import LoadFailed, wait_for_load
 from redshift_course.provisioning import provision_local_team, teardown
 
 from .conftest import BIN, DATA, HANDOUTS, REPO, Pipeline, log_messages, now_ms, rows_for, run, wait_for
@@ -102,6 +103,9 @@ def test_a_corrupt_file_logs_a_clear_error_and_loads_nothing(deployed: Pipeline)
                         what="an error in the Lambda's logs")
     assert any(key in m for m in messages)
     assert rows_for(deployed.settings, deployed.uri(key)) == 0
+    # The notebooks' helper reports the failure rather than taking the failure's log line for a load.
+    with pytest.raises(LoadFailed, match="not-really-a.csv"):
+        wait_for_load(deployed.settings, key, since=since, timeout=60, progress=False)
 
 
 def test_database_stopped_during_a_load_then_retry_loads_it_once(deployed: Pipeline):
