@@ -1,7 +1,7 @@
 -- Redshift catalog views that redshift_connector 2.2.0 queries, over PostgreSQL's own catalog.
--- Loaded into template1 (so every database has them) AFTER compat.sql when the local template is
--- built, and only for views compat.sql does not define: whichever file defines a view first wins,
--- so the two files never fight over a view's columns.
+-- Loaded into template1 (so every database has them) after compat.sql when the local template is
+-- built. Each view is defined here only: compat.sql holds the Redshift system views the course
+-- itself queries (stv_slices, svv_table_info...).
 -- These list local objects only (Redshift's also list external and datashare objects).
 -- They live in pg_catalog because the driver names them with that schema (pg_catalog.svv_all_tables),
 -- which PostgreSQL only allows with allow_system_table_mods (superuser, this session only).
@@ -69,10 +69,8 @@ WHERE false $v$]
     i integer;
 BEGIN
     FOR i IN 1 .. array_length(views, 1) LOOP
-        IF to_regclass('pg_catalog.' || views[i][1]) IS NULL THEN
-            EXECUTE format('CREATE VIEW pg_catalog.%I AS %s', views[i][1], views[i][2]);
-            EXECUTE format('GRANT SELECT ON pg_catalog.%I TO PUBLIC', views[i][1]);
-        END IF;
+        EXECUTE format('CREATE OR REPLACE VIEW pg_catalog.%I AS %s', views[i][1], views[i][2]);
+        EXECUTE format('GRANT SELECT ON pg_catalog.%I TO PUBLIC', views[i][1]);
     END LOOP;
 END
 $do$;

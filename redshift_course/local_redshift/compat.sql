@@ -306,59 +306,8 @@ WHERE c.relkind IN ('r', 'p')
   AND n.nspname = ANY (current_schemas(false))
   AND n.nspname NOT IN ('pg_catalog', 'information_schema');
 
--- What redshift_connector's write_dataframe and metadata calls ask for.
-CREATE OR REPLACE VIEW pg_catalog.svv_all_tables AS
-SELECT t.table_catalog::text AS database_name,
-       t.table_schema::text AS schema_name,
-       t.table_name::text AS table_name,
-       t.table_type::text AS table_type,
-       NULL::text AS table_acl,
-       NULL::text AS remarks
-FROM information_schema.tables t
-WHERE t.table_schema NOT IN ('pg_catalog', 'information_schema');
-
-CREATE OR REPLACE VIEW pg_catalog.svv_all_columns AS
-SELECT c.table_catalog::text AS database_name,
-       c.table_schema::text AS schema_name,
-       c.table_name::text AS table_name,
-       c.column_name::text AS column_name,
-       c.ordinal_position::integer AS ordinal_position,
-       c.column_default::text AS column_default,
-       c.is_nullable::text AS is_nullable,
-       c.data_type::text AS data_type,
-       c.character_maximum_length::integer AS character_maximum_length,
-       c.numeric_precision::integer AS numeric_precision,
-       c.numeric_scale::integer AS numeric_scale,
-       NULL::text AS remarks
-FROM information_schema.columns c
-WHERE c.table_schema NOT IN ('pg_catalog', 'information_schema');
-
-CREATE OR REPLACE VIEW pg_catalog.svv_tables AS
-SELECT t.table_catalog::text AS table_catalog,
-       t.table_schema::text AS table_schema,
-       t.table_name::text AS table_name,
-       t.table_type::text AS table_type,
-       NULL::text AS remarks
-FROM information_schema.tables t;
-
-CREATE OR REPLACE VIEW pg_catalog.svv_columns AS
-SELECT c.table_catalog::text AS table_catalog,
-       c.table_schema::text AS table_schema,
-       c.table_name::text AS table_name,
-       c.column_name::text AS column_name,
-       c.ordinal_position::integer AS ordinal_position,
-       c.column_default::text AS column_default,
-       c.is_nullable::text AS is_nullable,
-       c.data_type::text AS data_type,
-       c.character_maximum_length::integer AS character_maximum_length,
-       c.numeric_precision::integer AS numeric_precision,
-       c.numeric_precision_radix::integer AS numeric_precision_radix,
-       c.numeric_scale::integer AS numeric_scale,
-       c.datetime_precision::integer AS datetime_precision,
-       c.interval_type::text AS interval_type,
-       NULL::text AS column_acl,
-       NULL::text AS remarks
-FROM information_schema.columns c;
+-- The catalog views redshift_connector's metadata calls read (svv_tables, svv_columns...) are in
+-- catalog_views.sql.
 
 -- COPY is not available locally (the course's local pipeline loads with INSERT), so no load
 -- can fail there: the view exists, with Redshift's main columns, and is always empty.
@@ -372,8 +321,7 @@ SELECT NULL::integer AS userid, NULL::integer AS slice, NULL::integer AS tbl,
 WHERE false;
 
 GRANT SELECT ON pg_catalog.stv_slices, pg_catalog.stv_blocklist, pg_catalog.svv_table_info,
-    pg_catalog.pg_table_def, pg_catalog.svv_all_tables, pg_catalog.svv_all_columns,
-    pg_catalog.svv_tables, pg_catalog.svv_columns, pg_catalog.stl_load_errors TO PUBLIC;
+    pg_catalog.pg_table_def, pg_catalog.stl_load_errors TO PUBLIC;
 
 RESET search_path;
 RESET allow_system_table_mods;

@@ -214,7 +214,6 @@ class LocalPostgres:
             process = self._spawn(cluster, ["-c", "listen_addresses=", "-c", f"unix_socket_directories={socket_dir}"])
             try:
                 self._wait_ready(process, cluster)
-                # compat.sql first: catalog_views.sql only adds the views compat.sql does not define.
                 sql_files = [path for path in (COMPAT_SQL, CATALOG_VIEWS_SQL) if path.exists()]
                 for path in sql_files:
                     self._psql(socket_dir, "template1", path.read_text(), what=path.name)

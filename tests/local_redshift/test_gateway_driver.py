@@ -128,6 +128,22 @@ def test_get_tables(local_redshift):
         conn.close()
 
 
+def test_svv_columns_has_the_columns_the_driver_reads(local_redshift):
+    # get_columns() without a schema reads these from svv_columns (its query also refers to a column
+    # alias within the same select list, which Redshift allows and PostgreSQL does not).
+    conn = local_redshift.admin()
+    try:
+        cursor = conn.cursor()
+        cursor.execute("create table if not exists public.listed_columns (a int, b varchar(10))")
+        cursor.execute("select table_schema, column_name, data_type, domain_name, remarks from svv_columns "
+                       "where table_name = 'listed_columns' order by ordinal_position")
+        assert [tuple(row) for row in cursor.fetchall()] == [
+            ("public", "a", "integer", None, None), ("public", "b", "character varying", None, None)]
+    finally:
+        conn.cursor().execute("drop table if exists public.listed_columns")
+        conn.close()
+
+
 def test_wrong_password_is_refused(local_redshift):
     with pytest.raises(redshift_connector.ProgrammingError, match="password authentication failed"):
         local_redshift.connect(user="course_admin", password="not-the-password")
