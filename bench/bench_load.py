@@ -110,6 +110,8 @@ def load_row_by_row(settings: dict, folder: Path, key: str) -> tuple[int, float]
     from utils import db_utils, s3_utils, sql_utils
     from utils.transform_utils import Visit, check_header, read_records, transform
 
+    insert_one_row = (f"INSERT INTO {sql_utils.TABLE} ({', '.join(sql_utils.INSERT_COLUMNS)}) "
+                      f"VALUES ({', '.join(['%s'] * len(sql_utils.INSERT_COLUMNS))})")
     started = time.perf_counter()
     conn = db_utils.connect(settings)
     cursor = conn.cursor()
@@ -122,7 +124,7 @@ def load_row_by_row(settings: dict, folder: Path, key: str) -> tuple[int, float]
         loaded = 0
         for visit in transform(records):
             if isinstance(visit, Visit):
-                cursor.execute(sql_utils.INSERT_ONE_ROW, (
+                cursor.execute(insert_one_row, (
                     visit.visit_id, visit.store_id, visit.mystery_shopper_id, visit.store_type, visit.store_name,
                     visit.number_of_store_employees, visit.visit_date, visit.start_time, visit.end_time,
                     visit.overall_score, source, loaded_at))

@@ -147,14 +147,6 @@ def load_questions(directory: Path = SQL_SOLUTIONS_DIR) -> list[Question]:
     return questions
 
 
-def question(name_or_number: str | int, directory: Path = SQL_SOLUTIONS_DIR) -> Question:
-    """One question by number (``11``) or name (``11_store_of_the_month``)."""
-    for q in load_questions(directory):
-        if name_or_number in (q.number, q.name, q.slug):
-            return q
-    raise KeyError(f"No solution {name_or_number!r} in {directory}.")
-
-
 # --- the learner's SQL files --------------------------------------------------------------------
 def learner_sql(q: Question) -> str:
     """The solution file with the answer (markers included) replaced by a TODO line."""

@@ -17,17 +17,6 @@ def rejects_key(key: str) -> str:
     return f"{REJECTED_PREFIX}{key}.rejects.csv"
 
 
-def rejected_keys(settings: CourseSettings) -> list[str]:
-    """Keys of every rejects file in the team's bucket, sorted."""
-    s3 = settings.client("s3")
-    bucket = pipeline_names(settings).bucket
-    return sorted(
-        item["Key"]
-        for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=REJECTED_PREFIX)
-        for item in page.get("Contents", [])
-    )
-
-
 def rejected_rows(settings: CourseSettings, key: str) -> pd.DataFrame:
     """The rejected rows of one source file, read from its rejects file in S3 (line numbers, reasons).
 

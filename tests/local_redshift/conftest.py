@@ -2,36 +2,18 @@
 folder – so tests never touch a developer's running stack (5439/54329 stay free)."""
 from __future__ import annotations
 
-import importlib
 import shutil
 import tempfile
-import sys
-import types
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import redshift_connector
 
-
-def _identity_rewrite_if_missing() -> None:
-    # rewrite.py is written by someone else; until it exists the protocol tests still run, with SQL
-    # passed through unchanged. Only the tests do this: the gateway itself imports it directly.
-    try:
-        importlib.import_module("redshift_course.local_redshift.rewrite")
-    except ModuleNotFoundError:
-        module = types.ModuleType("redshift_course.local_redshift.rewrite")
-        module.rewrite_sql = lambda sql: sql
-        sys.modules[module.__name__] = module
-
-
-_identity_rewrite_if_missing()
-
-import redshift_connector  # noqa: E402
-
-from redshift_course.local_redshift.admin import admin_connect, read_admin_credentials  # noqa: E402
-from redshift_course.local_redshift.gateway import Gateway  # noqa: E402
-from redshift_course.local_redshift.postgres import LocalPostgres  # noqa: E402
-from redshift_course.ports import free_port  # noqa: E402
+from redshift_course.local_redshift.admin import admin_connect, read_admin_credentials
+from redshift_course.local_redshift.gateway import Gateway
+from redshift_course.local_redshift.postgres import LocalPostgres
+from redshift_course.ports import free_port
 
 
 @dataclass

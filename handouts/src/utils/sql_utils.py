@@ -77,7 +77,3 @@ def insert_rows(row_count: int) -> str:
         for start in range(first, first + row_count * width, width))
     return f"INSERT INTO {TABLE} ({', '.join(INSERT_COLUMNS)}) VALUES {rows}"
 
-
-# The academy's original way, kept for the benchmark: one INSERT (one round trip) per row, %s style.
-INSERT_ONE_ROW = (f"INSERT INTO {TABLE} ({', '.join(INSERT_COLUMNS)}) VALUES ("
-                  + ", ".join(["%s"] * len(INSERT_COLUMNS)) + ")")
