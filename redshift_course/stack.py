@@ -55,20 +55,11 @@ def read_info() -> StackInfo | None:
         return None
 
 
-def _skip_slow_optional_imports() -> None:
-    """moto's API Gateway models import jsonschema, which compiles the optional `rfc3987_syntax`
-    IRI grammar at import time: 2.4 s of a 3 s start, for a format check the local AWS never
-    makes. Marking the module absent makes jsonschema skip that check, as it does when the
-    package is not installed."""
-    sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
-
-
 def serve() -> None:
     """Run the stack in the foreground until SIGTERM or SIGINT.
 
     The local Redshift comes up first (it is ready in well under a second); the local AWS, whose
     imports take most of the start-up, follows."""
-    _skip_slow_optional_imports()
     from .local_redshift.admin import create_login
     from .local_redshift.gateway import Gateway
     from .local_redshift.postgres import LocalPostgres
