@@ -12,14 +12,14 @@ Store as a SecureString; it is returned to no caller, printed nowhere and writte
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import secrets
 import string
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable
 
-from .settings import CourseSettings, parameter_name_for, validate_team_name
+from .settings import CourseSettings, parameter_name_for, team_identifier, validate_team_name
+from .sqltext import md5_password, quote_ident
 
 AdminConnect = Callable[[str], Any]
 
@@ -38,20 +38,6 @@ def generate_password(length: int = PASSWORD_LENGTH) -> str:
         if (any(c.islower() for c in candidate) and any(c.isupper() for c in candidate)
                 and any(c.isdigit() for c in candidate)):
             return candidate
-
-
-def md5_password_literal(user: str, password: str) -> str:
-    """The password as Redshift's (and PostgreSQL's) md5 form, so the plain text never enters SQL."""
-    return "md5" + hashlib.md5((password + user).encode()).hexdigest()
-
-
-def quote_ident(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
-def team_identifier(team: str) -> str:
-    """The team's database and user name: `la-vida-mocha` → `la_vida_mocha` (Redshift likes underscores)."""
-    return validate_team_name(team).replace("-", "_")
 
 
 def parse_teams(text: str) -> list[str]:
@@ -73,10 +59,6 @@ class TeamProvisioning:
     user: str
     parameter: str
     actions: list[str] = field(default_factory=list)
-
-    @property
-    def changed(self) -> bool:
-        return bool(self.actions)
 
 
 @dataclass
@@ -179,7 +161,7 @@ def provision_teams(teams: Iterable[str], *, ssm, admin_connect: AdminConnect, h
             password = None
             if overwrite or not still_good:
                 password = generate_password()
-                secret = md5_password_literal(identifier, password)
+                secret = md5_password(identifier, password)
                 verb = "ALTER" if user_exists else "CREATE"
                 cursor.execute(f"{verb} USER {quote_ident(identifier)} PASSWORD '{secret}'")
                 item.actions.append("user created" if verb == "CREATE" else "new password set")

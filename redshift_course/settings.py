@@ -54,9 +54,14 @@ def validate_team_name(team: str) -> str:
     return team
 
 
+def team_identifier(team: str) -> str:
+    """The team's database and user name: `la-vida-mocha` → `la_vida_mocha` (Redshift likes underscores)."""
+    return validate_team_name(team).replace("-", "_")
+
+
 def parameter_name_for(team: str) -> str:
-    """`la-vida-mocha` → `la_vida_mocha_redshift_settings` (Redshift likes underscores)."""
-    return f"{validate_team_name(team).replace('-', '_')}_redshift_settings"
+    """`la-vida-mocha` → `la_vida_mocha_redshift_settings`."""
+    return f"{team_identifier(team)}_redshift_settings"
 
 
 def tls_required(host: str) -> bool:
@@ -108,7 +113,7 @@ class CourseSettings:
 
     @property
     def team_underscored(self) -> str:
-        return self.team.replace("-", "_")
+        return team_identifier(self.team)
 
     @property
     def parameter_name(self) -> str:

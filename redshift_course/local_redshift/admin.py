@@ -10,7 +10,8 @@ from typing import Any
 
 import redshift_connector
 
-from .postgres import DEFAULT_DATABASE, md5_password, quote_ident, quote_literal
+from ..sqltext import md5_password, quote_ident, quote_literal
+from .postgres import DEFAULT_DATABASE
 
 GATEWAY_HOST = "127.0.0.1"
 # Redshift folds names to lower case; we accept its user-name characters and quote the result.

