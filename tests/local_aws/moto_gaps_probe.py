@@ -8,7 +8,11 @@ import os
 import zipfile
 import io
 
-os.environ.update(AWS_ACCESS_KEY_ID="testing-local-dummy-key", AWS_SECRET_ACCESS_KEY="testing-local-dummy-secret",
+# Neither module applies the adapter at import: they load only redshift_course.settings (and boto3).
+from redshift_course.provisioning import generate_password  # noqa: E402
+from redshift_course.settings import LOCAL_DUMMY_ACCESS_KEY_ID, LOCAL_DUMMY_SECRET_ACCESS_KEY  # noqa: E402
+
+os.environ.update(AWS_ACCESS_KEY_ID=LOCAL_DUMMY_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY=LOCAL_DUMMY_SECRET_ACCESS_KEY,
                   AWS_DEFAULT_REGION="eu-west-1")
 import boto3  # noqa: E402
 from moto import mock_aws  # noqa: E402
@@ -129,7 +133,7 @@ with mock_aws():
         bucket = s3_backends["123456789012"]["aws"].get_bucket("tls-bucket")
         return bucket.get_permission("s3:PutObject", "arn:aws:s3:::tls-bucket/k") == PermissionResult.DENIED
 
-    boto3.client("ssm", region_name=REGION).put_parameter(Name="pw", Value="Secret-1", Type="SecureString")
+    boto3.client("ssm", region_name=REGION).put_parameter(Name="pw", Value=generate_password(), Type="SecureString")
     cluster_template = """
 Resources:
   Cluster:

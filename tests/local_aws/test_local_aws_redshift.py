@@ -3,20 +3,24 @@ import json
 import os
 import textwrap
 
+from redshift_course.provisioning import generate_password
+
 
 def test_create_cluster_api_gives_local_endpoint_and_calls_back(client, local_aws):
     redshift = client("redshift")
+    password = generate_password()
     redshift.create_cluster(
         ClusterIdentifier="course-api-cluster", NodeType="ra3.large", MasterUsername="awsuser",
-        MasterUserPassword="Generated-Passw0rd", DBName="shop", ClusterType="single-node",
+        MasterUserPassword=password, DBName="shop", ClusterType="single-node",
     )
     cluster = redshift.describe_clusters(ClusterIdentifier="course-api-cluster")["Clusters"][0]
     assert cluster["Endpoint"] == {"Address": "127.0.0.1", "Port": int(os.environ['COURSE_REDSHIFT_PORT'])}
-    assert ("awsuser", "Generated-Passw0rd", "shop") in local_aws.clusters
+    assert ("awsuser", password, "shop") in local_aws.clusters
 
 
 def test_cloudformation_cluster_with_nested_getatt_and_ssm_secure_password(client, aws, tmp_path, local_aws):
-    client("ssm").put_parameter(Name="course_master_password", Value="From-Ssm-Secure-1",
+    password = generate_password()
+    client("ssm").put_parameter(Name="course_master_password", Value=password,
                                 Type="SecureString", Overwrite=True)
     (tmp_path / "cluster.yaml").write_text(textwrap.dedent("""
         AWSTemplateFormatVersion: "2010-09-09"
@@ -47,11 +51,12 @@ def test_cloudformation_cluster_with_nested_getatt_and_ssm_secure_password(clien
         "Port": os.environ['COURSE_REDSHIFT_PORT'],
         "Jdbc": "jdbc:redshift://127.0.0.1:" + os.environ["COURSE_REDSHIFT_PORT"] + "/dev",
     }
-    assert ("admin", "From-Ssm-Secure-1", "dev") in local_aws.clusters
+    assert ("admin", password, "dev") in local_aws.clusters
 
 
 def test_change_set_stack_imports_exports_and_resolves_secrets(client, aws, tmp_path):
-    client("secretsmanager").create_secret(Name="course/master", SecretString='{"password": "From-Secrets-2"}')
+    secret = generate_password()
+    client("secretsmanager").create_secret(Name="course/master", SecretString=json.dumps({"password": secret}))
     (tmp_path / "exporter.yaml").write_text(textwrap.dedent("""
         Resources:
           Param:
@@ -77,7 +82,7 @@ def test_change_set_stack_imports_exports_and_resolves_secrets(client, aws, tmp_
     aws("cloudformation", "deploy", "--template-file", str(tmp_path / "exporter.yaml"), "--stack-name", "course-exporter")
     aws("cloudformation", "deploy", "--template-file", str(tmp_path / "importer.yaml"), "--stack-name", "course-importer")
     stack = client("cloudformation").describe_stacks(StackName="course-importer")["Stacks"][0]
-    assert stack["Outputs"][0]["OutputValue"] == "shared-value-From-Secrets-2"
+    assert stack["Outputs"][0]["OutputValue"] == f"shared-value-{secret}"
 
 
 def test_resource_moto_cannot_update_survives_a_redeploy(client):

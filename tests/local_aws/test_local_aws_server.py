@@ -1,4 +1,5 @@
 """The server itself: a taken port gets a clear error; importing the package changes nothing."""
+import json
 import socket
 import subprocess
 import sys
@@ -6,6 +7,7 @@ import sys
 import pytest
 
 from redshift_course.local_aws.server import PortInUseError, start_local_aws
+from redshift_course.provisioning import generate_password
 
 
 def test_port_in_use_names_the_port():
@@ -42,10 +44,11 @@ def test_basic_services_through_boto3(client, helpers):
     assert s3.get_object(Bucket="basic-bucket", Key="a b.txt")["Body"].read() == b"hello"
 
     ssm = client("ssm")
-    ssm.put_parameter(Name="basic_secret", Value='{"password": "x"}', Type="SecureString", Overwrite=True)
+    secret_json = json.dumps({"password": generate_password()})
+    ssm.put_parameter(Name="basic_secret", Value=secret_json, Type="SecureString", Overwrite=True)
     parameter = ssm.get_parameter(Name="basic_secret", WithDecryption=True)["Parameter"]
-    assert parameter["Type"] == "SecureString" and parameter["Value"] == '{"password": "x"}'
-    assert ssm.get_parameter(Name="basic_secret")["Parameter"]["Value"] != '{"password": "x"}'
+    assert parameter["Type"] == "SecureString" and parameter["Value"] == secret_json
+    assert ssm.get_parameter(Name="basic_secret")["Parameter"]["Value"] != secret_json
 
     arn = helpers.make_role(client, "basic-role")
     assert arn.endswith(":role/basic-role")
@@ -56,9 +59,10 @@ def test_basic_services_through_the_cli(aws, tmp_path):
     (tmp_path / "f.csv").write_text("a,b\n1,2\n")
     aws("s3", "cp", str(tmp_path / "f.csv"), "s3://cli-basic-bucket/in/f.csv")
     assert "in/f.csv" in aws("s3", "ls", "--recursive", "s3://cli-basic-bucket").stdout
-    aws("ssm", "put-parameter", "--name", "cli_secret", "--type", "SecureString", "--value", "s3cr3t", "--overwrite")
+    secret = generate_password()
+    aws("ssm", "put-parameter", "--name", "cli_secret", "--type", "SecureString", "--value", secret, "--overwrite")
     value = aws("ssm", "get-parameter", "--name", "cli_secret", "--with-decryption",
                 "--query", "Parameter.Value", "--output", "text").stdout.strip()
-    assert value == "s3cr3t"
+    assert value == secret
     assert "cli-role" in aws("iam", "create-role", "--role-name", "cli-role", "--assume-role-policy-document",
                              '{"Version":"2012-10-17","Statement":[]}').stdout

@@ -9,6 +9,8 @@ import pytest
 
 from lambda_fakes import BUCKET, SETTINGS, TEAM_PARAMETER, FakeRedshift
 
+from redshift_course.settings import LOCAL_DUMMY_ACCESS_KEY_ID, LOCAL_DUMMY_SECRET_ACCESS_KEY
+
 
 @pytest.fixture
 def fake_redshift(monkeypatch):
@@ -20,7 +22,7 @@ def fake_redshift(monkeypatch):
 
 
 AWS_ENV = {
-    "AWS_ACCESS_KEY_ID": "testing-local-dummy-key", "AWS_SECRET_ACCESS_KEY": "testing-local-dummy-secret",
+    "AWS_ACCESS_KEY_ID": LOCAL_DUMMY_ACCESS_KEY_ID, "AWS_SECRET_ACCESS_KEY": LOCAL_DUMMY_SECRET_ACCESS_KEY,
     "AWS_DEFAULT_REGION": "eu-west-1", "AWS_REGION": "eu-west-1",
 }
 

@@ -50,7 +50,7 @@ def test_settings_come_decrypted_from_parameter_store(aws):
     ("host=x password=" + PASSWORD, "does not hold JSON"),
     (json.dumps({"host": "h", "password": PASSWORD}), "lacks the key\\(s\\) port, database-name, user"),
     (json.dumps(["not", "a", "dict"]), "lacks the key"),
-])
+], ids=["missing", "not-json", "missing-keys", "not-a-dict"])
 def test_bad_settings_say_what_is_wrong_without_the_value(aws, value, message):
     ssm = boto3.client("ssm")
     if value is None:
