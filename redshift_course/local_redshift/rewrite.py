@@ -31,10 +31,11 @@ from dataclasses import dataclass
 __all__ = ["rewrite_sql"]
 
 # Cheap gate: statements without any of these words are returned untouched without tokenizing.
-_TRIGGER = re.compile(
-    r"(?i)\b(?:diststyle|distkey|sortkey|encode|identity|backup|top|qualify|dateadd|datediff|"
-    r"date_part|pgdate_part|extract|sysdate|listagg|approximate|decode|nvarchar|nchar|max)\b"
-)
+# ("date_part" also finds "pgdate_part" as a substring; the regex below names it as a word.)
+_TRIGGER_WORDS = ("diststyle", "distkey", "sortkey", "encode", "identity", "backup", "top", "qualify",
+                  "dateadd", "datediff", "date_part", "extract", "sysdate", "listagg", "approximate",
+                  "decode", "nchar", "nvarchar", "max")
+_TRIGGER = re.compile(r"(?i)\b(?:" + "|".join(_TRIGGER_WORDS + ("pgdate_part",)) + r")\b")
 
 _TOKEN = re.compile(
     r"""
@@ -529,9 +530,6 @@ def _local(st: _Statement, edits: _Edits) -> bool:
     return False
 
 
-_TRIGGER_WORDS = ("diststyle", "distkey", "sortkey", "encode", "identity", "backup", "top", "qualify",
-                  "dateadd", "datediff", "date_part", "extract", "sysdate", "listagg", "approximate",
-                  "decode", "nchar", "nvarchar", "max")
 # Literals and comments, for deciding whether a long statement (a big multi-row INSERT) is worth
 # tokenizing. Only the decision uses it: a statement that still matches is tokenized properly.
 _LITERALS = re.compile(r"'(?:[^'\\]|'')*'|--[^\n]*|/\*.*?\*/", re.DOTALL)
