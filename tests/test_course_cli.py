@@ -3,9 +3,11 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import boto3
@@ -20,15 +22,14 @@ PORTS = {"COURSE_AWS_PORT": 4681, "COURSE_REDSHIFT_PORT": 5681, "COURSE_POSTGRES
 
 
 @pytest.fixture(scope="module")
-def env(tmp_path_factory) -> dict[str, str]:
-    import tempfile
-
+def env() -> dict[str, str]:
     # Not under pytest's tmp_path: as root, PostgreSQL runs as its own user, and pytest makes its
     # temporary folders private to root.
     state = tempfile.mkdtemp(prefix="course-cli-test-")
     environment = dict(os.environ, COURSE_STATE_DIR=state, **{k: str(v) for k, v in PORTS.items()})
     yield environment
     course(environment, "down")
+    shutil.rmtree(state, ignore_errors=True)  # `course down` keeps the state folder (and its database)
 
 
 def course(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
