@@ -274,8 +274,13 @@ def test_there_are_at_least_ten_questions_from_easy_to_hard():
     assert difficulties == sorted(difficulties, key=("easy", "medium", "hard").index)
 
 
-def test_every_question_has_an_independent_expected_result(visits):
-    assert set(expected_frames(visits)) == {q.name for q in QUESTIONS}
+@pytest.fixture(scope="module")
+def expected(visits) -> dict[str, pd.DataFrame]:
+    return expected_frames(visits)
+
+
+def test_every_question_has_an_independent_expected_result(expected):
+    assert set(expected) == {q.name for q in QUESTIONS}
 
 
 def test_the_shipped_data_exercises_the_questions(visits):
@@ -289,9 +294,9 @@ def test_the_shipped_data_exercises_the_questions(visits):
 
 
 @pytest.mark.parametrize("question", QUESTIONS, ids=[q.name for q in QUESTIONS])
-def test_solution_matches_pandas(question, visits_connection, visits):
+def test_solution_matches_pandas(question, visits_connection, expected):
     actual = run(visits_connection, question.solution)
-    expected = expected_frames(visits)[question.name]
+    expected = expected[question.name]
     assert list(actual.columns) == list(expected.columns), question.name
     assert len(actual) == len(expected), f"{question.name}: {len(actual)} rows, pandas has {len(expected)}"
     for column in expected.columns:
