@@ -62,6 +62,10 @@ find_tool() {
 }
 AWS_BIN="$(find_tool aws)" || fail "the AWS CLI (aws) is not installed: see the course README (make lab installs it into .venv)."
 
+# The Python that installs the Lambda's dependencies (and, locally, runs the Lambda): the course's.
+PYTHON="$(find_tool python3)"
+[[ -x "${REPO}/.venv/bin/python" ]] && PYTHON="${REPO}/.venv/bin/python"
+
 if [[ "${PROFILE}" == "local" ]]; then
   COURSE_BIN="$(find_tool course)" || fail "the 'course' command is not installed: run 'make lab' in ${REPO} first."
   # The local AWS's endpoint and its labelled DUMMY credentials (not secrets). AWS_ENDPOINT_URL
@@ -70,16 +74,12 @@ if [[ "${PROFILE}" == "local" ]]; then
   "${COURSE_BIN}" status >/dev/null 2>&1 || fail "the local stack is not running: run 'course up' first."
   AWS=("${AWS_BIN}")
   # The local Lambda runs on this machine's Python, the one the course's .venv uses.
-  PYTHON="$(find_tool python3)"
-  [[ -x "${REPO}/.venv/bin/python" ]] && PYTHON="${REPO}/.venv/bin/python"
   PIP_PLATFORM=()
   PLATFORM_TAG="local-$("${PYTHON}" -c 'import sys, sysconfig; print(f"{sysconfig.get_platform()}-py{sys.version_info[0]}.{sys.version_info[1]}")')"
 else
   AWS=("${AWS_BIN}" --profile "${PROFILE}")
   "${AWS[@]}" sts get-caller-identity >/dev/null \
     || fail "AWS profile '${PROFILE}' cannot sign in: run 'aws sso login --profile ${PROFILE}' (or 'aws configure --profile ${PROFILE}')."
-  PYTHON="$(find_tool python3)"
-  [[ -x "${REPO}/.venv/bin/python" ]] && PYTHON="${REPO}/.venv/bin/python"
   # Lambda's platform, whatever this machine is: wheels only, for python3.12 on x86_64 Linux.
   PIP_PLATFORM=(--platform manylinux2014_x86_64 --implementation cp --python-version 3.12 --only-binary=:all:)
   PLATFORM_TAG="lambda-manylinux2014_x86_64-py3.12"
