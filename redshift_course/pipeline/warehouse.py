@@ -34,20 +34,17 @@ def _table_exists(cursor) -> bool:
     return int(cursor.fetchone()[0]) > 0
 
 
-def table_exists(settings: CourseSettings) -> bool:
-    with settings.connect() as connection:
-        return _table_exists(connection.cursor())
-
-
 def rows_by_source(settings: CourseSettings) -> pd.DataFrame:
     """Rows in the visits table per source file, sorted by file (empty before the first load)."""
-    if not table_exists(settings):
+    frame = None
+    with settings.connect() as connection:
+        cursor = connection.cursor()
+        if _table_exists(cursor):
+            cursor.execute(f"select {SOURCE_COLUMN}, count(*) as rows_loaded from {VISIT_TABLE} "
+                           f"group by {SOURCE_COLUMN} order by {SOURCE_COLUMN}")
+            frame = cursor.fetch_dataframe()
+    if frame is None:  # no table yet, or no rows in it
         return pd.DataFrame({SOURCE_COLUMN: pd.Series(dtype=str), "rows_loaded": pd.Series(dtype=int)})
-    frame = query_dataframe(
-        settings,
-        f"select {SOURCE_COLUMN}, count(*) as rows_loaded from {VISIT_TABLE} "
-        f"group by {SOURCE_COLUMN} order by {SOURCE_COLUMN}",
-    )
     frame.columns = [SOURCE_COLUMN, "rows_loaded"]
     return frame
 
