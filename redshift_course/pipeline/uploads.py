@@ -15,7 +15,11 @@ from .stacks import pipeline_names
 def data_rows(path: str | Path) -> int:
     """Data rows in a CSV file (records after the header), as the Lambda counts them."""
     with open(path, newline="", encoding="utf-8-sig") as handle:
-        return max(sum(1 for record in csv.reader(handle) if record) - 1, 0)
+        return _data_rows(handle)
+
+
+def _data_rows(lines) -> int:
+    return max(sum(1 for record in csv.reader(lines) if record) - 1, 0)
 
 
 @dataclass(frozen=True)
@@ -40,7 +44,7 @@ def upload_bytes(settings: CourseSettings, content: bytes, key: str) -> Upload:
     bucket = pipeline_names(settings).bucket
     since_ms = _now_ms()
     settings.client("s3").put_object(Bucket=bucket, Key=key, Body=content)
-    rows = max(sum(1 for record in csv.reader(io.StringIO(content.decode("utf-8-sig"))) if record) - 1, 0)
+    rows = _data_rows(io.StringIO(content.decode("utf-8-sig")))
     return Upload(bucket=bucket, key=key, rows=rows, since_ms=since_ms)
 
 
