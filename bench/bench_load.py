@@ -25,20 +25,17 @@ import platform
 import resource
 import secrets
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
-from redshift_course.ports import free_port
 
-REPO = Path(__file__).resolve().parents[1]
-SRC = REPO / "handouts" / "src"
-DATA_GENERATOR = REPO / "handouts" / "data" / "generate_mystery_shops.py"
-BENCH_DATA = REPO / "bench" / "data"  # git-ignored
-sys.path[:0] = [str(SRC), str(REPO)]
+from redshift_course.handout_code import DATA_GENERATOR, lambda_handler_module
+from redshift_course.paths import REPO_ROOT
+
+BENCH_DATA = REPO_ROOT / "bench" / "data"  # git-ignored
 
 BUCKET = "bench-raw-data"
 TARGET_ROWS, TARGET_SPEEDUP = 100_000, 15  # issue 3's target for the batched load
@@ -81,7 +78,7 @@ def use_fakes(settings: dict, folder: Path) -> None:
     """Point the handler's boto3.client() at the fakes, and keep its log lines out of the table."""
     import logging
 
-    import mystery_shop_etl_lambda as etl
+    etl = lambda_handler_module()
 
     etl.logger.setLevel(logging.WARNING)
     clients = {"s3": DiskS3(folder), "ssm": FixedSSM(settings)}
@@ -97,7 +94,7 @@ def s3_event(key: str) -> dict:
 
 # --- the two ways of loading ----------------------------------------------------------------------
 def load_batched(key: str) -> tuple[int, float]:
-    import mystery_shop_etl_lambda as etl
+    etl = lambda_handler_module()
 
     started = time.perf_counter()
     (result,) = etl.lambda_handler(s3_event(key), None)["files"]
@@ -106,9 +103,8 @@ def load_batched(key: str) -> tuple[int, float]:
 
 def load_row_by_row(settings: dict, folder: Path, key: str) -> tuple[int, float]:
     """The academy's original Lambda: one INSERT (one round trip) per row. Same extract/transform."""
-    import mystery_shop_etl_lambda as etl
-    from utils import db_utils, s3_utils, sql_utils
-    from utils.transform_utils import Visit, check_header, read_records, transform
+    etl = lambda_handler_module()
+    from redshift_course.handout_code import db_utils, s3_utils, sql_utils, transform_utils as t
 
     insert_one_row = (f"INSERT INTO {sql_utils.TABLE} ({', '.join(sql_utils.INSERT_COLUMNS)}) "
                       f"VALUES ({', '.join(['%s'] * len(sql_utils.INSERT_COLUMNS))})")
@@ -119,11 +115,11 @@ def load_row_by_row(settings: dict, folder: Path, key: str) -> tuple[int, float]
     cursor.execute(sql_utils.DELETE_FILE_ROWS, (source,))
     loaded_at = etl.utc_now()
     with open(folder / key, "rb") as body:
-        records = read_records(s3_utils.open_text(body))
-        check_header(next(records)[1])
+        records = t.read_records(s3_utils.open_text(body))
+        t.check_header(next(records)[1])
         loaded = 0
-        for visit in transform(records):
-            if isinstance(visit, Visit):
+        for visit in t.transform(records):
+            if isinstance(visit, t.Visit):
                 cursor.execute(insert_one_row, (
                     visit.visit_id, visit.store_id, visit.mystery_shopper_id, visit.store_type, visit.store_name,
                     visit.number_of_store_employees, visit.visit_date, visit.start_time, visit.end_time,
@@ -140,35 +136,19 @@ class ThrowawayRedshift:
     so that it does not share this process's CPU time (and GIL) with the code being measured."""
 
     def __enter__(self) -> dict:
-        from redshift_course.local_redshift.admin import create_login
-        from redshift_course.local_redshift.postgres import LocalPostgres
+        from local_cloud.redshift.server import start_local_redshift
 
         # Not under /tmp/pytest-of-*: as root, PostgreSQL runs as an unprivileged user who must reach it.
         self.folder = Path(tempfile.mkdtemp(prefix="course-bench-"))
         os.chmod(self.folder, 0o755)
-        self.postgres = LocalPostgres(self.folder, port=free_port())
-        self.postgres.fresh_start()
-        port = free_port()
-        self.gateway = subprocess.Popen(
-            [sys.executable, "-m", "redshift_course.local_redshift.gateway", "--listen-port", str(port),
-             "--upstream-port", str(self.postgres.port)], cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                if time.monotonic() > deadline or self.gateway.poll() is not None:
-                    raise RuntimeError("the bench's gateway did not start")
-                time.sleep(0.2)
+        self.redshift = start_local_redshift(self.folder, port=0, postgres_port=0, gateway_in_process=False)
         password = secrets.token_urlsafe(18)  # a throwaway password for a throwaway database
-        create_login(self.folder, TEAM, password, TEAM, port=port)
-        return {"host": "127.0.0.1", "port": port, "database-name": TEAM, "user": TEAM, "password": password}
+        self.redshift.create_login(TEAM, password, TEAM)
+        return {"host": "127.0.0.1", "port": self.redshift.port, "database-name": TEAM, "user": TEAM,
+                "password": password}
 
     def __exit__(self, *exc) -> None:
-        self.gateway.terminate()
-        self.gateway.wait(10)
-        self.postgres.stop()
+        self.redshift.stop()
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
@@ -205,7 +185,7 @@ def rate(rows: int, load, settings: dict, key: str) -> float:
 
 
 def count_rows(settings: dict, key: str) -> int:
-    from utils import db_utils
+    from redshift_course.handout_code import db_utils
 
     with db_utils.connect(settings) as conn:
         cursor = conn.cursor()
@@ -214,7 +194,7 @@ def count_rows(settings: dict, key: str) -> int:
 
 
 def clear(settings: dict) -> None:
-    from utils import db_utils
+    from redshift_course.handout_code import db_utils
 
     with db_utils.connect(settings) as conn:
         conn.cursor().execute("TRUNCATE mystery_shop_visit")  # not DELETE: no dead rows for the next run to scan
@@ -236,7 +216,7 @@ def peak_rss_mb() -> float:
 def memory_child() -> None:
     """Run in a fresh process: the handler on one file; print the process's peak RSS in MB."""
     job = json.loads(sys.stdin.read())  # settings arrive on stdin, not in argv or the environment
-    import mystery_shop_etl_lambda  # noqa: F401 – imports count: Lambda's memory figure includes them
+    lambda_handler_module()  # imports count: the Lambda's memory figure includes them
 
     before = peak_rss_mb()
     use_fakes(job["settings"], BENCH_DATA)

@@ -21,10 +21,10 @@ import psutil
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from redshift_course.local_redshift.admin import admin_connect  # noqa: E402
-from redshift_course.local_redshift.gateway import Gateway  # noqa: E402
-from redshift_course.local_redshift.postgres import LocalPostgres  # noqa: E402
-from redshift_course.ports import free_port  # noqa: E402
+from local_cloud.redshift.admin import admin_connect  # noqa: E402
+from local_cloud.redshift.gateway import Gateway  # noqa: E402
+from local_cloud.redshift.postgres import LocalPostgres  # noqa: E402
+from local_cloud.ports import free_port  # noqa: E402
 
 
 def megabytes(value: float) -> str:

@@ -24,9 +24,9 @@ STATE = Path(tempfile.mkdtemp(prefix="course-bench-stack-"))
 os.environ.update(COURSE_STATE_DIR=str(STATE), COURSE_AWS_PORT="4786", COURSE_REDSHIFT_PORT="5786", COURSE_POSTGRES_PORT="54786")
 
 
-from redshift_course import cli, stack  # noqa: E402
-from redshift_course.ports import port_in_use  # noqa: E402
-from redshift_course.local_redshift.admin import admin_connect  # noqa: E402
+from local_cloud import lifecycle, supervisor  # noqa: E402
+from local_cloud.ports import port_in_use  # noqa: E402
+from local_cloud.redshift.admin import admin_connect  # noqa: E402
 from redshift_course.settings import CourseSettings  # noqa: E402
 
 COURSE = [sys.executable, "-m", "redshift_course.cli"]
@@ -36,10 +36,10 @@ def first_query_and_aws(started: float) -> tuple[float, float]:
     first_query = aws = None
     while first_query is None or aws is None:
         if time.monotonic() - started > 120:
-            raise SystemExit("the stack did not come up within 120 s; see " + str(STATE / "logs" / "stack.log"))
+            raise SystemExit("the stack did not come up within 120 s; see " + str(STATE / "logs" / "supervisor.log"))
         if first_query is None:
             try:
-                with admin_connect(stack.postgres_dir(), timeout=1) as connection:
+                with admin_connect(supervisor.postgres_dir(), timeout=1) as connection:
                     cursor = connection.cursor()
                     cursor.execute("select 1")
                     cursor.fetchall()
@@ -66,8 +66,8 @@ def start(label: str) -> None:
 
 
 def resident_memory_mb() -> float:
-    supervisor = cli.running_process()
-    family = [supervisor, *supervisor.children(recursive=True)]
+    process = lifecycle.running_process()
+    family = [process, *process.children(recursive=True)]
     # postgres runs as its own user, started by the supervisor: it is among the children
     return sum(p.memory_info().rss for p in family) / 2**20
 

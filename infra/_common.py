@@ -58,11 +58,10 @@ class Target:
         if self.local:
             from functools import partial
 
-            from redshift_course import stack
-            from redshift_course.local_redshift.admin import admin_connect
-            from redshift_course.settings import LOCAL_REDSHIFT_HOST, LOCAL_REDSHIFT_PORT
+            from local_cloud import config, supervisor
+            from local_cloud.redshift.admin import admin_connect
 
-            return partial(admin_connect, stack.postgres_dir()), LOCAL_REDSHIFT_HOST, LOCAL_REDSHIFT_PORT
+            return partial(admin_connect, supervisor.postgres_dir()), config.REDSHIFT.host, config.REDSHIFT.port
         access = ClusterAccess.from_stack(self.client("cloudformation"), self.args.cluster_stack)
         connect = access.admin_connect(self.client("redshift"), self.client("secretsmanager"),
                                        connect_host=self.args.connect_host,

@@ -197,22 +197,19 @@ print(naive.to_string())
 # ### Way 2: from a warehouse table
 #
 # Now run the files through the **transform step of our ETL Lambda** — the very code that loads
-# Redshift later today (`handouts/src/utils/transform_utils.py`). It checks every row, trims
+# Redshift later today (`handouts/src/etl_utils/transform_utils.py`). It checks every row, trims
 # spaces, drops the shopper's name (personal data) and rejects bad rows with a reason.
 
 # %% slideshow={"slide_type": "subslide"}
-import sys
-
-sys.path.insert(0, str(REPO_ROOT / "handouts" / "src"))
-from utils.transform_utils import Reject, check_header, read_records, transform  # noqa: E402
+from redshift_course.handout_code import transform_utils   # the Lambda's own module
 
 visits, rejects = [], []
 for path in month_files:
     with open(path, encoding="utf-8-sig", newline="") as text:  # utf-8-sig drops the byte-order mark
-        records = read_records(text)
-        check_header(next(records)[1])
-        for result in transform(records):
-            (rejects if isinstance(result, Reject) else visits).append((path.name, result))
+        records = transform_utils.read_records(text)
+        transform_utils.check_header(next(records)[1])
+        for result in transform_utils.transform(records):
+            (rejects if isinstance(result, transform_utils.Reject) else visits).append((path.name, result))
 
 warehouse = pd.DataFrame([visit._asdict() for _, visit in visits])
 print(f"{len(warehouse)} clean visits, {len(rejects)} rejected rows, columns:")

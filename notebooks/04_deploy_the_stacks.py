@@ -97,7 +97,8 @@ plt.show()
 # AWS 06. Here are the resources they declare, read straight from the files:
 
 # %% slideshow={"slide_type": "-"}
-from redshift_course.pipeline.handouts import HANDOUTS, template_resources
+from redshift_course.paths import HANDOUTS
+from redshift_course.pipeline.walkthrough import template_resources
 template_resources(HANDOUTS / "deployment-bucket-stack.yml", HANDOUTS / "etl-stack.yml")
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
@@ -107,7 +108,7 @@ template_resources(HANDOUTS / "deployment-bucket-stack.yml", HANDOUTS / "etl-sta
 
 # %% [markdown] slideshow={"slide_type": "notes"}
 # **Speaker notes – Demo: new lambda code.** Show `handouts/src/mystery_shop_etl_lambda.py`,
-# `handouts/src/utils/db_utils.py` and `handouts/src/utils/sql_utils.py`. Especially important is the
+# `handouts/src/etl_utils/db_utils.py` and `handouts/src/etl_utils/sql_utils.py`. Especially important is the
 # use of Parameter Store to get the connection details (next notebook).
 
 # %% [markdown] slideshow={"slide_type": "slide"}
@@ -152,7 +153,8 @@ for attempt in ["La Vida Mocha", "la_vida_mocha", "la-vida-mocha"]:
 # Here are the lines that do each of those five things:
 
 # %% slideshow={"slide_type": "subslide"}
-from redshift_course.pipeline.handouts import DEPLOY_SCRIPT, DEPLOY_STEPS, show_script_steps
+from redshift_course.paths import DEPLOY_SCRIPT
+from redshift_course.pipeline.walkthrough import DEPLOY_STEPS, show_script_steps
 show_script_steps(DEPLOY_SCRIPT, DEPLOY_STEPS)
 
 # %% [markdown] slideshow={"slide_type": "fragment"}

@@ -99,16 +99,17 @@ pd.DataFrame(described)[["Name", "Type", "KeyId", "Tier", "DataType"]].T.rename(
 # is not a secret. The handler, `handouts/src/mystery_shop_etl_lambda.py`, reads that name:
 
 # %% slideshow={"slide_type": "-"}
-from redshift_course.pipeline.handouts import HANDOUTS, show_source_lines
+from redshift_course.paths import HANDOUTS
+from redshift_course.pipeline.walkthrough import show_source_lines
 show_source_lines(HANDOUTS / "src" / "mystery_shop_etl_lambda.py",
                   r"^PARAMETER_NAME_VARIABLE =|os\.environ\.get\(PARAMETER_NAME_VARIABLE\)|get_redshift_settings\(")
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
-# and at run time `handouts/src/utils/db_utils.py` asks Parameter Store for the value, decrypted,
+# and at run time `handouts/src/etl_utils/db_utils.py` asks Parameter Store for the value, decrypted,
 # and hands it straight to `redshift_connector` – it is never printed or logged:
 
 # %% slideshow={"slide_type": "-"}
-show_source_lines(HANDOUTS / "src" / "utils" / "db_utils.py",
+show_source_lines(HANDOUTS / "src" / "etl_utils" / "db_utils.py",
                   r"def get_redshift_settings|get_parameter\(|json\.loads|def connect\(|redshift_connector\.connect\(")
 
 # %% [markdown] slideshow={"slide_type": "notes"}

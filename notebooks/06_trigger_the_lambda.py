@@ -58,7 +58,7 @@ names = pipeline_names(settings)
 
 # %% slideshow={"slide_type": "-"}
 import pandas as pd
-from redshift_course.pipeline.handouts import HANDOUT_FILE
+from redshift_course.paths import HANDOUT_FILE
 from redshift_course.pipeline.uploads import data_rows
 
 pd.set_option("display.max_colwidth", None)   # show whole S3 paths
@@ -159,7 +159,7 @@ rejects[["LineNumber", "Reason", "StoreName", "VisitDate", "StartTime", "EndTime
 
 # %% slideshow={"slide_type": "-"}
 from concurrent.futures import ThreadPoolExecutor
-from redshift_course.pipeline.handouts import DATA_DIR
+from redshift_course.paths import DATA_DIR
 from redshift_course.pipeline.uploads import upload_file
 
 months = [DATA_DIR / f"mystery_shops_2024-{month}.csv" for month in ("01", "02", "04")]
@@ -215,7 +215,7 @@ print("unchanged:", before == after)
 # bucket, under the file's own name, and reports what the Lambda made of it.
 
 # %% slideshow={"slide_type": "-"}
-from redshift_course.pipeline.uploads import upload_widget
+from redshift_course.pipeline.upload_widget import upload_widget
 picker = upload_widget(settings)   # pick a file: it goes to S3 and the Lambda loads it
 
 # %% [markdown] slideshow={"slide_type": "notes"}

@@ -1,4 +1,8 @@
-"""The course pack's helper package: settings and modes, the local stack, provisioning, notebook helpers."""
-from .settings import CourseSettings, SettingsError, parameter_name_for, validate_team_name
+"""The course pack's helper package: settings and modes, team names, provisioning, notebook helpers.
 
-__all__ = ["CourseSettings", "SettingsError", "parameter_name_for", "validate_team_name"]
+The local AWS and Redshift that local mode runs on are a package of their own, `local_cloud`.
+"""
+from .settings import CourseSettings, SettingsError, parameter_name_for, validate_team_name
+from .teams import Team
+
+__all__ = ["CourseSettings", "SettingsError", "Team", "parameter_name_for", "validate_team_name"]

@@ -6,9 +6,10 @@ from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
 from typing import Callable
 
+from .handout_code import db_utils
 from .settings import CourseSettings
 
-EXPECTED_KEYS = {"host", "port", "database-name", "user", "password"}
+EXPECTED_KEYS = set(db_utils.SETTINGS_KEYS)  # what the Lambda reads from the parameter
 
 
 @dataclass

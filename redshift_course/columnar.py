@@ -6,29 +6,18 @@ figures on every machine. The encodings are small, readable stand-ins for what R
 """
 from __future__ import annotations
 
-import importlib.util
 import io
 import lzma
-import sys
 import zlib
 from typing import Callable, Iterable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
 
-# The columns of the academy's mystery-shop file, in file order, as the notebooks measure them.
-VISIT_COLUMNS = (
-    "visit_id",
-    "store_id",
-    "mystery_shopper_id",
-    "store_type",
-    "store_name",
-    "number_of_store_employees",
-    "visit_date",
-    "start_time",
-    "end_time",
-    "overall_score",
-)
+from .handout_code import data_generator, transform_utils
+
+# The warehouse table's columns, in the Lambda's order (the file's, less the shopper's name).
+VISIT_COLUMNS = transform_utils.Visit._fields
 
 # Redshift's own column encodings and when each one pays off (Redshift Database Developer Guide,
 # "Compression encodings"). ENCODE AUTO, the default for new tables, picks among them for you.
@@ -193,32 +182,14 @@ def describe_bytes(sizes: Mapping[str, int]) -> str:
 
 # --- the table we measure -------------------------------------------------------------------------
 MEASURE_MONTHS = ("2024-01", "2024-02", "2024-03", "2024-04", "2024-05", "2024-06")
-_RENAME = {
-    "StoreID": "store_id", "StoreName": "store_name", "MysteryShopperID": "mystery_shopper_id",
-    "StoreType": "store_type", "NumberOfStoreEmployees": "number_of_store_employees",
-    "VisitDate": "visit_date", "StartTime": "start_time", "EndTime": "end_time", "OverallScore": "overall_score",
-}
-
-
-def _generator():
-    """The handouts' seeded generator, imported from its file (it is a script, not a package)."""
-    from .paths import REPO_ROOT
-
-    path = REPO_ROOT / "handouts" / "data" / "generate_mystery_shops.py"
-    spec = importlib.util.spec_from_file_location("generate_mystery_shops", path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault(spec.name, module)
-    spec.loader.exec_module(module)
-    return module
-
-
 def parse_visits(csv_text: str) -> pd.DataFrame:
     """The academy's CSV as the warehouse table's columns: snake_case, real dates, no shopper name.
 
-    ``visit_id`` numbers the rows in load order, as the table's IDENTITY column would.
+    ``visit_id`` here simply numbers the rows in file order: small, distinct integers are all a
+    storage measurement needs (the Lambda's visit_id is a hash of store, shopper, date and start).
     """
     raw = pd.read_csv(io.StringIO(csv_text), dtype={"StartTime": str, "EndTime": str})
-    table = raw.rename(columns=_RENAME)
+    table = raw.rename(columns=transform_utils.TABLE_COLUMN_FOR)
     table["visit_date"] = pd.to_datetime(table["visit_date"], format="%d/%m/%Y")
     table.insert(0, "visit_id", range(1, len(table) + 1))
     return table[list(VISIT_COLUMNS)]
@@ -229,7 +200,7 @@ def measurement_visits(rows_per_month: int, months: Sequence[str] = MEASURE_MONT
 
     The same arguments give the same table, byte for byte, on every machine.
     """
-    generator = _generator()
+    generator = data_generator()
     lines = [generator.HEADER]
     for month in months:
         lines.extend(generator.benchmark_lines(rows_per_month, month))

@@ -1,15 +1,14 @@
-"""Where things live: the repository, and the one git-ignored folder that holds all local state."""
+"""Where the course lives: the repository's root, the handouts, the data files.
+
+(The local cloud keeps its state elsewhere: `local_cloud.config.state_dir()`.)"""
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
-
-def state_dir() -> Path:
-    """All local-stack state (PostgreSQL data, logs, pid files) lives here, never elsewhere.
-
-    `COURSE_STATE_DIR` moves it, which the tests use to run a stack of their own.
-    """
-    return Path(os.environ.get("COURSE_STATE_DIR", REPO_ROOT / ".course")).resolve()
+HANDOUTS = REPO_ROOT / "handouts"
+DEPLOY_SCRIPT = HANDOUTS / "deploy.sh"
+DATA_DIR = HANDOUTS / "data"
+HANDOUT_FILE = DATA_DIR / "mystery_shops_2024-03.csv"
+MONTH_FILES = tuple(DATA_DIR / f"mystery_shops_2024-{month:02d}.csv" for month in range(1, 7))

@@ -18,8 +18,10 @@ import string
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable
 
-from .settings import CourseSettings, parameter_name_for, team_identifier, validate_team_name
-from .sqltext import md5_password, quote_ident
+from local_cloud.sqltext import md5_password, quote_ident
+
+from .settings import CourseSettings
+from .teams import Team, validate_team_name
 
 AdminConnect = Callable[[str], Any]
 
@@ -143,8 +145,9 @@ def provision_teams(teams: Iterable[str], *, ssm, admin_connect: AdminConnect, h
     """
     report = ProvisionReport()
     for team in teams:
-        identifier = team_identifier(team)
-        item = TeamProvisioning(team, identifier, identifier, parameter_name_for(team))
+        names = Team(team)
+        identifier = names.identifier
+        item = TeamProvisioning(team, names.database, names.user, names.parameter_name)
         report.teams.append(item)
         wanted = {"host": host, "port": int(port), "database-name": identifier, "user": identifier}
 
@@ -187,12 +190,11 @@ def provision_teams(teams: Iterable[str], *, ssm, admin_connect: AdminConnect, h
 
 
 def provision_local_team(settings: CourseSettings | None = None) -> ProvisionReport:
-    """What ``course up`` runs: provision the settings' team on the running local stack."""
+    """What ``course up`` runs: provision the settings' team on the running local cloud."""
     from functools import partial
 
-    from . import stack
-    from .local_redshift.admin import admin_connect
-    from .settings import LOCAL_REDSHIFT_HOST, LOCAL_REDSHIFT_PORT
+    from local_cloud import config, supervisor
+    from local_cloud.redshift.admin import admin_connect
 
     settings = settings or CourseSettings.from_env(mode="local")
     local = settings if settings.is_local else CourseSettings(mode="local", team=settings.team,
@@ -200,9 +202,9 @@ def provision_local_team(settings: CourseSettings | None = None) -> ProvisionRep
     return provision_teams(
         [local.team],
         ssm=local.client("ssm"),
-        admin_connect=partial(admin_connect, stack.postgres_dir()),
-        host=LOCAL_REDSHIFT_HOST,
-        port=LOCAL_REDSHIFT_PORT,
+        admin_connect=partial(admin_connect, supervisor.postgres_dir()),
+        host=config.REDSHIFT.host,
+        port=config.REDSHIFT.port,
     )
 
 
@@ -351,7 +353,7 @@ def teardown(teams: Iterable[str], *, cfn, s3, ssm, admin_connect: AdminConnect 
 
         if admin_connect is None:
             continue
-        identifier = team_identifier(team)
+        identifier = Team(team).identifier
         try:
             connection = admin_connect(admin_database)
         except Exception as error:

@@ -12,70 +12,35 @@ instructor can switch the whole pack to AWS with two exports.
 """
 from __future__ import annotations
 
-import ipaddress
 import json
 import os
-import re
 from dataclasses import dataclass
 from typing import Any
 
 import boto3
 
+from local_cloud import config as local_cloud
+
+from .errors import SettingsError
+from .teams import Team, validate_team_name
+
 DEFAULT_TEAM = "la-vida-mocha"
 DEFAULT_REGION = "eu-west-1"
 LOCAL_PROFILE = "local"
-
-# Dummy credentials for the local AWS. They are NOT secrets: moto accepts any key, and these
-# strings only exist so that boto3 and the AWS CLI have something to sign requests with.
-LOCAL_DUMMY_ACCESS_KEY_ID = "testing-local-dummy-key"
-LOCAL_DUMMY_SECRET_ACCESS_KEY = "testing-local-dummy-secret"
-
-LOCAL_AWS_HOST = "127.0.0.1"
-LOCAL_AWS_PORT = int(os.environ.get("COURSE_AWS_PORT", "4566"))
-LOCAL_REDSHIFT_HOST = "127.0.0.1"
-LOCAL_REDSHIFT_PORT = int(os.environ.get("COURSE_REDSHIFT_PORT", "5439"))
-
-_TEAM_RULE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 MODES = ("local", "aws")
 
-
-class SettingsError(ValueError):
-    """A setting is missing or malformed; the message says what to do."""
-
-
-def validate_team_name(team: str) -> str:
-    """Return the team name if it follows the rule, else raise with a message a learner can act on."""
-    if not isinstance(team, str) or not _TEAM_RULE.match(team) or len(team) > 40:
-        raise SettingsError(
-            f"Team name {team!r} is not valid: use lowercase letters, digits and single dashes, "
-            "starting and ending with a letter or digit, at most 40 characters "
-            "(for example 'la-vida-mocha' for the team La Vida Mocha)."
-        )
-    return team
+__all__ = ["DEFAULT_REGION", "DEFAULT_TEAM", "CourseSettings", "SettingsError", "parameter_name_for",
+           "team_identifier", "validate_team_name"]
 
 
 def team_identifier(team: str) -> str:
     """The team's database and user name: `la-vida-mocha` → `la_vida_mocha` (Redshift likes underscores)."""
-    return validate_team_name(team).replace("-", "_")
+    return Team(team).identifier
 
 
 def parameter_name_for(team: str) -> str:
     """`la-vida-mocha` → `la_vida_mocha_redshift_settings`."""
-    return f"{team_identifier(team)}_redshift_settings"
-
-
-def tls_required(host: str) -> bool:
-    """Whether a Redshift connection to ``host`` must use TLS.
-
-    Real Redshift endpoints always get TLS. The local gateway listens on loopback only, where TLS
-    protects nothing and where no certificate signed by Redshift's CA could exist, so it has none.
-    """
-    if host == "localhost":
-        return False
-    try:
-        return not ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return True
+    return Team(team).parameter_name
 
 
 @dataclass(frozen=True)
@@ -112,20 +77,25 @@ class CourseSettings:
         return self.mode == "local"
 
     @property
+    def team_names(self) -> Team:
+        """Every name derived from the team (database, user, parameter, stacks)."""
+        return Team(self.team)
+
+    @property
     def team_underscored(self) -> str:
-        return team_identifier(self.team)
+        return self.team_names.identifier
 
     @property
     def parameter_name(self) -> str:
-        return parameter_name_for(self.team)
+        return self.team_names.parameter_name
 
     @property
     def deployment_bucket_stack(self) -> str:
-        return f"{self.team}-shopper-deployment-bucket"
+        return self.team_names.deployment_bucket_stack
 
     @property
     def etl_stack(self) -> str:
-        return f"{self.team}-shopper-etl-pipeline"
+        return self.team_names.etl_stack
 
     @property
     def cli_profile(self) -> str:
@@ -135,13 +105,13 @@ class CourseSettings:
     # --- AWS access ---------------------------------------------------------------------------
     @property
     def aws_endpoint_url(self) -> str | None:
-        return f"http://{LOCAL_AWS_HOST}:{LOCAL_AWS_PORT}" if self.is_local else None
+        return local_cloud.aws_endpoint_url() if self.is_local else None
 
     def session(self) -> boto3.Session:
         if self.is_local:
             return boto3.Session(
-                aws_access_key_id=LOCAL_DUMMY_ACCESS_KEY_ID,
-                aws_secret_access_key=LOCAL_DUMMY_SECRET_ACCESS_KEY,
+                aws_access_key_id=local_cloud.DUMMY_ACCESS_KEY_ID,
+                aws_secret_access_key=local_cloud.DUMMY_SECRET_ACCESS_KEY,
                 region_name=self.region,
             )
         return boto3.Session(profile_name=self.profile, region_name=self.region)
@@ -153,13 +123,7 @@ class CourseSettings:
 
     def local_env(self) -> dict[str, str]:
         """Environment variables that point the AWS CLI and any boto3 at the local AWS (dummy credentials)."""
-        return {
-            "AWS_ENDPOINT_URL": f"http://{LOCAL_AWS_HOST}:{LOCAL_AWS_PORT}",
-            "AWS_ACCESS_KEY_ID": LOCAL_DUMMY_ACCESS_KEY_ID,
-            "AWS_SECRET_ACCESS_KEY": LOCAL_DUMMY_SECRET_ACCESS_KEY,
-            "AWS_DEFAULT_REGION": self.region,
-            "AWS_REGION": self.region,
-        }
+        return local_cloud.client_environment(self.region)
 
     # --- Redshift -------------------------------------------------------------------------------
     def redshift_settings(self) -> dict[str, Any]:

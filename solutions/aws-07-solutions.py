@@ -45,7 +45,7 @@ print(ensure_visits_loaded(settings).to_string(index=False))
 # `show(connection, sql)` runs one query and prints its result as a table (the first 20 rows of a long one). The connection's settings come from Parameter Store at run time: no password in this notebook.
 
 # %% slideshow={"slide_type": "-"}
-from redshift_course.exercises import show
+from redshift_course.sql_exercises import show
 connection = settings.connect()
 connection.autocommit = True   # each query on its own: one mistake does not block the next
 

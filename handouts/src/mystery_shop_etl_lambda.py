@@ -21,10 +21,10 @@ from typing import Any, Iterable, Iterator
 import boto3
 from botocore.exceptions import ClientError
 
-from utils import db_utils, s3_utils
-from utils.log_utils import get_logger
-from utils.s3_utils import RejectsFile, S3Object
-from utils.transform_utils import EXPECTED_HEADER, BadFileError, Visit, check_header, read_records, transform
+from etl_utils import db_utils, s3_utils
+from etl_utils.log_utils import get_logger
+from etl_utils.s3_utils import RejectsFile, S3Object
+from etl_utils.transform_utils import EXPECTED_HEADER, BadFileError, Visit, check_header, read_records, transform
 
 PARAMETER_NAME_VARIABLE = "SSM_PARAMETER_NAME"
 

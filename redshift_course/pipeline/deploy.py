@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from ..settings import CourseSettings
-from .handouts import DEPLOY_SCRIPT, HANDOUTS
+from ..paths import DEPLOY_SCRIPT, HANDOUTS
 from .stacks import pipeline_names, stack_status
 from .warehouse import VISIT_TABLE
 

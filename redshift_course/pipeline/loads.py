@@ -9,9 +9,9 @@ from typing import Any, Iterable, Iterator, Mapping
 import pandas as pd
 
 from ..settings import CourseSettings
-from .handouts import MONTH_FILES
+from ..paths import MONTH_FILES
 from .stacks import pipeline_names
-from .uploads import _now_ms, upload_file
+from .uploads import now_ms, upload_file
 from .warehouse import SOURCE_COLUMN, _count_for, rows_by_source, source_uri
 
 
@@ -86,7 +86,7 @@ def wait_for_load(
     """
     from tqdm.auto import tqdm
 
-    since = since if since is not None else _now_ms() - 60_000
+    since = since if since is not None else now_ms() - 60_000
     log_group = pipeline_names(settings).log_group
     uri = source_uri(settings, key)
     deadline = time.monotonic() + timeout

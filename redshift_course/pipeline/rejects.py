@@ -5,16 +5,13 @@ import io
 
 import pandas as pd
 
+from ..handout_code import s3_utils
 from ..settings import CourseSettings
 from .stacks import pipeline_names
 
-
-REJECTED_PREFIX = "rejected/"
-
-
-def rejects_key(key: str) -> str:
-    """Where the Lambda writes a file's rejected rows: beside the source, under ``rejected/``."""
-    return f"{REJECTED_PREFIX}{key}.rejects.csv"
+# Where the Lambda writes a file's rejected rows, from the Lambda itself.
+REJECTED_PREFIX = s3_utils.REJECTED_PREFIX
+rejects_key = s3_utils.rejects_key_for
 
 
 def rejected_rows(settings: CourseSettings, key: str) -> pd.DataFrame:

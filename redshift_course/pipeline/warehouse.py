@@ -5,13 +5,13 @@ from typing import Any, Iterable
 
 import pandas as pd
 
+from ..handout_code import sql_utils
 from ..settings import CourseSettings
 from .stacks import pipeline_names
 
-
-VISIT_TABLE = "mystery_shop_visit"
-# The lineage column the Lambda writes: which S3 object a row came from, as s3://bucket/key.
-SOURCE_COLUMN = "source_file"
+# The Lambda's names, from the Lambda: the table it loads and its lineage column (s3://bucket/key).
+VISIT_TABLE = sql_utils.TABLE
+SOURCE_COLUMN = sql_utils.SOURCE_COLUMN
 
 
 def query_dataframe(settings: CourseSettings, sql: str, params: Iterable[Any] | None = None) -> pd.DataFrame:
@@ -23,14 +23,9 @@ def query_dataframe(settings: CourseSettings, sql: str, params: Iterable[Any] | 
     return frame if frame is not None else pd.DataFrame()
 
 
-TABLE_EXISTS_SQL = (
-    "select count(*) from information_schema.tables where table_schema = current_schema() and table_name = %s"
-)
-
-
 def _table_exists(cursor) -> bool:
     """The Lambda creates the table on its first load; before that there is nothing to count."""
-    cursor.execute(TABLE_EXISTS_SQL, (VISIT_TABLE,))
+    cursor.execute(sql_utils.TABLE_EXISTS, (VISIT_TABLE,))
     return int(cursor.fetchone()[0]) > 0
 
 

@@ -109,14 +109,14 @@ def test_a_corrupt_file_logs_a_clear_error_and_loads_nothing(deployed: Pipeline)
 
 
 def test_database_stopped_during_a_load_then_retry_loads_it_once(deployed: Pipeline):
-    from redshift_course import stack
-    from redshift_course.local_redshift.postgres import LocalPostgres
+    from local_cloud import supervisor
+    from local_cloud.redshift.postgres import LocalPostgres
 
     import atexit
 
     key = "outage/" + HANDOUT.name
     expected = len(expected_rows(HANDOUT))
-    postgres = LocalPostgres(stack.postgres_dir())
+    postgres = LocalPostgres(supervisor.postgres_dir())
     since = now_ms()
     postgres.stop()
     try:

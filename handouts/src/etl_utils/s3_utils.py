@@ -1,0 +1,116 @@
+"""S3: which objects an event is about, reading one as a stream of text, and writing a rejects file."""
+from __future__ import annotations
+
+import csv
+import io
+import tempfile
+from dataclasses import dataclass
+from typing import Any, BinaryIO, Iterable
+from urllib.parse import unquote_plus
+
+from botocore.exceptions import ClientError
+
+# Rejects files go here. The bucket notification filters this prefix out, so writing a rejects
+# file never triggers the Lambda again (and the handler skips it too, should a filter be missing).
+REJECTED_PREFIX = "rejected/"
+
+
+
+def rejects_key_for(key: str) -> str:
+    """Where a file's rejected rows go: beside the source, under ``rejected/``."""
+    return f"{REJECTED_PREFIX}{key}.rejects.csv"
+
+
+@dataclass(frozen=True)
+class S3Object:
+    bucket: str
+    key: str
+
+    @property
+    def uri(self) -> str:
+        return f"s3://{self.bucket}/{self.key}"
+
+    @property
+    def rejects_key(self) -> str:
+        return rejects_key_for(self.key)
+
+
+def objects_in_event(event: dict[str, Any]) -> list[S3Object]:
+    """The objects an S3 event notification names; one event may hold several records.
+
+    S3 URL-encodes keys in events (a space arrives as ``+``), so they are decoded here.
+    """
+    if event.get("Event") == "s3:TestEvent":  # sent once when a notification is set up
+        return []
+    records = event.get("Records")
+    if not isinstance(records, list):
+        raise ValueError("This is not an S3 event notification: it has no 'Records' list.")
+    objects = []
+    for record in records:
+        s3 = record.get("s3", {})
+        try:
+            objects.append(S3Object(s3["bucket"]["name"], unquote_plus(s3["object"]["key"])))
+        except (KeyError, TypeError) as error:
+            raise ValueError(f"An event record has no S3 bucket name or object key: {record!r}") from error
+    return objects
+
+
+class _ReadOnlyStream(io.RawIOBase):
+    """Let io.BufferedReader pull from anything with ``read(n)`` (botocore's StreamingBody)."""
+
+    def __init__(self, source) -> None:
+        self._source = source
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        data = self._source.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+
+def open_text(body) -> io.TextIOWrapper:
+    """A text stream over an S3 object's body that never holds the whole object in memory.
+
+    ``utf-8-sig`` drops a byte-order mark (Excel's "CSV UTF-8" writes one); ``newline=""`` hands
+    ``\\r\\n`` to the csv module untouched, which is what it expects.
+    """
+    return io.TextIOWrapper(io.BufferedReader(_ReadOnlyStream(body), 1 << 16), encoding="utf-8-sig", newline="")
+
+
+class RejectsFile:
+    """Collects rejected rows in a temporary file (memory first, disk once it grows), then uploads it."""
+
+    HEADER = ("LineNumber", "Reason")
+
+    def __init__(self, source_header: Iterable[str]) -> None:
+        self.count = 0
+        self._spool: BinaryIO = tempfile.SpooledTemporaryFile(max_size=1 << 20)
+        self._text = io.TextIOWrapper(self._spool, encoding="utf-8", newline="")
+        self._writer = csv.writer(self._text, lineterminator="\n")
+        self._writer.writerow([*self.HEADER, *source_header])
+
+    def add(self, line: int, reason: str, fields: list[str]) -> None:
+        """Keep the row as it arrived (same columns as the source), so it can be fixed and uploaded again."""
+        self._writer.writerow([line, reason, *fields])
+        self.count += 1
+
+    def publish(self, s3, source: S3Object) -> str | None:
+        """Upload the rejects beside the source, or remove an old rejects file when there are none.
+
+        Returns the rejects key when one was written.
+        """
+        if not self.count:
+            try:
+                s3.delete_object(Bucket=source.bucket, Key=source.rejects_key)
+            except ClientError:
+                pass  # nothing to remove, or no permission to: the load itself is done either way
+            return None
+        self._text.flush()
+        self._spool.seek(0)
+        s3.put_object(Bucket=source.bucket, Key=source.rejects_key, Body=self._spool, ContentType="text/csv")
+        return source.rejects_key
+
+    def close(self) -> None:
+        self._text.close()

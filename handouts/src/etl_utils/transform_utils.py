@@ -1,0 +1,198 @@
+"""Transform: check every row of a mystery-shop CSV, tidy it, drop the shopper's name.
+
+A row either becomes a ``Visit`` or a ``Reject`` (its line number and the reason), never both and
+never neither: that is what keeps ``loaded + rejected == rows`` true for every file.
+"""
+from __future__ import annotations
+
+import csv
+import hashlib
+import re
+from dataclasses import dataclass
+from datetime import date, time
+from functools import lru_cache
+from typing import Iterable, Iterator, NamedTuple, TextIO
+
+EXPECTED_HEADER = (
+    "StoreID", "StoreName", "MysteryShopperID", "MysteryShopperName", "StoreType",
+    "NumberOfStoreEmployees", "VisitDate", "StartTime", "EndTime", "OverallScore",
+)
+# Each of the file's columns under its name in the table; the shopper's name has none (it is dropped).
+TABLE_COLUMN_FOR = {
+    "StoreID": "store_id", "StoreName": "store_name", "MysteryShopperID": "mystery_shopper_id",
+    "StoreType": "store_type", "NumberOfStoreEmployees": "number_of_store_employees",
+    "VisitDate": "visit_date", "StartTime": "start_time", "EndTime": "end_time", "OverallScore": "overall_score",
+}
+MAX_INTEGER = 2_147_483_647  # Redshift INTEGER
+MAX_STORE_NAME_BYTES = 100  # VARCHAR(n) in Redshift counts bytes, not characters
+MAX_STORE_TYPE_BYTES = 50
+
+_DATE = re.compile(r"([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})")
+_TIME = re.compile(r"([0-9]{1,2}):([0-9]{2})")
+
+
+class BadFileError(ValueError):
+    """The file as a whole cannot be used (not CSV text, wrong header, no rows): load none of it."""
+
+
+class Visit(NamedTuple):
+    """One clean row, in the table's column order (no shopper name: it is personal data).
+
+    A NamedTuple: cheap to make a million of, and it goes into an INSERT's parameters as it is.
+    """
+
+    visit_id: int
+    store_id: int
+    mystery_shopper_id: int
+    store_type: str
+    store_name: str
+    number_of_store_employees: int
+    visit_date: date
+    start_time: time
+    end_time: time
+    overall_score: int
+
+
+@dataclass(frozen=True)
+class Reject:
+    line: int
+    reason: str
+    fields: list[str]
+
+
+def visit_id_for(store_id: int, shopper_id: int, visit_date: date, start: time) -> int:
+    """A stable id for a visit: the same shopper, store, date and start time always give the same id.
+
+    Stable ids (rather than an IDENTITY column) mean a file loaded again gets the same visit_ids
+    back, and the same visit arriving in two files is easy to spot. 63 bits fit a BIGINT.
+    """
+    natural_key = f"{store_id}|{shopper_id}|{visit_date.isoformat()}|{start.isoformat('minutes')}"
+    digest = hashlib.blake2b(natural_key.encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big") >> 1
+
+
+def read_records(text: TextIO) -> Iterator[tuple[int, list[str]]]:
+    """Yield (line number, fields) for each CSV record, header included; skip blank lines.
+
+    Anything that is not UTF-8 CSV text becomes a BadFileError naming the line.
+    """
+    # skipinitialspace: a space after a comma must not stop a quoted field being read as quoted.
+    reader = csv.reader(text, skipinitialspace=True)
+    try:
+        for fields in reader:
+            if "".join(fields).strip():  # not a blank line, nor one of commas and spaces only
+                yield reader.line_num, fields
+    except UnicodeDecodeError as error:
+        raise BadFileError(f"is not UTF-8 text (bad byte after line {reader.line_num})") from error
+    except csv.Error as error:
+        raise BadFileError(f"is not a readable CSV file (line {reader.line_num + 1}: {error})") from error
+
+
+def check_header(fields: list[str]) -> None:
+    if any("\x00" in field for field in fields):
+        raise BadFileError("is not a text file (it holds NUL bytes): is it a spreadsheet or an archive?")
+    if tuple(field.strip() for field in fields) != EXPECTED_HEADER:
+        found = ",".join(fields)
+        found = found if len(found) <= 200 else found[:200] + "..."
+        raise BadFileError(f"has the wrong header: expected {','.join(EXPECTED_HEADER)!r}, found {found!r}")
+
+
+def _whole(name: str, text: str, low: int, high: int, problems: list[str]) -> int:
+    if not text:
+        problems.append(f"{name} is blank")
+    elif not (text.isascii() and text.isdigit()):  # only 0-9: isdigit alone also takes "²" and "٣"
+        problems.append(f"{name} {text!r} is not a whole number")
+    elif not low <= (number := int(text)) <= high:
+        problems.append(f"{name} {text} is not between {low} and {high}")
+    else:
+        return number
+    return 0
+
+
+def _text(name: str, text: str, max_bytes: int, problems: list[str]) -> str:
+    if not text:
+        problems.append(f"{name} is blank")
+    elif len(text.encode()) > max_bytes:
+        problems.append(f"{name} is longer than {max_bytes} bytes")
+    elif "\x00" in text:  # Redshift (and PostgreSQL) refuse NUL in text: keep it from failing the file
+        problems.append(f"{name} holds a NUL character")
+    return text
+
+
+# A file holds a month or so of dates and at most 1,440 times of day, so each distinct text is parsed
+# once and looked up after that. Only short texts are parsed (and so cached): memory stays small.
+@lru_cache(maxsize=4096)
+def _parse_date(text: str) -> tuple[date | None, str]:
+    """(the date, "") or (None, what is wrong with ``text``)."""
+    match = _DATE.fullmatch(text)
+    if not match:
+        return None, f"{text!r} is not a dd/mm/yyyy date"
+    day, month, year = match.groups()
+    try:
+        return date(int(year), int(month), int(day)), ""
+    except ValueError:
+        return None, f"{text} does not exist"
+
+
+@lru_cache(maxsize=4096)
+def _parse_time(text: str) -> time | None:
+    match = _TIME.fullmatch(text)
+    if match and int(match[1]) <= 23 and int(match[2]) <= 59:
+        return time(int(match[1]), int(match[2]))
+    return None
+
+
+def _date(name: str, text: str, problems: list[str]) -> date | None:
+    value, problem = _parse_date(text) if len(text) <= 10 else (None, f"{text!r} is not a dd/mm/yyyy date")
+    if problem:
+        problems.append(f"{name} {problem}")
+    return value
+
+
+def _time(name: str, text: str, problems: list[str]) -> time | None:
+    value = _parse_time(text) if len(text) <= 5 else None
+    if value is None:
+        problems.append(f"{name} {text!r} is not an HH:MM time")
+    return value
+
+
+def parse_row(fields: list[str]) -> Visit | str:
+    """A clean Visit, or the reason (every problem found, joined by '; ') the row is rejected."""
+    if len(fields) != len(EXPECTED_HEADER):
+        return f"expected {len(EXPECTED_HEADER)} fields, found {len(fields)}"
+    (store_id, store_name, shopper_id, _shopper_name, store_type,
+     employees, visit_date, start, end, score) = [field.strip() for field in fields]
+    problems: list[str] = []
+    store_id = _whole("StoreID", store_id, 1, MAX_INTEGER, problems)
+    store_name = _text("StoreName", store_name, MAX_STORE_NAME_BYTES, problems)
+    shopper_id = _whole("MysteryShopperID", shopper_id, 1, MAX_INTEGER, problems)
+    store_type = _text("StoreType", store_type, MAX_STORE_TYPE_BYTES, problems)
+    employee_count = _whole("NumberOfStoreEmployees", employees, 0, MAX_INTEGER, problems)
+    day = _date("VisitDate", visit_date, problems)
+    start_time = _time("StartTime", start, problems)
+    end_time = _time("EndTime", end, problems)
+    overall_score = _whole("OverallScore", score, 1, 5, problems)
+    if start_time is not None and end_time is not None and end_time < start_time:
+        problems.append(f"EndTime {end} is before StartTime {start}")
+    if problems:
+        return "; ".join(problems)
+    return Visit(visit_id_for(store_id, shopper_id, day, start_time), store_id, shopper_id, store_type,
+                 store_name, employee_count, day, start_time, end_time, overall_score)
+
+
+def transform(records: Iterable[tuple[int, list[str]]]) -> Iterator[Visit | Reject]:
+    """Check each data record (the header already taken off); the second copy of a visit is rejected.
+
+    Duplicates are found by visit_id, so the memory used grows with the file's row count (about
+    100 bytes a row), not with its size in bytes.
+    """
+    first_seen: dict[int, int] = {}
+    for line, fields in records:
+        result = parse_row(fields)
+        if isinstance(result, str):
+            yield Reject(line, result, fields)
+        elif result.visit_id in first_seen:
+            yield Reject(line, f"duplicate of the visit on line {first_seen[result.visit_id]}", fields)
+        else:
+            first_seen[result.visit_id] = line
+            yield result

@@ -1,0 +1,327 @@
+-- Redshift compatibility objects for the local PostgreSQL that stands in for Amazon Redshift.
+--
+-- Installed once into template1 (so every database created afterwards has them) by a superuser.
+-- Plain PostgreSQL SQL, idempotent: every object is CREATE OR REPLACE, so running it twice is fine.
+--
+-- Everything lives in pg_catalog because that is where Redshift keeps its own functions and system
+-- views: redshift_connector asks for `pg_catalog.svv_all_columns` by that name, and pg_catalog is
+-- searched first whatever a user's search_path is. Creating views there needs
+-- allow_system_table_mods, which a superuser may switch on for this session only.
+--
+-- What each object does, and where it differs from Redshift, is in docs/conformance.md; each row
+-- there names the test in tests/emulator/redshift/ that checks it.
+
+SET allow_system_table_mods = on;
+SET search_path = pg_catalog;
+
+-- ---------------------------------------------------------------------------------------------
+-- Date parts: Redshift accepts names and abbreviations (year, yr, y, mon, mins, ...).
+-- ---------------------------------------------------------------------------------------------
+CREATE OR REPLACE FUNCTION pg_catalog._rs_bad_datepart(part text) RETURNS text
+LANGUAGE plpgsql IMMUTABLE AS $$
+BEGIN
+    RAISE EXCEPTION 'Invalid date part "%" (Redshift accepts for example year, quarter, month, week, day, hour, minute, second)', part
+        USING ERRCODE = '22023';
+END $$;
+
+CREATE OR REPLACE FUNCTION pg_catalog._rs_datepart(part text) RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+SELECT COALESCE(CASE lower(btrim($1))
+    WHEN 'millennium' THEN 'millennium' WHEN 'millennia' THEN 'millennium'
+    WHEN 'mil' THEN 'millennium' WHEN 'mils' THEN 'millennium'
+    WHEN 'century' THEN 'century' WHEN 'centuries' THEN 'century'
+    WHEN 'c' THEN 'century' WHEN 'cent' THEN 'century' WHEN 'cents' THEN 'century'
+    WHEN 'decade' THEN 'decade' WHEN 'decades' THEN 'decade'
+    WHEN 'dec' THEN 'decade' WHEN 'decs' THEN 'decade'
+    WHEN 'year' THEN 'year' WHEN 'years' THEN 'year'
+    WHEN 'y' THEN 'year' WHEN 'yr' THEN 'year' WHEN 'yrs' THEN 'year'
+    WHEN 'quarter' THEN 'quarter' WHEN 'quarters' THEN 'quarter'
+    WHEN 'qtr' THEN 'quarter' WHEN 'qtrs' THEN 'quarter'
+    WHEN 'month' THEN 'month' WHEN 'months' THEN 'month'
+    WHEN 'mon' THEN 'month' WHEN 'mons' THEN 'month'
+    WHEN 'week' THEN 'week' WHEN 'weeks' THEN 'week' WHEN 'w' THEN 'week'
+    WHEN 'day' THEN 'day' WHEN 'days' THEN 'day' WHEN 'd' THEN 'day'
+    WHEN 'hour' THEN 'hour' WHEN 'hours' THEN 'hour'
+    WHEN 'h' THEN 'hour' WHEN 'hr' THEN 'hour' WHEN 'hrs' THEN 'hour'
+    WHEN 'minute' THEN 'minute' WHEN 'minutes' THEN 'minute'
+    WHEN 'm' THEN 'minute' WHEN 'min' THEN 'minute' WHEN 'mins' THEN 'minute'
+    WHEN 'second' THEN 'second' WHEN 'seconds' THEN 'second'
+    WHEN 's' THEN 'second' WHEN 'sec' THEN 'second' WHEN 'secs' THEN 'second'
+    WHEN 'millisecond' THEN 'millisecond' WHEN 'milliseconds' THEN 'millisecond'
+    WHEN 'ms' THEN 'millisecond' WHEN 'msec' THEN 'millisecond' WHEN 'msecs' THEN 'millisecond'
+    WHEN 'msecond' THEN 'millisecond' WHEN 'mseconds' THEN 'millisecond'
+    WHEN 'millisec' THEN 'millisecond' WHEN 'millisecs' THEN 'millisecond'
+    WHEN 'millisecon' THEN 'millisecond'
+    WHEN 'microsecond' THEN 'microsecond' WHEN 'microseconds' THEN 'microsecond'
+    WHEN 'microsec' THEN 'microsecond' WHEN 'microsecs' THEN 'microsecond'
+    WHEN 'usecond' THEN 'microsecond' WHEN 'useconds' THEN 'microsecond'
+    WHEN 'us' THEN 'microsecond' WHEN 'usec' THEN 'microsecond' WHEN 'usecs' THEN 'microsecond'
+    END, pg_catalog._rs_bad_datepart($1))
+$$;
+
+-- ---------------------------------------------------------------------------------------------
+-- DATEDIFF: Redshift counts the date-part boundaries crossed between the two values, so
+-- DATEDIFF(year, '2023-12-31', '2024-01-01') is 1 although the dates are a day apart.
+-- Weeks are counted from Monday, as Redshift's DATE_TRUNC('week', ...) does.
+-- ---------------------------------------------------------------------------------------------
+CREATE OR REPLACE FUNCTION pg_catalog.datediff(part text, a timestamp, b timestamp) RETURNS bigint
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+SELECT CASE pg_catalog._rs_datepart(part)
+    WHEN 'millennium' THEN extract(millennium FROM b)::bigint - extract(millennium FROM a)::bigint
+    WHEN 'century' THEN extract(century FROM b)::bigint - extract(century FROM a)::bigint
+    WHEN 'decade' THEN extract(decade FROM b)::bigint - extract(decade FROM a)::bigint
+    WHEN 'year' THEN extract(year FROM b)::bigint - extract(year FROM a)::bigint
+    WHEN 'quarter' THEN (extract(year FROM b)::bigint * 4 + extract(quarter FROM b)::bigint)
+                      - (extract(year FROM a)::bigint * 4 + extract(quarter FROM a)::bigint)
+    WHEN 'month' THEN (extract(year FROM b)::bigint * 12 + extract(month FROM b)::bigint)
+                    - (extract(year FROM a)::bigint * 12 + extract(month FROM a)::bigint)
+    WHEN 'week' THEN (date_trunc('week', b)::date - date_trunc('week', a)::date)::bigint / 7
+    WHEN 'day' THEN (b::date - a::date)::bigint
+    WHEN 'hour' THEN (extract(epoch FROM date_trunc('hour', b) - date_trunc('hour', a)) / 3600)::bigint
+    WHEN 'minute' THEN (extract(epoch FROM date_trunc('minute', b) - date_trunc('minute', a)) / 60)::bigint
+    WHEN 'second' THEN extract(epoch FROM date_trunc('second', b) - date_trunc('second', a))::bigint
+    WHEN 'millisecond' THEN (extract(epoch FROM date_trunc('milliseconds', b) - date_trunc('milliseconds', a)) * 1000)::bigint
+    WHEN 'microsecond' THEN (extract(epoch FROM b - a) * 1000000)::bigint
+    END
+$$;
+
+-- Literals such as '2024-01-01' and DATE columns resolve to this overload (timestamptz is
+-- PostgreSQL's preferred date/time type); it counts in the session's time zone, like Redshift.
+CREATE OR REPLACE FUNCTION pg_catalog.datediff(part text, a timestamptz, b timestamptz) RETURNS bigint
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
+SELECT pg_catalog.datediff(part, a::timestamp, b::timestamp)
+$$;
+
+CREATE OR REPLACE FUNCTION pg_catalog.datediff(part text, a time, b time) RETURNS bigint
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+SELECT pg_catalog.datediff(part, DATE '2000-01-01' + a, DATE '2000-01-01' + b)
+$$;
+
+-- ---------------------------------------------------------------------------------------------
+-- DATEADD: adds n date parts; month arithmetic keeps the day where it can and otherwise uses the
+-- month's last day (Jan 31 + 1 month = Feb 29 in 2024), as Redshift's DATEADD does.
+-- ---------------------------------------------------------------------------------------------
+CREATE OR REPLACE FUNCTION pg_catalog._rs_interval(part text, n bigint) RETURNS interval
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+SELECT CASE pg_catalog._rs_datepart(part)
+    WHEN 'millennium' THEN make_interval(years => (n * 1000)::int)
+    WHEN 'century' THEN make_interval(years => (n * 100)::int)
+    WHEN 'decade' THEN make_interval(years => (n * 10)::int)
+    WHEN 'year' THEN make_interval(years => n::int)
+    WHEN 'quarter' THEN make_interval(months => (n * 3)::int)
+    WHEN 'month' THEN make_interval(months => n::int)
+    WHEN 'week' THEN make_interval(weeks => n::int)
+    WHEN 'day' THEN make_interval(days => n::int)
+    WHEN 'hour' THEN n * interval '1 hour'
+    WHEN 'minute' THEN n * interval '1 minute'
+    WHEN 'second' THEN n * interval '1 second'
+    WHEN 'millisecond' THEN n * interval '1 millisecond'
+    WHEN 'microsecond' THEN n * interval '1 microsecond'
+    END
+$$;
+
+CREATE OR REPLACE FUNCTION pg_catalog.dateadd(part text, n bigint, ts timestamp) RETURNS timestamp
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+SELECT ts + pg_catalog._rs_interval(part, n)
+$$;
+
+-- ---------------------------------------------------------------------------------------------
+-- Current time. GETDATE() is the statement's start without fractional seconds; SYSDATE (which the
+-- gateway rewrites to LOCALTIMESTAMP) is the transaction's start. Both are in the session's time
+-- zone, which on Redshift is UTC unless a user changes it.
+-- ---------------------------------------------------------------------------------------------
+CREATE OR REPLACE FUNCTION pg_catalog.getdate() RETURNS timestamp
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
+SELECT date_trunc('second', statement_timestamp())::timestamp
+$$;
+
+-- TRUNC(timestamp) gives the date in Redshift; PostgreSQL's trunc() only takes numbers.
+CREATE OR REPLACE FUNCTION pg_catalog.trunc(ts timestamp) RETURNS date
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+SELECT ts::date
+$$;
+
+-- CONVERT_TIMEZONE([source,] target, timestamp); without a source the timestamp is UTC.
+CREATE OR REPLACE FUNCTION pg_catalog.convert_timezone(source_tz text, target_tz text, ts timestamp) RETURNS timestamp
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+SELECT (ts AT TIME ZONE source_tz) AT TIME ZONE target_tz
+$$;
+
+CREATE OR REPLACE FUNCTION pg_catalog.convert_timezone(target_tz text, ts timestamp) RETURNS timestamp
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+SELECT (ts AT TIME ZONE 'UTC') AT TIME ZONE target_tz
+$$;
+
+-- ---------------------------------------------------------------------------------------------
+-- NVL / NVL2 / LEN.
+-- ---------------------------------------------------------------------------------------------
+CREATE OR REPLACE FUNCTION pg_catalog.nvl(a anycompatible, b anycompatible) RETURNS anycompatible
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT COALESCE(a, b) $$;
+
+CREATE OR REPLACE FUNCTION pg_catalog.nvl(a anycompatible, b anycompatible, c anycompatible) RETURNS anycompatible
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT COALESCE(a, b, c) $$;
+
+CREATE OR REPLACE FUNCTION pg_catalog.nvl2(expr anyelement, not_null anycompatible, if_null anycompatible) RETURNS anycompatible
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT CASE WHEN expr IS NOT NULL THEN not_null ELSE if_null END $$;
+
+-- NVL2 with a literal first argument ('x' is of unknown type, which anyelement refuses).
+CREATE OR REPLACE FUNCTION pg_catalog.nvl2(expr text, not_null anycompatible, if_null anycompatible) RETURNS anycompatible
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT CASE WHEN expr IS NOT NULL THEN not_null ELSE if_null END $$;
+
+CREATE OR REPLACE FUNCTION pg_catalog.len(s text) RETURNS integer
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT length(s) $$;
+
+-- ---------------------------------------------------------------------------------------------
+-- MEDIAN as an ordinary aggregate, so it also works as a window function (MEDIAN(x) OVER (...)),
+-- as it does in Redshift. Integers and decimals give a numeric, floats give a double.
+-- ---------------------------------------------------------------------------------------------
+CREATE OR REPLACE FUNCTION pg_catalog._rs_median_add(state numeric[], v numeric) RETURNS numeric[]
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$ SELECT state || v $$;
+
+CREATE OR REPLACE FUNCTION pg_catalog._rs_median_add(state numeric[], v bigint) RETURNS numeric[]
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$ SELECT state || v::numeric $$;
+
+CREATE OR REPLACE FUNCTION pg_catalog._rs_median_add(state numeric[], v integer) RETURNS numeric[]
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$ SELECT state || v::numeric $$;
+
+CREATE OR REPLACE FUNCTION pg_catalog._rs_median_add(state numeric[], v smallint) RETURNS numeric[]
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$ SELECT state || v::numeric $$;
+
+CREATE OR REPLACE FUNCTION pg_catalog._rs_median_final(state numeric[]) RETURNS numeric
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+SELECT CASE WHEN cardinality(state) > 0 THEN (
+    SELECT trim_scale(avg(v)) FROM (
+        SELECT v FROM unnest(state) AS v ORDER BY v
+        OFFSET (cardinality(state) - 1) / 2 LIMIT 2 - cardinality(state) % 2
+    ) AS middle)
+END
+$$;
+
+CREATE OR REPLACE FUNCTION pg_catalog._rs_median_add(state float8[], v float8) RETURNS float8[]
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$ SELECT state || v $$;
+
+CREATE OR REPLACE FUNCTION pg_catalog._rs_median_final(state float8[]) RETURNS float8
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+SELECT CASE WHEN cardinality(state) > 0 THEN (
+    SELECT avg(v) FROM (
+        SELECT v FROM unnest(state) AS v ORDER BY v
+        OFFSET (cardinality(state) - 1) / 2 LIMIT 2 - cardinality(state) % 2
+    ) AS middle)
+END
+$$;
+
+CREATE OR REPLACE AGGREGATE pg_catalog.median(numeric) (
+    SFUNC = pg_catalog._rs_median_add, STYPE = numeric[], INITCOND = '{}',
+    FINALFUNC = pg_catalog._rs_median_final, PARALLEL = SAFE
+);
+CREATE OR REPLACE AGGREGATE pg_catalog.median(float8) (
+    SFUNC = pg_catalog._rs_median_add, STYPE = float8[], INITCOND = '{}',
+    FINALFUNC = pg_catalog._rs_median_final, PARALLEL = SAFE
+);
+-- Exact integer overloads, so that integer columns choose numeric (as Redshift) over float8.
+CREATE OR REPLACE AGGREGATE pg_catalog.median(bigint) (
+    SFUNC = pg_catalog._rs_median_add, STYPE = numeric[], INITCOND = '{}',
+    FINALFUNC = pg_catalog._rs_median_final, PARALLEL = SAFE
+);
+CREATE OR REPLACE AGGREGATE pg_catalog.median(integer) (
+    SFUNC = pg_catalog._rs_median_add, STYPE = numeric[], INITCOND = '{}',
+    FINALFUNC = pg_catalog._rs_median_final, PARALLEL = SAFE
+);
+CREATE OR REPLACE AGGREGATE pg_catalog.median(smallint) (
+    SFUNC = pg_catalog._rs_median_add, STYPE = numeric[], INITCOND = '{}',
+    FINALFUNC = pg_catalog._rs_median_final, PARALLEL = SAFE
+);
+
+-- ---------------------------------------------------------------------------------------------
+-- System views, answered honestly for a single-node, single-slice database. Redshift-only
+-- properties that PostgreSQL does not keep (distribution style, sort keys, encodings) are NULL
+-- or 'none' rather than invented.
+-- ---------------------------------------------------------------------------------------------
+
+-- One node, one slice: the local database does not distribute rows.
+CREATE OR REPLACE VIEW pg_catalog.stv_slices AS
+SELECT 0::integer AS node, 0::integer AS slice, 0::integer AS localslice, 'D'::char(1) AS type;
+
+-- Blocks: Redshift stores each column in 1 MB blocks; PostgreSQL stores rows in 8 kB pages. One
+-- row per table, column and 1 MB of the table's size, with the row count spread over them; the
+-- min/max values Redshift keeps per block (zone maps) are not kept locally.
+CREATE OR REPLACE VIEW pg_catalog.stv_blocklist AS
+SELECT 0::integer AS slice,
+       (a.attnum - 1)::integer AS col,
+       c.oid::integer AS tbl,
+       b.blocknum::integer AS blocknum,
+       greatest(c.reltuples, pg_catalog.pg_stat_get_live_tuples(c.oid), 0)::bigint / s.blocks AS num_values,
+       NULL::bigint AS minvalue,
+       NULL::bigint AS maxvalue
+FROM pg_catalog.pg_class c
+JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+CROSS JOIN LATERAL (
+    SELECT greatest(1, ceil(pg_catalog.pg_relation_size(c.oid) / 1048576.0))::integer AS blocks
+) s
+CROSS JOIN LATERAL generate_series(0, s.blocks - 1) AS b(blocknum)
+WHERE c.relkind = 'r' AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast');
+
+CREATE OR REPLACE VIEW pg_catalog.svv_table_info AS
+SELECT current_database()::text AS database,
+       n.nspname::text AS schema,
+       c.oid::integer AS table_id,
+       c.relname::text AS "table",
+       'N'::text AS encoded,
+       NULL::text AS diststyle,
+       NULL::text AS sortkey1,
+       NULL::integer AS max_varchar,
+       0::integer AS sortkey_num,
+       greatest(1, ceil(pg_catalog.pg_total_relation_size(c.oid) / 1048576.0))::bigint AS size,
+       NULL::numeric AS pct_used,
+       0::bigint AS empty,
+       NULL::numeric AS unsorted,
+       NULL::numeric AS stats_off,
+       greatest(c.reltuples, pg_catalog.pg_stat_get_live_tuples(c.oid), 0)::numeric AS tbl_rows,
+       NULL::numeric AS skew_sortkey1,
+       1.0::numeric AS skew_rows,
+       NULL::numeric AS estimated_visible_rows,
+       NULL::text AS risk_event,
+       NULL::numeric AS vacuum_sort_benefit
+FROM pg_catalog.pg_class c
+JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+WHERE c.relkind IN ('r', 'p')
+  AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast')
+  AND n.nspname NOT LIKE 'pg_temp%';
+
+-- PG_TABLE_DEF shows the columns of tables in schemas on the search path, as in Redshift.
+CREATE OR REPLACE VIEW pg_catalog.pg_table_def AS
+SELECT n.nspname AS schemaname,
+       c.relname AS tablename,
+       a.attname AS "column",
+       pg_catalog.format_type(a.atttypid, a.atttypmod)::text AS type,
+       'none'::text AS encoding,
+       false AS distkey,
+       0::integer AS sortkey,
+       a.attnotnull AS notnull
+FROM pg_catalog.pg_class c
+JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+WHERE c.relkind IN ('r', 'p')
+  AND n.nspname = ANY (current_schemas(false))
+  AND n.nspname NOT IN ('pg_catalog', 'information_schema');
+
+-- The catalog views redshift_connector's metadata calls read (svv_tables, svv_columns...) are in
+-- catalog_views.sql.
+
+-- COPY is not available locally (the course's local pipeline loads with INSERT), so no load
+-- can fail there: the view exists, with Redshift's main columns, and is always empty.
+CREATE OR REPLACE VIEW pg_catalog.stl_load_errors AS
+SELECT NULL::integer AS userid, NULL::integer AS slice, NULL::integer AS tbl,
+       NULL::timestamp AS starttime, NULL::integer AS session, NULL::integer AS query,
+       NULL::char(256) AS filename, NULL::bigint AS line_number, NULL::char(127) AS colname,
+       NULL::char(10) AS type, NULL::char(12) AS col_length, NULL::integer AS position,
+       NULL::char(1024) AS raw_line, NULL::char(1024) AS raw_field_value,
+       NULL::integer AS err_code, NULL::char(100) AS err_reason
+WHERE false;
+
+GRANT SELECT ON pg_catalog.stv_slices, pg_catalog.stv_blocklist, pg_catalog.svv_table_info,
+    pg_catalog.pg_table_def, pg_catalog.stl_load_errors TO PUBLIC;
+
+RESET search_path;
+RESET allow_system_table_mods;

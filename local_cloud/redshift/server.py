@@ -1,0 +1,111 @@
+"""A running local Redshift: PostgreSQL started fresh from its template, and the gateway in front.
+
+`start_local_redshift()` is the one way to start one. The supervisor calls it for the learner's
+local cloud (ports from `local_cloud.config`); the tests and the benchmarks call it for private
+ones in a folder of their own (port 0: any free port). The handle says where it listens, logs in
+as its admin role, creates logins, and stops both halves in the right order.
+"""
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import redshift_connector
+
+from .. import config
+from ..ports import free_port
+from .admin import admin_connect, create_login, read_admin_credentials
+from .errors import LocalRedshiftError
+from .gateway import Gateway
+from .postgres import DEFAULT_DATABASE, LocalPostgres
+
+
+@dataclass
+class LocalRedshiftHandle:
+    data_dir: Path
+    postgres: LocalPostgres
+    port: int
+    host: str = config.HOST
+    gateway: Gateway | None = field(default=None, repr=False)  # when it runs in this process
+    _gateway_process: subprocess.Popen | None = field(default=None, repr=False)
+
+    def admin(self, database: str = DEFAULT_DATABASE, **kwargs: Any) -> redshift_connector.Connection:
+        """The admin role through the gateway, autocommit on (the local stand-in's superuser)."""
+        return admin_connect(self.data_dir, database, host=self.host, port=self.port, **kwargs)
+
+    def connect(self, user: str | None = None, password: str | None = None,
+                database: str = DEFAULT_DATABASE, **kwargs: Any) -> redshift_connector.Connection:
+        """A plain redshift_connector connection, as a learner's code makes it (default: the admin
+        role, autocommit off)."""
+        if user is None:
+            credentials = read_admin_credentials(self.data_dir)
+            user, password = credentials["user"], credentials["password"]
+        kwargs.setdefault("ssl", False)
+        return redshift_connector.connect(host=self.host, port=self.port, database=database,
+                                          user=user, password=password, **kwargs)
+
+    def create_login(self, user: str, password: str, database: str | None = None,
+                     superuser: bool = False) -> None:
+        create_login(self.data_dir, user, password, database, superuser, host=self.host, port=self.port)
+
+    def stop(self) -> None:
+        try:
+            if self.gateway is not None:
+                self.gateway.stop()
+            if self._gateway_process is not None:
+                self._gateway_process.terminate()
+                self._gateway_process.wait(10)
+        finally:
+            self.postgres.stop()
+
+    def __enter__(self) -> "LocalRedshiftHandle":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+def start_local_redshift(data_dir: Path, *, port: int | None = None, postgres_port: int | None = None,
+                         gateway_in_process: bool = True) -> LocalRedshiftHandle:
+    """Start PostgreSQL fresh in ``data_dir`` and the gateway in front of it; returns once both listen.
+
+    ``port`` and ``postgres_port``: None means the configured ports (``COURSE_REDSHIFT_PORT``,
+    ``COURSE_POSTGRES_PORT``), 0 any free one. ``gateway_in_process=False`` runs the gateway in a
+    process of its own, so that a benchmark does not share its CPU time (and GIL) with it.
+    """
+    postgres = LocalPostgres(Path(data_dir), port=free_port() if postgres_port == 0 else postgres_port)
+    postgres.fresh_start()
+    listen_port = config.REDSHIFT.port if port is None else port
+    try:
+        if gateway_in_process:
+            gateway = Gateway(config.HOST, listen_port, config.HOST, postgres.port).start_in_thread()
+            return LocalRedshiftHandle(postgres.data_dir, postgres, gateway.listen_port, gateway=gateway)
+        listen_port = listen_port or free_port()
+        process = _gateway_process(listen_port, postgres.port)
+        return LocalRedshiftHandle(postgres.data_dir, postgres, listen_port, _gateway_process=process)
+    except BaseException:
+        postgres.stop()
+        raise
+
+
+def _gateway_process(listen_port: int, upstream_port: int, timeout: float = 30.0) -> subprocess.Popen:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "local_cloud.redshift.gateway", "--listen-port", str(listen_port),
+         "--upstream-port", str(upstream_port)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,  # a full pipe would stall it
+    )
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            socket.create_connection((config.HOST, listen_port), timeout=1).close()
+            return process
+        except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                process.kill()
+                raise LocalRedshiftError(f"The gateway did not start on port {listen_port}.") from None
+            time.sleep(0.1)

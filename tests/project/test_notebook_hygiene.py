@@ -1,0 +1,57 @@
+"""Checks on the committed notebooks themselves: compared outputs, no secrets, slides, pairing."""
+import json
+import re
+from pathlib import Path
+
+import jupytext
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+NOTEBOOKS = sorted(ROOT.glob("notebooks/[0-9]*.ipynb")) + sorted(ROOT.glob("solutions/*.ipynb"))
+IGNORE_TAGS = {"nbval-ignore-output", "nbval-skip", "raises-exception"}
+# A password-looking key followed by anything but the mask.
+PASSWORD_SHOWN = re.compile(r"""(?i)["']?password["']?\s*[:=]\s*["'](?!\*{4,})[^"'\s]{4,}""")
+
+
+def load(path):
+    return json.loads(path.read_text())
+
+
+def code_cells(nb):
+    return [cell for cell in nb["cells"] if cell["cell_type"] == "code"]
+
+
+def test_there_are_notebooks():
+    assert len(NOTEBOOKS) >= 9
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_outputs_are_committed_and_mostly_compared(path):
+    cells = code_cells(load(path))
+    assert cells, "no code cells"
+    assert all(cell.get("execution_count") for cell in cells), "run the notebook top to bottom and commit its outputs"
+    compared = [cell for cell in cells if not IGNORE_TAGS & set(cell.get("metadata", {}).get("tags", []))]
+    assert len(compared) / len(cells) >= 0.8, f"only {len(compared)}/{len(cells)} code cells are compared"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_no_password_in_outputs(path):
+    for cell in code_cells(load(path)):
+        text = json.dumps(cell.get("outputs", []))
+        match = PASSWORD_SHOWN.search(text.replace('\\"', '"'))
+        assert not match, f"an output shows a password: {match.group(0)[:20]}…"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_every_cell_has_slide_metadata(path):
+    for index, cell in enumerate(load(path)["cells"]):
+        assert "slideshow" in cell.get("metadata", {}), f"cell {index} has no slideshow metadata"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebook_and_script_are_in_sync(path):
+    script = path.with_suffix(".py")
+    assert script.exists(), f"{script.name} missing: run jupytext --sync"
+    from_script = [cell.source.strip() for cell in jupytext.read(script).cells]
+    from_notebook = [cell.source.strip() for cell in jupytext.read(path).cells]
+    assert from_script == from_notebook, "run `jupytext --sync` and re-execute"
