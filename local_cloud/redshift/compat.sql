@@ -24,40 +24,8 @@ BEGIN
         USING ERRCODE = '22023';
 END $$;
 
-CREATE OR REPLACE FUNCTION pg_catalog._rs_datepart(part text) RETURNS text
-LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-SELECT COALESCE(CASE lower(btrim($1))
-    WHEN 'millennium' THEN 'millennium' WHEN 'millennia' THEN 'millennium'
-    WHEN 'mil' THEN 'millennium' WHEN 'mils' THEN 'millennium'
-    WHEN 'century' THEN 'century' WHEN 'centuries' THEN 'century'
-    WHEN 'c' THEN 'century' WHEN 'cent' THEN 'century' WHEN 'cents' THEN 'century'
-    WHEN 'decade' THEN 'decade' WHEN 'decades' THEN 'decade'
-    WHEN 'dec' THEN 'decade' WHEN 'decs' THEN 'decade'
-    WHEN 'year' THEN 'year' WHEN 'years' THEN 'year'
-    WHEN 'y' THEN 'year' WHEN 'yr' THEN 'year' WHEN 'yrs' THEN 'year'
-    WHEN 'quarter' THEN 'quarter' WHEN 'quarters' THEN 'quarter'
-    WHEN 'qtr' THEN 'quarter' WHEN 'qtrs' THEN 'quarter'
-    WHEN 'month' THEN 'month' WHEN 'months' THEN 'month'
-    WHEN 'mon' THEN 'month' WHEN 'mons' THEN 'month'
-    WHEN 'week' THEN 'week' WHEN 'weeks' THEN 'week' WHEN 'w' THEN 'week'
-    WHEN 'day' THEN 'day' WHEN 'days' THEN 'day' WHEN 'd' THEN 'day'
-    WHEN 'hour' THEN 'hour' WHEN 'hours' THEN 'hour'
-    WHEN 'h' THEN 'hour' WHEN 'hr' THEN 'hour' WHEN 'hrs' THEN 'hour'
-    WHEN 'minute' THEN 'minute' WHEN 'minutes' THEN 'minute'
-    WHEN 'm' THEN 'minute' WHEN 'min' THEN 'minute' WHEN 'mins' THEN 'minute'
-    WHEN 'second' THEN 'second' WHEN 'seconds' THEN 'second'
-    WHEN 's' THEN 'second' WHEN 'sec' THEN 'second' WHEN 'secs' THEN 'second'
-    WHEN 'millisecond' THEN 'millisecond' WHEN 'milliseconds' THEN 'millisecond'
-    WHEN 'ms' THEN 'millisecond' WHEN 'msec' THEN 'millisecond' WHEN 'msecs' THEN 'millisecond'
-    WHEN 'msecond' THEN 'millisecond' WHEN 'mseconds' THEN 'millisecond'
-    WHEN 'millisec' THEN 'millisecond' WHEN 'millisecs' THEN 'millisecond'
-    WHEN 'millisecon' THEN 'millisecond'
-    WHEN 'microsecond' THEN 'microsecond' WHEN 'microseconds' THEN 'microsecond'
-    WHEN 'microsec' THEN 'microsecond' WHEN 'microsecs' THEN 'microsecond'
-    WHEN 'usecond' THEN 'microsecond' WHEN 'useconds' THEN 'microsecond'
-    WHEN 'us' THEN 'microsecond' WHEN 'usec' THEN 'microsecond' WHEN 'usecs' THEN 'microsecond'
-    END, pg_catalog._rs_bad_datepart($1))
-$$;
+-- pg_catalog._rs_datepart(part) is written from dateparts.py (the one table of date parts) and
+-- installed with this file (postgres.py: compat_sql()).
 
 -- ---------------------------------------------------------------------------------------------
 -- DATEDIFF: Redshift counts the date-part boundaries crossed between the two values, so

@@ -42,6 +42,7 @@ with warnings.catch_warnings():
 from .. import config
 from ..ports import ensure_port_free
 from ..sqltext import md5_password, quote_ident, quote_literal
+from .dateparts import datepart_function_sql
 from .errors import LocalRedshiftError
 
 SERVICE_USER = "course_postgres"
@@ -77,6 +78,17 @@ SERVER_SETTINGS = {
     # A failing statement is logged with its text by default, and that text can carry a password.
     "log_min_error_statement": "panic",
 }
+
+
+DATEPART_MARKER = "-- pg_catalog._rs_datepart(part) is written from dateparts.py"
+
+
+def compat_sql() -> str:
+    """compat.sql as installed: with `_rs_datepart()` written from the one table of date parts."""
+    text = COMPAT_SQL.read_text()
+    if DATEPART_MARKER not in text:
+        raise LocalRedshiftError(f"{COMPAT_SQL.name} lacks the line {DATEPART_MARKER!r}")
+    return text.replace(DATEPART_MARKER, datepart_function_sql() + DATEPART_MARKER, 1)
 
 
 def _running_as_root() -> bool:
@@ -150,15 +162,12 @@ class LocalPostgres:
         return True
 
     def _template_stamp(self) -> dict[str, Any]:
-        def digest(path: Path) -> str | None:
-            return hashlib.sha256(path.read_bytes()).hexdigest() if path.exists() else None
-
         return {
             "recipe": TEMPLATE_RECIPE,
             "postgres": self._postgres_version(),
             "settings": SERVER_SETTINGS,
-            "compat.sql": digest(COMPAT_SQL),
-            "catalog_views.sql": digest(CATALOG_VIEWS_SQL),
+            "compat.sql": hashlib.sha256(compat_sql().encode()).hexdigest(),
+            "catalog_views.sql": hashlib.sha256(CATALOG_VIEWS_SQL.read_bytes()).hexdigest(),
         }
 
     def _template_is_current(self, stamp: dict[str, Any]) -> bool:
@@ -201,9 +210,8 @@ class LocalPostgres:
             process = self._spawn(cluster, ["-c", "listen_addresses=", "-c", f"unix_socket_directories={socket_dir}"])
             try:
                 self._wait_ready(process, cluster)
-                sql_files = [path for path in (COMPAT_SQL, CATALOG_VIEWS_SQL) if path.exists()]
-                for path in sql_files:
-                    self._psql(socket_dir, "template1", path.read_text(), what=path.name)
+                self._psql(socket_dir, "template1", compat_sql(), what=COMPAT_SQL.name)
+                self._psql(socket_dir, "template1", CATALOG_VIEWS_SQL.read_text(), what=CATALOG_VIEWS_SQL.name)
                 self._psql(
                     socket_dir, "template1",
                     f"ALTER ROLE {quote_ident(ADMIN_USER)} PASSWORD {quote_literal(md5_password(ADMIN_USER, password))};\n"

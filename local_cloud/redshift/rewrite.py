@@ -28,6 +28,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .dateparts import POSTGRES_NAME
+
 __all__ = ["rewrite_sql"]
 
 # Cheap gate: statements without any of these words are returned untouched without tokenizing.
@@ -177,74 +179,70 @@ class _Statement:
 
 
 # Redshift date-part names that PostgreSQL's date_part()/EXTRACT() spell differently or not at all.
-_PG_DATEPART = {
-    "millennium": "millennium", "millennia": "millennium", "mil": "millennium", "mils": "millennium",
-    "century": "century", "centuries": "century", "c": "century", "cent": "century", "cents": "century",
-    "decade": "decade", "decades": "decade", "dec": "decade", "decs": "decade",
-    "epoch": "epoch",
-    "year": "year", "years": "year", "y": "year", "yr": "year", "yrs": "year",
-    "quarter": "quarter", "quarters": "quarter", "qtr": "quarter", "qtrs": "quarter",
-    "month": "month", "months": "month", "mon": "month", "mons": "month",
-    "week": "week", "weeks": "week", "w": "week",
-    "dayofweek": "dow", "dow": "dow", "dw": "dow", "weekday": "dow",
-    "dayofyear": "doy", "doy": "doy", "dy": "doy", "yearday": "doy",
-    "day": "day", "days": "day", "d": "day",
-    "hour": "hour", "hours": "hour", "h": "hour", "hr": "hour", "hrs": "hour",
-    "minute": "minute", "minutes": "minute", "m": "minute", "min": "minute", "mins": "minute",
-    "second": "second", "seconds": "second", "s": "second", "sec": "second", "secs": "second",
-    "millisecond": "milliseconds", "milliseconds": "milliseconds", "ms": "milliseconds",
-    "msec": "milliseconds", "msecs": "milliseconds", "msecond": "milliseconds",
-    "mseconds": "milliseconds", "millisec": "milliseconds", "millisecs": "milliseconds",
-    "millisecon": "milliseconds",
-    "microsecond": "microseconds", "microseconds": "microseconds", "microsec": "microseconds",
-    "microsecs": "microseconds", "usecond": "microseconds", "useconds": "microseconds",
-    "us": "microseconds", "usec": "microseconds", "usecs": "microseconds",
-    "timezone": "timezone", "timezone_hour": "timezone_hour", "timezone_minute": "timezone_minute",
-}
+_PG_DATEPART = POSTGRES_NAME
 
 _TABLE_ATTRIBUTE_WORDS = {"diststyle", "distkey", "sortkey", "compound", "interleaved", "encode", "backup"}
 _CLAUSE_END = {"order", "limit", "offset", "union", "intersect", "except", "fetch", "for", "window"}
 
 
-def _pass_local(st: _Statement, edits: _Edits) -> None:
-    """Rewrites that only touch their own tokens (so they can all share one pass)."""
+def _bare_date_part(st: _Statement, i: int, edits: _Edits) -> None:
+    """DATEADD(year, ...) / DATEDIFF(year, ...): the bare part becomes a string literal."""
+    if st.is_op(i + 1, "(") and st.is_op(i + 3, ",") and st.t[i + 2].kind == "ident":
+        part = st.t[i + 2]
+        edits.replace(part.start, part.end, "'" + part.text.lower() + "'")
+
+
+def _date_part(st: _Statement, i: int, edits: _Edits) -> None:
+    """DATE_PART(dw, ...) / PGDATE_PART('dw', ...): the part in PostgreSQL's spelling."""
+    if not (st.is_op(i + 1, "(") and st.is_op(i + 3, ",")):
+        return
+    part = st.t[i + 2]
+    name = part.text.lower() if part.kind == "ident" else part.text[1:-1].lower() if part.kind == "str" else ""
+    if name in _PG_DATEPART and (part.kind == "ident" or _PG_DATEPART[name] != name):
+        edits.replace(part.start, part.end, "'" + _PG_DATEPART[name] + "'")
+    if st.word(i) == "pgdate_part":
+        edits.replace(st.t[i].start, st.t[i].end, "date_part")
+
+
+def _extract(st: _Statement, i: int, edits: _Edits) -> None:
+    """EXTRACT(dw FROM ...): the part in PostgreSQL's spelling."""
+    if st.is_op(i + 1, "(") and st.word(i + 3) == "from":
+        name = st.word(i + 2)
+        if name in _PG_DATEPART and _PG_DATEPART[name] != name:
+            edits.replace(st.t[i + 2].start, st.t[i + 2].end, _PG_DATEPART[name])
+
+
+def _sysdate(st: _Statement, i: int, edits: _Edits) -> None:
+    if not st.is_op(i + 1, "("):
+        edits.replace(st.t[i].start, st.t[i].end, "LOCALTIMESTAMP")
+
+
+def _approximate(st: _Statement, i: int, edits: _Edits) -> None:
+    """APPROXIMATE COUNT(DISTINCT x): the exact count."""
+    if st.word(i + 1) in ("count", "percentile_disc"):
+        edits.replace(st.t[i].start, st.t[i + 1].start, "")
+
+
+def _select_top(st: _Statement, i: int, edits: _Edits) -> None:
+    if st.word(i - 1) in ("select", "distinct", "all") and st.t[i + 1:i + 2] and st.t[i + 1].kind == "num":
+        _top(st, i, edits)
+
+
+def _call(rewrite):
+    """A rewrite that applies only where the word is a function call."""
+    def when_called(st: _Statement, i: int, edits: _Edits) -> None:
+        if st.is_op(i + 1, "("):
+            rewrite(st, i, edits)
+    return when_called
+
+
+def _character_type(st: _Statement, i: int, edits: _Edits) -> None:
+    """VARCHAR(MAX) is Redshift's maximum, 65535 bytes; NVARCHAR and NCHAR are VARCHAR and CHAR."""
     t = st.t
-    if st.word(0) == "create":
-        _create_table(st, edits)
-    for i, tok in enumerate(t):
-        w = tok.word
-        if not w or st.is_op(i - 1, "."):
-            continue
-        if w in ("dateadd", "datediff") and st.is_op(i + 1, "(") and t[i + 2].kind == "ident" \
-                and st.is_op(i + 3, ","):
-            edits.replace(t[i + 2].start, t[i + 2].end, "'" + t[i + 2].text.lower() + "'")
-        elif w in ("date_part", "pgdate_part") and st.is_op(i + 1, "(") and st.is_op(i + 3, ","):
-            part = t[i + 2]
-            name = part.text.lower() if part.kind == "ident" else part.text[1:-1].lower() if part.kind == "str" else ""
-            if name in _PG_DATEPART and (part.kind == "ident" or _PG_DATEPART[name] != name):
-                edits.replace(part.start, part.end, "'" + _PG_DATEPART[name] + "'")
-            if w == "pgdate_part":
-                edits.replace(tok.start, tok.end, "date_part")
-        elif w == "extract" and st.is_op(i + 1, "(") and st.word(i + 3) == "from":
-            name = st.word(i + 2)
-            if name in _PG_DATEPART and _PG_DATEPART[name] != name:
-                edits.replace(t[i + 2].start, t[i + 2].end, _PG_DATEPART[name])
-        elif w == "sysdate" and not st.is_op(i + 1, "("):
-            edits.replace(tok.start, tok.end, "LOCALTIMESTAMP")
-        elif w == "approximate" and st.word(i + 1) in ("count", "percentile_disc"):
-            edits.replace(tok.start, t[i + 1].start, "")
-        elif w == "top" and st.word(i - 1) in ("select", "distinct", "all") and t[i + 1:i + 2] \
-                and t[i + 1].kind == "num":
-            _top(st, i, edits)
-        elif w == "listagg" and st.is_op(i + 1, "("):
-            _listagg(st, i, edits)
-        elif w == "decode" and st.is_op(i + 1, "("):
-            _decode(st, i, edits)
-        elif w in ("varchar", "nvarchar", "nchar", "varying") and st.is_op(i + 1, "(") \
-                and st.word(i + 2) == "max" and st.is_op(i + 3, ")"):
-            edits.replace(t[i + 2].start, t[i + 2].end, "65535")
-        if w in ("nvarchar", "nchar"):
-            edits.replace(tok.start, tok.end, w[1:])
+    if st.is_op(i + 1, "(") and st.word(i + 2) == "max" and st.is_op(i + 3, ")"):
+        edits.replace(t[i + 2].start, t[i + 2].end, "65535")
+    if st.word(i) in ("nvarchar", "nchar"):
+        edits.replace(t[i].start, t[i].end, st.word(i)[1:])
 
 
 def _create_table(st: _Statement, edits: _Edits) -> None:
@@ -525,6 +523,31 @@ def _run_pass(sql: str, rewrite) -> tuple[str, bool]:
     return (edits.apply(sql), True) if edits else (sql, changed)
 
 
+# The rewrites that only touch their own tokens, by the word that starts them.
+_LOCAL_REWRITES = {
+    "dateadd": _bare_date_part, "datediff": _bare_date_part,
+    "date_part": _date_part, "pgdate_part": _date_part,
+    "extract": _extract,
+    "sysdate": _sysdate,
+    "approximate": _approximate,
+    "top": _select_top,
+    "listagg": _call(_listagg),
+    "decode": _call(_decode),
+    "varchar": _character_type, "nvarchar": _character_type, "nchar": _character_type,
+    "varying": _character_type,
+}
+
+
+def _pass_local(st: _Statement, edits: _Edits) -> None:
+    """Rewrites that only touch their own tokens (so they can all share one pass)."""
+    if st.word(0) == "create":
+        _create_table(st, edits)
+    for i, tok in enumerate(st.t):
+        rewrite = _LOCAL_REWRITES.get(tok.word) if tok.word else None
+        if rewrite is not None and not st.is_op(i - 1, "."):
+            rewrite(st, i, edits)
+
+
 def _local(st: _Statement, edits: _Edits) -> bool:
     _pass_local(st, edits)
     return False
@@ -556,5 +579,5 @@ def rewrite_sql(sql: str) -> str:
                 if not changed:
                     break
         return out
-    except (_Unsupported, KeyError, IndexError):
+    except _Unsupported:  # a construct the rewriter leaves to PostgreSQL (and its error message)
         return sql
