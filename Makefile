@@ -13,7 +13,7 @@ PYTHON ?= $(shell for p in python3 python3.13 python3.12 python3.11; do \
 NBVAL := --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout=600
 JUPYTEXT_NOTEBOOKS := $(wildcard notebooks/[0-9]*.py) $(wildcard solutions/*.py)
 
-.PHONY: lab test setup stack down notebooks notebooks-alone exercises slides bench lock environment.yml clean
+.PHONY: lab test lint setup stack down notebooks notebooks-alone exercises slides bench lock environment.yml clean
 
 setup: $(STAMP)
 
@@ -37,11 +37,19 @@ down: $(STAMP)
 
 # Notebooks first, on a freshly reset stack, so their outputs match a clean top-to-bottom run;
 # then the solutions notebook and the tests; then every notebook once more on its own fresh stack.
-test: $(STAMP)
+test: $(STAMP) lint
 	$(BIN)/course reset
 	status=0; $(BIN)/pytest $(NBVAL) notebooks solutions tests || status=$$?; \
 	[ $$status -ne 0 ] || $(MAKE) --no-print-directory notebooks-alone || status=$$?; \
 	$(BIN)/course down; exit $$status
+
+# The maintainers' habits (pre-commit runs the same): lint and format, shell scripts, secrets.
+# A new secret-like string fails here; a false positive is audited into .secrets.baseline.
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/shellcheck handouts/deploy.sh .ci/run
+	git ls-files -z | xargs -0 $(BIN)/detect-secrets-hook --baseline .secrets.baseline --exclude-files '\.ipynb$$'
 
 # Each notebook must also pass when run by itself on a fresh local stack.
 notebooks-alone: $(STAMP)

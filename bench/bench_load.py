@@ -16,6 +16,7 @@ It then runs the handler on the biggest file in a fresh process and reports that
 resident memory (VmHWM), which is what Lambda's "Max Memory Used" measures. Targets: batched
 at least 15x the baseline at 100k rows; the 1M-row file under 256 MB.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -104,10 +105,13 @@ def load_batched(key: str) -> tuple[int, float]:
 def load_row_by_row(settings: dict, folder: Path, key: str) -> tuple[int, float]:
     """The academy's original Lambda: one INSERT (one round trip) per row. Same extract/transform."""
     etl = lambda_handler_module()
-    from redshift_course.handout_code import db_utils, s3_utils, sql_utils, transform_utils as t
+    from redshift_course.handout_code import db_utils, s3_utils, sql_utils
+    from redshift_course.handout_code import transform_utils as t
 
-    insert_one_row = (f"INSERT INTO {sql_utils.TABLE} ({', '.join(sql_utils.INSERT_COLUMNS)}) "
-                      f"VALUES ({', '.join(['%s'] * len(sql_utils.INSERT_COLUMNS))})")
+    insert_one_row = (
+        f"INSERT INTO {sql_utils.TABLE} ({', '.join(sql_utils.INSERT_COLUMNS)}) "
+        f"VALUES ({', '.join(['%s'] * len(sql_utils.INSERT_COLUMNS))})"
+    )
     started = time.perf_counter()
     conn = db_utils.connect(settings)
     cursor = conn.cursor()
@@ -120,10 +124,23 @@ def load_row_by_row(settings: dict, folder: Path, key: str) -> tuple[int, float]
         loaded = 0
         for visit in t.transform(records):
             if isinstance(visit, t.Visit):
-                cursor.execute(insert_one_row, (
-                    visit.visit_id, visit.store_id, visit.mystery_shopper_id, visit.store_type, visit.store_name,
-                    visit.number_of_store_employees, visit.visit_date, visit.start_time, visit.end_time,
-                    visit.overall_score, source, loaded_at))
+                cursor.execute(
+                    insert_one_row,
+                    (
+                        visit.visit_id,
+                        visit.store_id,
+                        visit.mystery_shopper_id,
+                        visit.store_type,
+                        visit.store_name,
+                        visit.number_of_store_employees,
+                        visit.visit_date,
+                        visit.start_time,
+                        visit.end_time,
+                        visit.overall_score,
+                        source,
+                        loaded_at,
+                    ),
+                )
                 loaded += 1
     conn.commit()
     conn.close()
@@ -144,8 +161,13 @@ class ThrowawayRedshift:
         self.redshift = start_local_redshift(self.folder, port=0, postgres_port=0, gateway_in_process=False)
         password = secrets.token_urlsafe(18)  # a throwaway password for a throwaway database
         self.redshift.create_login(TEAM, password, TEAM)
-        return {"host": "127.0.0.1", "port": self.redshift.port, "database-name": TEAM, "user": TEAM,
-                "password": password}
+        return {
+            "host": "127.0.0.1",
+            "port": self.redshift.port,
+            "database-name": TEAM,
+            "user": TEAM,
+            "password": password,
+        }
 
     def __exit__(self, *exc) -> None:
         self.redshift.stop()
@@ -228,10 +250,15 @@ def memory_child() -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="10000,100000,1000000", help="row counts, comma-separated")
-    parser.add_argument("--baseline-max", type=int, default=100_000,
-                        help="largest size to time row by row; bigger sizes are extrapolated from it")
-    parser.add_argument("--repeat", type=int, default=3,
-                        help="runs of each way at each size; the table shows their median (default 3)")
+    parser.add_argument(
+        "--baseline-max",
+        type=int,
+        default=100_000,
+        help="largest size to time row by row; bigger sizes are extrapolated from it",
+    )
+    parser.add_argument(
+        "--repeat", type=int, default=3, help="runs of each way at each size; the table shows their median (default 3)"
+    )
     parser.add_argument("--no-memory", action="store_true", help="skip the peak-memory run")
     parser.add_argument("--only-memory", action="store_true", help="skip the timing table")
     parser.add_argument("--memory-child", action="store_true", help=argparse.SUPPRESS)
@@ -241,8 +268,10 @@ def main() -> int:
         return 0
 
     sizes = [int(size) for size in args.sizes.split(",")]
-    print(f"machine: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}, "
-          f"Python {platform.python_version()}, {platform.machine()}")
+    print(
+        f"machine: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}, "
+        f"Python {platform.python_version()}, {platform.machine()}"
+    )
     print("starting a throwaway local Redshift (PostgreSQL + gateway on free ports)...", flush=True)
     keys = {rows: data_file(rows) for rows in sizes}
     with ThrowawayRedshift() as settings:
@@ -271,21 +300,29 @@ def main() -> int:
                 verdict = "met" if batched.median / baseline_rate >= TARGET_SPEEDUP else "NOT met"
                 target_line = f"target at {rows:,} rows: {TARGET_SPEEDUP:.0f}x the row-by-row rate - {verdict}"
         if not args.only_memory and any(rows > args.baseline_max for rows in sizes):
-            print(f"* row by row not run above {args.baseline_max:,} rows (too slow): "
-                  "extrapolated from the largest measured rate")
+            print(
+                f"* row by row not run above {args.baseline_max:,} rows (too slow): "
+                "extrapolated from the largest measured rate"
+            )
         if target_line:
             print(target_line)
 
         if not args.no_memory:
             rows = max(sizes)
-            child = subprocess.run([sys.executable, __file__, "--memory-child"], check=True, text=True,
-                                   capture_output=True,
-                                   input=json.dumps({"settings": settings, "key": keys[rows]}))
+            child = subprocess.run(
+                [sys.executable, __file__, "--memory-child"],
+                check=True,
+                text=True,
+                capture_output=True,
+                input=json.dumps({"settings": settings, "key": keys[rows]}),
+            )
             figures = json.loads(child.stdout.strip().splitlines()[-1])
             verdict = "under" if figures["peak_rss_mb"] < 256 else "OVER"
-            print(f"\npeak memory, handler on {rows:,} rows in a fresh process: {figures['peak_rss_mb']:.0f} MB "
-                  f"resident ({verdict} the 256 MB target; {figures['rss_after_imports_mb']:.0f} MB after imports, "
-                  f"load took {figures['seconds']:.1f} s)")
+            print(
+                f"\npeak memory, handler on {rows:,} rows in a fresh process: {figures['peak_rss_mb']:.0f} MB "
+                f"resident ({verdict} the 256 MB target; {figures['rss_after_imports_mb']:.0f} MB after imports, "
+                f"load took {figures['seconds']:.1f} s)"
+            )
     return 0
 
 

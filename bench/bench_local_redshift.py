@@ -7,6 +7,7 @@ Figures: template build (once per checkout), fresh_start → first redshift_conn
 every `course up` pays, target ≤ 3 s for the whole stack), a warm query round trip, and the memory
 of the PostgreSQL processes and of this process (which hosts the gateway, as the supervisor does).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -21,10 +22,10 @@ import psutil
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from local_cloud.ports import free_port  # noqa: E402
 from local_cloud.redshift.admin import admin_connect  # noqa: E402
 from local_cloud.redshift.gateway import Gateway  # noqa: E402
 from local_cloud.redshift.postgres import LocalPostgres  # noqa: E402
-from local_cloud.ports import free_port  # noqa: E402
 
 
 def megabytes(value: float) -> str:
@@ -75,10 +76,14 @@ def main() -> None:
         for _ in range(args.runs):
             postgres.wait_for_spare()  # as between two `course up`s
             firsts.append(first_query())
-        print(f"fresh_start with the spare copy ready:          {statistics.median(f[0] for f in firsts):6.2f} s"
-              f"  (median of {args.runs})")
-        print(f"fresh_start → first query through the gateway:  {statistics.median(f[1] for f in firsts):6.2f} s"
-              f"  (max {max(f[1] for f in firsts):.2f} s)")
+        print(
+            f"fresh_start with the spare copy ready:          {statistics.median(f[0] for f in firsts):6.2f} s"
+            f"  (median of {args.runs})"
+        )
+        print(
+            f"fresh_start → first query through the gateway:  {statistics.median(f[1] for f in firsts):6.2f} s"
+            f"  (max {max(f[1] for f in firsts):.2f} s)"
+        )
 
         connection = admin_connect(data_dir, port=gateway.listen_port)
         cursor = connection.cursor()
@@ -87,21 +92,31 @@ def main() -> None:
         for number in range(rounds):
             cursor.execute("select %s::int", (number,))
             cursor.fetchall()
-        print(f"warm query round trip (select %s):              {(time.perf_counter() - started) / rounds * 1000:6.2f} ms")
+        print(
+            f"warm query round trip (select %s):              {(time.perf_counter() - started) / rounds * 1000:6.2f} ms"
+        )
         started = time.perf_counter()
         cursor.execute("select g, md5(g::text) from generate_series(1, 200000) g")
         rows = cursor.fetchall()
-        print(f"200 000 rows through the gateway:                {time.perf_counter() - started:6.2f} s ({len(rows)} rows)")
+        print(
+            f"200 000 rows through the gateway:                {time.perf_counter() - started:6.2f} s ({len(rows)} rows)"
+        )
 
         pg_rss, pg_pss = memory(postgres.processes())
         own_rss, own_pss = memory([psutil.Process()])
-        print(f"PostgreSQL processes ({len(postgres.processes())}), one session open:  "
-              f"RSS {megabytes(pg_rss)}" + (f", PSS {megabytes(pg_pss)}" if pg_pss is not None else ""))
-        print(f"this process (gateway thread + driver + pandas): RSS {megabytes(own_rss)}"
-              + (f", PSS {megabytes(own_pss)}" if own_pss is not None else ""))
+        print(
+            f"PostgreSQL processes ({len(postgres.processes())}), one session open:  "
+            f"RSS {megabytes(pg_rss)}" + (f", PSS {megabytes(pg_pss)}" if pg_pss is not None else "")
+        )
+        print(
+            f"this process (gateway thread + driver + pandas): RSS {megabytes(own_rss)}"
+            + (f", PSS {megabytes(own_pss)}" if own_pss is not None else "")
+        )
         connection.close()
         print(f"machine load average (1 min): {psutil.getloadavg()[0]:.1f} on {psutil.cpu_count()} CPUs")
-        print(f"template on disk: {megabytes(sum(f.stat().st_size for f in postgres.template_dir.rglob('*') if f.is_file()))}")
+        print(
+            f"template on disk: {megabytes(sum(f.stat().st_size for f in postgres.template_dir.rglob('*') if f.is_file()))}"
+        )
     finally:
         if gateway is not None:
             gateway.stop()

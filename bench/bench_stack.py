@@ -10,6 +10,7 @@ For each start it prints when the first Redshift query succeeded (through the ga
 redshift_connector), when the local AWS answered, and when `course up` (which also provisions the
 team) returned. Runs in its own state folder and on its own ports, so a running stack is untouched.
 """
+
 from __future__ import annotations
 
 import os
@@ -21,7 +22,9 @@ import time
 from pathlib import Path
 
 STATE = Path(tempfile.mkdtemp(prefix="course-bench-stack-"))
-os.environ.update(COURSE_STATE_DIR=str(STATE), COURSE_AWS_PORT="4786", COURSE_REDSHIFT_PORT="5786", COURSE_POSTGRES_PORT="54786")
+os.environ.update(
+    COURSE_STATE_DIR=str(STATE), COURSE_AWS_PORT="4786", COURSE_REDSHIFT_PORT="5786", COURSE_POSTGRES_PORT="54786"
+)
 
 
 from local_cloud import lifecycle, supervisor  # noqa: E402
@@ -62,7 +65,9 @@ def start(label: str) -> None:
     query_at, aws_at = first_query_and_aws(started)
     if up.wait() != 0:
         raise SystemExit("course up failed")
-    print(f"{label:10} first query {query_at:5.2f} s   local AWS answers {aws_at:5.2f} s   `course up` done {time.monotonic() - started:5.2f} s")
+    print(
+        f"{label:10} first query {query_at:5.2f} s   local AWS answers {aws_at:5.2f} s   `course up` done {time.monotonic() - started:5.2f} s"
+    )
 
 
 def resident_memory_mb() -> float:

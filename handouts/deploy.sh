@@ -117,7 +117,7 @@ if [[ ! -d "${DEPS_DIR}" ]]; then
   # boto3 and botocore come with Lambda's Python runtime (and with the course's .venv, where the
   # local Lambda runs); leaving them out keeps the package ~20 MB smaller.
   rm -rf "${DEPS_TMP}"/boto3 "${DEPS_TMP}"/boto3-* "${DEPS_TMP}"/botocore "${DEPS_TMP}"/botocore-* \
-    "${DEPS_TMP}"/s3transfer "${DEPS_TMP}"/s3transfer-* "${DEPS_TMP}"/bin
+    "${DEPS_TMP}"/s3transfer "${DEPS_TMP}"/s3transfer-* "${DEPS_TMP:?}"/bin
   publish_dir "${DEPS_TMP}" "${DEPS_DIR}"
 fi
 # The package folder is named after the hash of everything in it and never changed once made:

@@ -1,4 +1,5 @@
 """What the instructor tools share: team lists, AWS sessions, and the way into the cluster."""
+
 from __future__ import annotations
 
 import argparse
@@ -19,16 +20,21 @@ DEFAULT_CLUSTER_STACK = "redshift-course-cluster"
 def add_common_arguments(parser: argparse.ArgumentParser) -> None:
     where = parser.add_mutually_exclusive_group(required=True)
     where.add_argument("--profile", help="AWS CLI profile of the course account (e.g. sot-academy)")
-    where.add_argument("--local", action="store_true",
-                       help="the local stack started by `course up` instead of AWS")
+    where.add_argument("--local", action="store_true", help="the local stack started by `course up` instead of AWS")
     parser.add_argument("--region", default=DEFAULT_REGION, help=f"AWS region (default {DEFAULT_REGION})")
     teams = parser.add_mutually_exclusive_group(required=True)
     teams.add_argument("--teams", help="comma-separated team names, e.g. la-vida-mocha,brew-crew")
     teams.add_argument("--teams-file", type=Path, help="a file with one team name per line (# comments)")
-    parser.add_argument("--cluster-stack", default=DEFAULT_CLUSTER_STACK,
-                        help=f"the Redshift cluster stack (default {DEFAULT_CLUSTER_STACK})")
-    parser.add_argument("--connect-host", help="reach the cluster through a tunnel at this host "
-                        "(e.g. 127.0.0.1 with an SSM port-forwarding session); TLS stays on")
+    parser.add_argument(
+        "--cluster-stack",
+        default=DEFAULT_CLUSTER_STACK,
+        help=f"the Redshift cluster stack (default {DEFAULT_CLUSTER_STACK})",
+    )
+    parser.add_argument(
+        "--connect-host",
+        help="reach the cluster through a tunnel at this host "
+        "(e.g. 127.0.0.1 with an SSM port-forwarding session); TLS stays on",
+    )
     parser.add_argument("--connect-port", type=int, help="the tunnel's local port")
 
 
@@ -63,7 +69,10 @@ class Target:
 
             return partial(admin_connect, supervisor.postgres_dir()), config.REDSHIFT.host, config.REDSHIFT.port
         access = ClusterAccess.from_stack(self.client("cloudformation"), self.args.cluster_stack)
-        connect = access.admin_connect(self.client("redshift"), self.client("secretsmanager"),
-                                       connect_host=self.args.connect_host,
-                                       connect_port=self.args.connect_port)
+        connect = access.admin_connect(
+            self.client("redshift"),
+            self.client("secretsmanager"),
+            connect_host=self.args.connect_host,
+            connect_port=self.args.connect_port,
+        )
         return connect, access.host, access.port

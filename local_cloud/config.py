@@ -5,6 +5,7 @@ the benchmarks and the course's settings all ask here. Every value is read when 
 import time, so a test (or a learner) that sets ``COURSE_REDSHIFT_PORT`` before starting a piece
 gets that port, whatever was imported first.
 """
+
 from __future__ import annotations
 
 import os

@@ -3,6 +3,7 @@
 `course up/down/status/reset` (the course's command) call these; so do the tests and benchmarks.
 Idempotent: `up` on a running local cloud, or `down` on a stopped one, only says so.
 """
+
 from __future__ import annotations
 
 import os
@@ -10,7 +11,7 @@ import shutil
 import subprocess
 import sys
 import time
-from typing import Callable
+from collections.abc import Callable
 
 import psutil
 

@@ -4,6 +4,7 @@ Every piece of the stack (the local AWS, the Redshift gateway, PostgreSQL, `cour
 pre-flight check) reports a taken port the same way: which port, what needed it, and the variable
 that moves it.
 """
+
 from __future__ import annotations
 
 import errno

@@ -2,6 +2,7 @@
 
 No imports beyond the standard library: the AWS-side tools use it without loading the local stack.
 """
+
 from __future__ import annotations
 
 import hashlib

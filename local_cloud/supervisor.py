@@ -12,6 +12,7 @@ It owns three things and stops them in reverse order:
 
 While it runs, ``<state>/supervisor.json`` says where everything is; it never holds a password.
 """
+
 from __future__ import annotations
 
 import json
@@ -70,6 +71,7 @@ def serve() -> None:
     redshift = start_local_redshift(postgres_dir())
     started = [redshift.stop]
     try:
+
         def serve_cluster(master_username: str, master_password: str, db_name: str | None) -> None:
             redshift.create_login(master_username, master_password, db_name, superuser=True)
 

@@ -2,6 +2,7 @@
 
 The local AWS and Redshift that local mode runs on are a package of their own, `local_cloud`.
 """
+
 from .settings import CourseSettings, SettingsError, parameter_name_for, validate_team_name
 from .teams import Team
 

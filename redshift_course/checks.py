@@ -1,10 +1,11 @@
 """Setup checks for the start-here notebook: each says what it found, or exactly what to fix."""
+
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
-from typing import Callable
 
 from .handout_code import db_utils
 from .settings import CourseSettings
@@ -49,7 +50,11 @@ def check_aws(settings: CourseSettings) -> Check:
         else:
             fix = f"profile {settings.profile!r} cannot call AWS: run `aws sso login --profile {settings.profile}` or check ~/.aws/config"
         return Check("AWS", False, f"{fix} ({type(error).__name__})")
-    where = "the local AWS (moto)" if settings.is_local else f"account {identity['Account']} as {identity['Arn'].split('/')[-1]}"
+    where = (
+        "the local AWS (moto)"
+        if settings.is_local
+        else f"account {identity['Account']} as {identity['Arn'].split('/')[-1]}"
+    )
     return Check("AWS", True, f"reached {where}")
 
 
@@ -58,7 +63,11 @@ def check_parameter(settings: CourseSettings) -> Check:
     try:
         parameter = ssm.get_parameter(Name=settings.parameter_name, WithDecryption=True)["Parameter"]
     except ssm.exceptions.ParameterNotFound:
-        fix = "run `course up`, which provisions it" if settings.is_local else "ask your instructor to provision your team"
+        fix = (
+            "run `course up`, which provisions it"
+            if settings.is_local
+            else "ask your instructor to provision your team"
+        )
         return Check("Team settings", False, f"{settings.parameter_name} not found: {fix}")
     except Exception as error:
         return Check("Team settings", False, f"cannot read {settings.parameter_name}: {type(error).__name__}")
@@ -66,7 +75,11 @@ def check_parameter(settings: CourseSettings) -> Check:
 
     keys = set(json.loads(parameter["Value"]))
     if parameter["Type"] != "SecureString" or not EXPECTED_KEYS <= keys:
-        return Check("Team settings", False, f"{settings.parameter_name} should be a SecureString with keys {sorted(EXPECTED_KEYS)}")
+        return Check(
+            "Team settings",
+            False,
+            f"{settings.parameter_name} should be a SecureString with keys {sorted(EXPECTED_KEYS)}",
+        )
     return Check("Team settings", True, f"{settings.parameter_name} is a SecureString with keys {sorted(keys)}")
 
 
@@ -77,8 +90,14 @@ def check_redshift(settings: CourseSettings) -> Check:
             cursor.execute("select current_database(), current_user")
             database, user = cursor.fetchone()
     except Exception as error:
-        fix = "is the local stack up? `course status`" if settings.is_local else "is your network allowed to reach the cluster?"
-        return Check("Redshift", False, f"cannot connect and select: {fix} ({type(error).__name__}: {str(error)[:120]})")
+        fix = (
+            "is the local stack up? `course status`"
+            if settings.is_local
+            else "is your network allowed to reach the cluster?"
+        )
+        return Check(
+            "Redshift", False, f"cannot connect and select: {fix} ({type(error).__name__}: {str(error)[:120]})"
+        )
     return Check("Redshift", True, f"connected to database {database} as {user}")
 
 

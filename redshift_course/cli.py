@@ -1,12 +1,13 @@
 """`course`: start, stop and inspect the local cloud (local AWS + local Redshift), and provision the team.
 
-    course up        start it (idempotent) and provision the team's Redshift settings
-    course down      stop it; no process is left behind
-    course status    what runs where, and how much memory it takes
-    course reset     stop, delete all local state, start again
-    course env       shell exports that point the aws CLI and boto3 at the local AWS:
-                     eval "$(course env)"
+course up        start it (idempotent) and provision the team's Redshift settings
+course down      stop it; no process is left behind
+course status    what runs where, and how much memory it takes
+course reset     stop, delete all local state, start again
+course env       shell exports that point the aws CLI and boto3 at the local AWS:
+                 eval "$(course env)"
 """
+
 from __future__ import annotations
 
 import argparse
@@ -44,7 +45,9 @@ def reset(settings: CourseSettings) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="course", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="course", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--team", help="team name (default: $COURSE_TEAM or la-vida-mocha)")
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("up", help="start the local cloud and provision the team")

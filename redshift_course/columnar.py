@@ -4,12 +4,13 @@ Everything here counts bytes and blocks, never seconds, so a notebook that uses 
 figures on every machine. The encodings are small, readable stand-ins for what Redshift does
 (run-length, dictionary, general-purpose compressors); they are not Redshift's own code.
 """
+
 from __future__ import annotations
 
 import io
 import lzma
 import zlib
-from typing import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -162,8 +163,14 @@ def block_scan_report(layouts: Mapping[str, pd.DataFrame], column: str, low, hig
     for label, ordered in layouts.items():
         zones = zone_map(ordered[column], block_rows)
         matching = int(((ordered[column] >= low) & (ordered[column] <= high)).sum())
-        rows.append({"row order": label, "blocks": len(zones), "blocks scanned": blocks_to_scan(zones, low, high),
-                     "matching rows": matching})
+        rows.append(
+            {
+                "row order": label,
+                "blocks": len(zones),
+                "blocks scanned": blocks_to_scan(zones, low, high),
+                "matching rows": matching,
+            }
+        )
     report = pd.DataFrame(rows).set_index("row order")
     report["share scanned"] = (report["blocks scanned"] / report["blocks"]).round(3)
     return report
@@ -182,6 +189,8 @@ def describe_bytes(sizes: Mapping[str, int]) -> str:
 
 # --- the table we measure -------------------------------------------------------------------------
 MEASURE_MONTHS = ("2024-01", "2024-02", "2024-03", "2024-04", "2024-05", "2024-06")
+
+
 def parse_visits(csv_text: str) -> pd.DataFrame:
     """The academy's CSV as the warehouse table's columns: snake_case, real dates, no shopper name.
 

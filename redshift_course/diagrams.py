@@ -3,6 +3,7 @@
 Every function returns a Figure sized about 10 x 5 inches with large type, so it reads in the
 notebook and on a projected slide. ``save_all(folder)`` writes them all as SVG.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -38,22 +39,50 @@ def _box(ax, x, y, w, h, text, colour, fontsize=FONT, faded=False, color="black"
     """A rounded box with centred text; (x, y) is the lower-left corner."""
     face = COLOURS["faded"] if faded else colour
     edge = "#bbbbbb" if faded else "#333333"
-    ax.add_patch(FancyBboxPatch((x, y), w, h, boxstyle="round,pad=0.4,rounding_size=1.2",
-                                facecolor=face, edgecolor=edge, linewidth=1.5,
-                                linestyle="--" if faded else "-"))
-    ax.text(x + w / 2, y + h / 2, text, ha="center", va="center", fontsize=fontsize,
-            color="#999999" if faded else color)
+    ax.add_patch(
+        FancyBboxPatch(
+            (x, y),
+            w,
+            h,
+            boxstyle="round,pad=0.4,rounding_size=1.2",
+            facecolor=face,
+            edgecolor=edge,
+            linewidth=1.5,
+            linestyle="--" if faded else "-",
+        )
+    )
+    ax.text(
+        x + w / 2, y + h / 2, text, ha="center", va="center", fontsize=fontsize, color="#999999" if faded else color
+    )
     return (x, y, w, h)
 
 
 def _arrow(ax, start, end, label=None, faded=False, both=False, fontsize=FONT - 2):
     style = "<|-|>" if both else "-|>"
-    ax.add_patch(FancyArrowPatch(start, end, arrowstyle=style, mutation_scale=20, linewidth=2,
-                                 color="#bbbbbb" if faded else "#333333", shrinkA=2, shrinkB=2))
+    ax.add_patch(
+        FancyArrowPatch(
+            start,
+            end,
+            arrowstyle=style,
+            mutation_scale=20,
+            linewidth=2,
+            color="#bbbbbb" if faded else "#333333",
+            shrinkA=2,
+            shrinkB=2,
+        )
+    )
     if label:
         mx, my = (start[0] + end[0]) / 2, (start[1] + end[1]) / 2
-        ax.text(mx, my + 1.2, label, ha="center", va="bottom", fontsize=fontsize,
-                color="#999999" if faded else "#333333", backgroundcolor="white")
+        ax.text(
+            mx,
+            my + 1.2,
+            label,
+            ha="center",
+            va="bottom",
+            fontsize=fontsize,
+            color="#999999" if faded else "#333333",
+            backgroundcolor="white",
+        )
 
 
 def architecture(nodes: int = 2, slices_per_node: int = 2):
@@ -65,13 +94,30 @@ def architecture(nodes: int = 2, slices_per_node: int = 2):
     height = 40 / nodes
     for n in range(nodes):
         y = 45 - (n + 1) * height + 1.5
-        ax.add_patch(FancyBboxPatch((50, y), 30, height - 3, boxstyle="round,pad=0.4,rounding_size=1.2",
-                                    facecolor=COLOURS["compute"], edgecolor="#333333", linewidth=1.5))
+        ax.add_patch(
+            FancyBboxPatch(
+                (50, y),
+                30,
+                height - 3,
+                boxstyle="round,pad=0.4,rounding_size=1.2",
+                facecolor=COLOURS["compute"],
+                edgecolor="#333333",
+                linewidth=1.5,
+            )
+        )
         ax.text(51.5, y + height - 5.5, f"Compute node {n}", fontsize=FONT, color="white", fontweight="bold")
         width = 26 / slices_per_node
         for s in range(slices_per_node):
-            _box(ax, 52 + s * width, y + 1, width - 2, height - 9,
-                 f"slice {n * slices_per_node + s}", COLOURS["slice"], fontsize=FONT - 2)
+            _box(
+                ax,
+                52 + s * width,
+                y + 1,
+                width - 2,
+                height - 9,
+                f"slice {n * slices_per_node + s}",
+                COLOURS["slice"],
+                fontsize=FONT - 2,
+            )
         _arrow(ax, (41.5, 25), (49.5, y + (height - 3) / 2), both=True)
     _box(ax, 86, 12, 12, 26, "Managed\nstorage\n(RA3:\nS3 + SSD\ncache)", COLOURS["storage"], fontsize=FONT - 2)
     _arrow(ax, (80.5, 25), (85.5, 25), both=True)
@@ -109,8 +155,9 @@ def sharding(rows: int = 12, nodes: int = 2, slices_per_node: int = 2):
     for r in range(rows):
         colour = SLICE_COLOURS[r % slices]
         y = 43 - (r + 1) * row_h
-        ax.add_patch(FancyBboxPatch((4, y), 16, row_h * 0.8, boxstyle="square,pad=0", facecolor=colour,
-                                    edgecolor="white"))
+        ax.add_patch(
+            FancyBboxPatch((4, y), 16, row_h * 0.8, boxstyle="square,pad=0", facecolor=colour, edgecolor="white")
+        )
         ax.text(12, y + row_h * 0.4, f"visit {r + 1}", ha="center", va="center", fontsize=FONT - 3, color="white")
     per_slice = rows // slices
     for s in range(slices):
@@ -119,10 +166,20 @@ def sharding(rows: int = 12, nodes: int = 2, slices_per_node: int = 2):
         _box(ax, x, 6, 11, 30, "", COLOURS["faded"])
         ax.text(x + 5.5, 38.5, f"node {node}\nslice {s}", ha="center", fontsize=FONT - 2)
         for k in range(per_slice):
-            ax.add_patch(FancyBboxPatch((x + 1, 30 - k * 7), 9, 5, boxstyle="square,pad=0",
-                                        facecolor=SLICE_COLOURS[s], edgecolor="white"))
-            ax.text(x + 5.5, 32.5 - k * 7, f"visit {s + 1 + k * slices}", ha="center", va="center",
-                    fontsize=FONT - 4, color="white")
+            ax.add_patch(
+                FancyBboxPatch(
+                    (x + 1, 30 - k * 7), 9, 5, boxstyle="square,pad=0", facecolor=SLICE_COLOURS[s], edgecolor="white"
+                )
+            )
+            ax.text(
+                x + 5.5,
+                32.5 - k * 7,
+                f"visit {s + 1 + k * slices}",
+                ha="center",
+                va="center",
+                fontsize=FONT - 4,
+                color="white",
+            )
     _arrow(ax, (21, 25), (38.5, 25), "distribute")
     fig.tight_layout()
     return fig
@@ -136,12 +193,14 @@ def pipeline(stage: str = "e2e"):
     Grafana; ``goal``: only the chain that must work today (S3 → Lambda → Redshift, with SSM)."""
     if stage not in PIPELINE_STAGES:
         raise ValueError(f"stage must be one of {PIPELINE_STAGES}, not {stage!r}")
-    titles = {"e2e": "Mystery Shopper pipeline: the target (end to end)",
-              "next": "This session's system: no Grafana VM yet",
-              "goal": "Today's goal: CSV in S3 → Lambda → Redshift"}
+    titles = {
+        "e2e": "Mystery Shopper pipeline: the target (end to end)",
+        "next": "This session's system: no Grafana VM yet",
+        "goal": "Today's goal: CSV in S3 → Lambda → Redshift",
+    }
     fig, ax = _canvas(titles[stage])
-    later = stage != "e2e"          # Grafana on EC2 arrives in AWS 08
-    side = stage == "goal"          # logs and rejects exist, but are not today's chain
+    later = stage != "e2e"  # Grafana on EC2 arrives in AWS 08
+    side = stage == "goal"  # logs and rejects exist, but are not today's chain
     _box(ax, 1, 30, 11, 9, "Mystery\nshop CSV", COLOURS["client"])
     _box(ax, 19, 30, 12, 9, "S3 raw-\ndata bucket", COLOURS["aws"])
     _box(ax, 38, 30, 13, 9, "ETL\nLambda", COLOURS["leader"])
@@ -157,8 +216,12 @@ def pipeline(stage: str = "e2e"):
     _arrow(ax, (40, 29.5), (29, 18.5), faded=side)
     _arrow(ax, (82.5, 34.5), (73.5, 34.5), faded=later)
     _arrow(ax, (90, 29.5), (90, 18.5), faded=later)
-    for x, label, faded in ((15.5, "upload", False), (34.5, "S3 event", False), (54.5, "INSERT", False),
-                            (78, "SQL", later)):
+    for x, label, faded in (
+        (15.5, "upload", False),
+        (34.5, "S3 event", False),
+        (54.5, "INSERT", False),
+        (78, "SQL", later),
+    ):
         ax.text(x, 41.5, label, ha="center", fontsize=FONT - 2, color="#999999" if faded else "#333333")
     ax.text(45.5, 23.5, "password\n(SecureString)", ha="left", va="center", fontsize=FONT - 3)
     ax.text(28, 24, "logs", ha="right", fontsize=FONT - 3, color="#999999" if side else "#333333")
@@ -168,8 +231,7 @@ def pipeline(stage: str = "e2e"):
     return fig
 
 
-def row_vs_column(table_rows=(("1", "Leeds", "1 Mar", "5"), ("2", "York", "1 Mar", "4"),
-                              ("3", "Leeds", "2 Mar", "3"))):
+def row_vs_column(table_rows=(("1", "Leeds", "1 Mar", "5"), ("2", "York", "1 Mar", "4"), ("3", "Leeds", "2 Mar", "3"))):
     """The same three visits laid out on disk row by row, and column by column."""
     fig, ax = _canvas("Same table, two layouts on disk", size=(10, 4.5))
     header = ("visit_id", "store", "visit_date", "score")
@@ -185,7 +247,7 @@ def row_vs_column(table_rows=(("1", "Leeds", "1 Mar", "5"), ("2", "York", "1 Mar
             x += cell_w
         x += gap
     x = 18
-    for c, name in enumerate(header):
+    for c in range(len(header)):
         for row in table_rows:
             _cell(ax, x, 15, cell_w * 0.95, 8, row[c], colours[c])
             x += cell_w
@@ -197,8 +259,9 @@ def row_vs_column(table_rows=(("1", "Leeds", "1 Mar", "5"), ("2", "York", "1 Mar
 
 
 def _cell(ax, x, y, w, h, text, colour):
-    ax.add_patch(FancyBboxPatch((x, y), w, h, boxstyle="square,pad=0", facecolor=colour, edgecolor="white",
-                                linewidth=2))
+    ax.add_patch(
+        FancyBboxPatch((x, y), w, h, boxstyle="square,pad=0", facecolor=colour, edgecolor="white", linewidth=2)
+    )
     ax.text(x + w / 2, y + h / 2, text, ha="center", va="center", fontsize=FONT - 3, color="white")
 
 

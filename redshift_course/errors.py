@@ -1,4 +1,5 @@
 """The course's own error: a setting is missing or malformed, and the message says what to do."""
+
 from __future__ import annotations
 
 

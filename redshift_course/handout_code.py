@@ -6,6 +6,7 @@ package, but this package can import them. So the table's name, its lineage colu
 files' keys, the settings keys and the CSV's columns each have one home, in the Lambda, and the
 notebooks' helpers take them from there. This module is the one place that finds that code.
 """
+
 from __future__ import annotations
 
 import importlib
@@ -41,5 +42,12 @@ def data_generator() -> ModuleType:
     return module
 
 
-__all__ = ["LAMBDA_SOURCE", "data_generator", "db_utils", "lambda_handler_module", "s3_utils", "sql_utils",
-           "transform_utils"]
+__all__ = [
+    "LAMBDA_SOURCE",
+    "data_generator",
+    "db_utils",
+    "lambda_handler_module",
+    "s3_utils",
+    "sql_utils",
+    "transform_utils",
+]

@@ -1,8 +1,9 @@
 """Making a settings dict safe to show: every secret value replaced by a mask."""
+
 from __future__ import annotations
 
-from typing import Any, Mapping
-
+from collections.abc import Mapping
+from typing import Any
 
 MASK = "********"
 SECRET_KEYS = frozenset({"password"})

@@ -6,6 +6,7 @@ each slice computes a partial answer, and the leader node merges the partials. T
 of the value's text, so the same value always lands on the same slice (Python's ``hash`` is salted
 per process and would not be reproducible).
 """
+
 from __future__ import annotations
 
 import zlib

@@ -1,6 +1,7 @@
 """Where the course lives: the repository's root, the handouts, the data files.
 
 (The local cloud keeps its state elsewhere: `local_cloud.config.state_dir()`.)"""
+
 from __future__ import annotations
 
 from pathlib import Path

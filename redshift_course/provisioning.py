@@ -10,13 +10,15 @@ Secrets: each team's password is generated here, goes to Redshift only as its md
 (``'md5' || md5(password || user)``, which Redshift and PostgreSQL both accept) and to Parameter
 Store as a SecureString; it is returned to no caller, printed nowhere and written nowhere else.
 """
+
 from __future__ import annotations
 
 import json
 import secrets
 import string
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable
+from typing import Any
 
 from local_cloud.sqltext import md5_password, quote_ident
 
@@ -37,8 +39,11 @@ def generate_password(length: int = PASSWORD_LENGTH) -> str:
         raise ValueError("Redshift passwords are 8 to 64 characters long.")
     while True:
         candidate = "".join(secrets.choice(_PASSWORD_ALPHABET) for _ in range(length))
-        if (any(c.islower() for c in candidate) and any(c.isupper() for c in candidate)
-                and any(c.isdigit() for c in candidate)):
+        if (
+            any(c.islower() for c in candidate)
+            and any(c.isupper() for c in candidate)
+            and any(c.isdigit() for c in candidate)
+        ):
             return candidate
 
 
@@ -71,8 +76,9 @@ class ProvisionReport:
         lines = []
         for item in self.teams:
             what = "; ".join(item.actions) if item.actions else "already provisioned, nothing changed"
-            lines.append(f"{item.team}: database {item.database}, user {item.user}, "
-                         f"SecureString {item.parameter}: {what}")
+            lines.append(
+                f"{item.team}: database {item.database}, user {item.user}, SecureString {item.parameter}: {what}"
+            )
         return "\n".join(lines)
 
 
@@ -133,8 +139,16 @@ def _read_parameter(ssm, name: str) -> dict[str, Any] | None:
 
 
 # --- provisioning ---------------------------------------------------------------------------------
-def provision_teams(teams: Iterable[str], *, ssm, admin_connect: AdminConnect, host: str, port: int,
-                    overwrite: bool = False, admin_database: str = "dev") -> ProvisionReport:
+def provision_teams(
+    teams: Iterable[str],
+    *,
+    ssm,
+    admin_connect: AdminConnect,
+    host: str,
+    port: int,
+    overwrite: bool = False,
+    admin_database: str = "dev",
+) -> ProvisionReport:
     """Give every team a database and a user in the cluster, and its settings as a SecureString.
 
     Idempotent: a team whose user, database and parameter already agree is left alone (its
@@ -158,7 +172,9 @@ def provision_teams(teams: Iterable[str], *, ssm, admin_connect: AdminConnect, h
             database_exists = _database_exists(cursor, identifier)
             stored = _read_parameter(ssm, item.parameter)
             still_good = (
-                user_exists and stored is not None and bool(stored.get("password"))
+                user_exists
+                and stored is not None
+                and bool(stored.get("password"))
                 and all(stored.get(key) == value for key, value in wanted.items())
             )
             password = None
@@ -197,8 +213,7 @@ def provision_local_team(settings: CourseSettings | None = None) -> ProvisionRep
     from local_cloud.redshift.admin import admin_connect
 
     settings = settings or CourseSettings.from_env(mode="local")
-    local = settings if settings.is_local else CourseSettings(mode="local", team=settings.team,
-                                                              region=settings.region)
+    local = settings if settings.is_local else CourseSettings(mode="local", team=settings.team, region=settings.region)
     return provision_teams(
         [local.team],
         ssm=local.client("ssm"),
@@ -219,13 +234,16 @@ class ClusterAccess:
     port: int
 
     @classmethod
-    def from_stack(cls, cfn, stack_name: str) -> "ClusterAccess":
-        outputs = {item["OutputKey"]: item["OutputValue"]
-                   for item in cfn.describe_stacks(StackName=stack_name)["Stacks"][0].get("Outputs", [])}
+    def from_stack(cls, cfn, stack_name: str) -> ClusterAccess:
+        outputs = {
+            item["OutputKey"]: item["OutputValue"]
+            for item in cfn.describe_stacks(StackName=stack_name)["Stacks"][0].get("Outputs", [])
+        }
         return cls(outputs["ClusterIdentifier"], outputs["EndpointAddress"], int(outputs["EndpointPort"]))
 
-    def admin_connect(self, redshift, secretsmanager, *, connect_host: str | None = None,
-                      connect_port: int | None = None) -> AdminConnect:
+    def admin_connect(
+        self, redshift, secretsmanager, *, connect_host: str | None = None, connect_port: int | None = None
+    ) -> AdminConnect:
         """An ``admin_connect(database)`` for this cluster. ``connect_host``/``connect_port`` reach a
         private cluster through a tunnel (e.g. an SSM port-forwarding session); TLS stays on."""
         import redshift_connector
@@ -233,15 +251,21 @@ class ClusterAccess:
         cluster = redshift.describe_clusters(ClusterIdentifier=self.identifier)["Clusters"][0]
         secret_arn = cluster.get("MasterPasswordSecretArn")
         if not secret_arn:
-            raise RuntimeError(f"Cluster {self.identifier} has no managed master password secret "
-                               "(ManageMasterPassword): deploy it from infra/redshift-cluster-stack.yml.")
+            raise RuntimeError(
+                f"Cluster {self.identifier} has no managed master password secret "
+                "(ManageMasterPassword): deploy it from infra/redshift-cluster-stack.yml."
+            )
 
         def connect(database: str):
             credentials = json.loads(secretsmanager.get_secret_value(SecretId=secret_arn)["SecretString"])
             connection = redshift_connector.connect(
-                host=connect_host or self.host, port=int(connect_port or self.port), database=database,
+                host=connect_host or self.host,
+                port=int(connect_port or self.port),
+                database=database,
                 user=credentials.get("username", cluster["MasterUsername"]),
-                password=credentials["password"], ssl=True, timeout=30,
+                password=credentials["password"],
+                ssl=True,
+                timeout=30,
             )
             connection.autocommit = True
             return connection
@@ -264,8 +288,11 @@ def _stack_buckets(cfn, name: str) -> list[str]:
     buckets = []
     for page in cfn.get_paginator("list_stack_resources").paginate(StackName=name):
         for resource in page["StackResourceSummaries"]:
-            if resource["ResourceType"] == "AWS::S3::Bucket" and resource.get("PhysicalResourceId") \
-                    and resource["ResourceStatus"] != "DELETE_COMPLETE":
+            if (
+                resource["ResourceType"] == "AWS::S3::Bucket"
+                and resource.get("PhysicalResourceId")
+                and resource["ResourceStatus"] != "DELETE_COMPLETE"
+            ):
                 buckets.append(resource["PhysicalResourceId"])
     return buckets
 
@@ -277,7 +304,7 @@ def empty_bucket(s3, bucket: str) -> int:
     def delete(keys: list[dict[str, str]]) -> None:
         nonlocal deleted
         for start in range(0, len(keys), 1000):
-            batch = keys[start:start + 1000]
+            batch = keys[start : start + 1000]
             s3.delete_objects(Bucket=bucket, Delete={"Objects": batch, "Quiet": True})
             deleted += len(batch)
 
@@ -288,9 +315,11 @@ def empty_bucket(s3, bucket: str) -> int:
                 versions.append({"Key": entry["Key"], "VersionId": entry["VersionId"]})
         delete(versions)
         # Unversioned objects, should a store list them only here.
-        keys = [{"Key": entry["Key"]}
-                for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket)
-                for entry in page.get("Contents", [])]
+        keys = [
+            {"Key": entry["Key"]}
+            for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket)
+            for entry in page.get("Contents", [])
+        ]
         delete(keys)
     except s3.exceptions.NoSuchBucket:
         return deleted
@@ -306,8 +335,7 @@ def _delete_stack(cfn, s3, name: str, report: TeardownReport) -> None:
         report.removed.append(f"{count} object(s) and version(s) in bucket {bucket}")
     cfn.delete_stack(StackName=name)
     try:
-        cfn.get_waiter("stack_delete_complete").wait(
-            StackName=name, WaiterConfig={"Delay": 2, "MaxAttempts": 300})
+        cfn.get_waiter("stack_delete_complete").wait(StackName=name, WaiterConfig={"Delay": 2, "MaxAttempts": 300})
     except Exception as error:  # the waiter's message names the failed state; report, go on
         report.left.append(f"stack {name} ({error})")
         return
@@ -329,8 +357,9 @@ def _terminate_sessions(cursor, database: str) -> None:
             continue
 
 
-def teardown(teams: Iterable[str], *, cfn, s3, ssm, admin_connect: AdminConnect | None,
-             admin_database: str = "dev") -> TeardownReport:
+def teardown(
+    teams: Iterable[str], *, cfn, s3, ssm, admin_connect: AdminConnect | None, admin_database: str = "dev"
+) -> TeardownReport:
     """Delete each team's ETL and deployment-bucket stacks (emptying their buckets first), its
     SecureString, its database and its user. Reports what was removed, what was not there, and
     anything left behind (with the reason). ``admin_connect=None`` leaves Redshift alone."""

@@ -4,10 +4,11 @@ The checking logic knows nothing about widgets, so it is unit-tested on its own.
 the widgets with the text version as the fallback, so a notebook viewer without a widget frontend
 (GitHub, a static HTML export, nbval) shows the questions as plain text.
 """
+
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 
 @dataclass(frozen=True)
@@ -115,15 +116,23 @@ def show(questions: Sequence[Question]) -> None:
 QUESTIONS: tuple[Question, ...] = (
     Question(
         "In the warehouse analogy, what is kept in a data warehouse?",
-        ("Raw materials straight from suppliers", "Finished goods, ready to ship or sell",
-         "Only last week's orders", "The application's live sessions"),
+        (
+            "Raw materials straight from suppliers",
+            "Finished goods, ready to ship or sell",
+            "Only last week's orders",
+            "The application's live sessions",
+        ),
         1,
         "A warehouse keeps finished goods; a data warehouse keeps cleaned, structured data ready for analysis.",
     ),
     Question(
         "Which workload is Redshift built for?",
-        ("OLTP: many tiny reads and writes of single rows", "OLAP: scans and aggregates over many rows",
-         "Serving web pages", "Storing files like S3"),
+        (
+            "OLTP: many tiny reads and writes of single rows",
+            "OLAP: scans and aggregates over many rows",
+            "Serving web pages",
+            "Storing files like S3",
+        ),
         1,
         "Redshift is an analytical (OLAP) warehouse: few, large queries over lots of rows.",
     ),
@@ -136,15 +145,23 @@ QUESTIONS: tuple[Question, ...] = (
     ),
     Question(
         "Why do columns compress better than rows?",
-        ("Columns are always numbers", "Values of one column share a type and repeat a lot",
-         "Redshift deletes duplicates", "Rows cannot be compressed"),
+        (
+            "Columns are always numbers",
+            "Values of one column share a type and repeat a lot",
+            "Redshift deletes duplicates",
+            "Rows cannot be compressed",
+        ),
         1,
         "Neighbouring values of one column are alike (same type, few distinct values), which compressors love.",
     ),
     Question(
         "What lets Redshift skip whole blocks for WHERE visit_date BETWEEN '2024-03-01' AND '2024-03-31'?",
-        ("A B-tree index", "Zone maps (min/max per block) on a table sorted by visit_date",
-         "DISTSTYLE ALL", "The leader node's cache"),
+        (
+            "A B-tree index",
+            "Zone maps (min/max per block) on a table sorted by visit_date",
+            "DISTSTYLE ALL",
+            "The leader node's cache",
+        ),
         1,
         "Each block's min and max are known; with a sort key on visit_date most blocks can't match and are skipped.",
     ),
@@ -156,15 +173,23 @@ QUESTIONS: tuple[Question, ...] = (
     ),
     Question(
         "What is a slice?",
-        ("A backup of a table", "A share of a compute node's memory and disk that works in parallel",
-         "A Redshift database", "A row of a table"),
+        (
+            "A backup of a table",
+            "A share of a compute node's memory and disk that works in parallel",
+            "A Redshift database",
+            "A row of a table",
+        ),
         1,
         "Each compute node is divided into slices; each slice holds part of every table and runs part of every query.",
     ),
     Question(
         "You set DISTKEY(store_type) on the visits table and there are 5 store types. What goes wrong?",
-        ("Nothing", "Few distinct values: some slices get most rows (skew), others sit idle",
-         "Redshift refuses the table", "Queries return wrong answers"),
+        (
+            "Nothing",
+            "Few distinct values: some slices get most rows (skew), others sit idle",
+            "Redshift refuses the table",
+            "Queries return wrong answers",
+        ),
         1,
         "A distribution key needs many, evenly used values; with 5 values at most 5 slices hold data, unevenly.",
     ),
@@ -182,15 +207,23 @@ QUESTIONS: tuple[Question, ...] = (
     ),
     Question(
         "Where does the ETL Lambda get its Redshift password?",
-        ("Hard-coded in the Python file", "An environment variable",
-         "A SecureString in SSM Parameter Store, read at run time", "The CloudFormation template's Outputs"),
+        (
+            "Hard-coded in the Python file",
+            "An environment variable",
+            "A SecureString in SSM Parameter Store, read at run time",
+            "The CloudFormation template's Outputs",
+        ),
         2,
         "Secrets never go in code or environment variables: the Lambda reads an encrypted SecureString when it runs.",
     ),
     Question(
         "Why should only ONE person per team run deploy.sh?",
-        ("It is slow", "Everyone would update the same team stacks at once and trip over each other",
-         "AWS allows one deploy per day", "The others have no AWS access"),
+        (
+            "It is slow",
+            "Everyone would update the same team stacks at once and trip over each other",
+            "AWS allows one deploy per day",
+            "The others have no AWS access",
+        ),
         1,
         "The stacks belong to the team; concurrent updates of one stack fail or overwrite each other.",
     ),

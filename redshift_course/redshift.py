@@ -4,9 +4,11 @@ The settings JSON becomes a connection exactly as in the Lambda (`db_utils.conne
 TLS for every real endpoint, a socket timeout so that an unreachable database fails instead of
 hanging.
 """
+
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 import redshift_connector
 

@@ -10,6 +10,7 @@ Settings come from arguments or from environment variables (``COURSE_MODE``, ``C
 ``COURSE_PROFILE``, ``COURSE_REGION``), so a notebook can say ``CourseSettings.from_env()`` and an
 instructor can switch the whole pack to AWS with two exports.
 """
+
 from __future__ import annotations
 
 import json
@@ -29,8 +30,15 @@ DEFAULT_REGION = "eu-west-1"
 LOCAL_PROFILE = "local"
 MODES = ("local", "aws")
 
-__all__ = ["DEFAULT_REGION", "DEFAULT_TEAM", "CourseSettings", "SettingsError", "parameter_name_for",
-           "team_identifier", "validate_team_name"]
+__all__ = [
+    "DEFAULT_REGION",
+    "DEFAULT_TEAM",
+    "CourseSettings",
+    "SettingsError",
+    "parameter_name_for",
+    "team_identifier",
+    "validate_team_name",
+]
 
 
 def team_identifier(team: str) -> str:
@@ -61,7 +69,7 @@ class CourseSettings:
             )
 
     @classmethod
-    def from_env(cls, **overrides: Any) -> "CourseSettings":
+    def from_env(cls, **overrides: Any) -> CourseSettings:
         values = {
             "mode": os.environ.get("COURSE_MODE", "local"),
             "team": os.environ.get("COURSE_TEAM", DEFAULT_TEAM),

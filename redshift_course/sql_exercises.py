@@ -4,12 +4,13 @@
 
 The exercises themselves are generated from `solutions/sql/` by `tools/make_exercises.py`.
 """
+
 from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
 from .settings import CourseSettings
 
@@ -55,8 +56,10 @@ def query_files(paths: Iterable[Path], settings=None) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m redshift_course.sql_exercises",
-                                     description="Run SQL files against the team's Redshift and print the results.")
+    parser = argparse.ArgumentParser(
+        prog="python -m redshift_course.sql_exercises",
+        description="Run SQL files against the team's Redshift and print the results.",
+    )
     parser.add_argument("files", nargs="+", type=Path, metavar="FILE.sql")
     return query_files(parser.parse_args(argv).files)
 

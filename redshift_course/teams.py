@@ -6,6 +6,7 @@ owns it, before anything is created.
 `la-vida-mocha-shopper-etl-pipeline`, and the raw-data bucket's prefix. A name any of those services
 would refuse raises `TeamNameError` with the rule it breaks.
 """
+
 from __future__ import annotations
 
 import re
@@ -35,15 +36,19 @@ class TeamNameError(SettingsError):
 
 def _problem(team: str) -> str | None:
     if not isinstance(team, str) or not _SHAPE.match(team) or len(team) > MAX_LENGTH:
-        return (f"use lowercase letters, digits and single dashes, starting and ending with a letter or "
-                f"digit, at most {MAX_LENGTH} characters")
+        return (
+            f"use lowercase letters, digits and single dashes, starting and ending with a letter or "
+            f"digit, at most {MAX_LENGTH} characters"
+        )
     if not team[0].isalpha():
         return "start with a letter: CloudFormation stack names (<team>-shopper-etl-pipeline) must"
     identifier = team.replace("-", "_")
     for prefix in SSM_RESERVED_PREFIXES:
         if identifier.startswith(prefix):
-            return (f"do not start with {prefix!r}: Parameter Store refuses parameter names "
-                    f"beginning with 'aws' or 'ssm' ({identifier}_redshift_settings)")
+            return (
+                f"do not start with {prefix!r}: Parameter Store refuses parameter names "
+                f"beginning with 'aws' or 'ssm' ({identifier}_redshift_settings)"
+            )
     bucket = f"{team}-raw-data-"
     for prefix in S3_RESERVED_PREFIXES:
         if bucket.startswith(prefix):

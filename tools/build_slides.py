@@ -4,6 +4,7 @@ The slides use each cell's `slideshow` metadata; cells of type `notes` become sp
 (press `s` in the browser). reveal.js, RequireJS and jQuery come from the npm registry once, into
 _site/vendor/, so the exported HTML needs no network when presented.
 """
+
 from __future__ import annotations
 
 import shutil
@@ -66,7 +67,9 @@ def build(site: Path = SITE) -> list[Path]:
         target.write_text(html)
         written.append(target)
     links = "\n".join(f'<li><a href="{path.name}">{path.stem.replace(".slides", "")}</a></li>' for path in written)
-    (site / "index.html").write_text(f"<!doctype html><title>AWS 07 slides</title><h1>AWS 07 – Introduction to Amazon Redshift</h1><ul>{links}</ul>")
+    (site / "index.html").write_text(
+        f"<!doctype html><title>AWS 07 slides</title><h1>AWS 07 – Introduction to Amazon Redshift</h1><ul>{links}</ul>"
+    )
     return written
 
 

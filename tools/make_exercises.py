@@ -16,14 +16,15 @@ Check; a comment line without a key continues the previous one) and the answer b
 Nothing generated is edited by hand: ``python tools/make_exercises.py`` rewrites it all, and
 ``--check`` (and the tests) fail when a committed copy is out of date.
 """
+
 from __future__ import annotations
 
 import argparse
 import re
 import sys
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
 
 from redshift_course.paths import REPO_ROOT
 
@@ -51,7 +52,7 @@ LEARNER_TODO = "-- TODO: write your query here, run it, and compare what you see
 LEARNER_CELL = '# Your SQL here\nshow(connection, """\n\n""")'
 
 _FILE_NAME = re.compile(r"^(\d{2})_([a-z0-9_]+)\.sql$")
-_HEADER_LINE = re.compile(r"^-- (%s): ?(.*)$" % "|".join(HEADER_KEYS))
+_HEADER_LINE = re.compile(r"^-- (" + "|".join(HEADER_KEYS) + r"): ?(.*)$")
 
 
 class ExerciseSourceError(ValueError):
@@ -125,7 +126,9 @@ def parse_solution(text: str, file_name: str) -> Exercise:
     joined = {key: " ".join(part for part in parts if part) for key, parts in fields.items()}
     difficulty = joined["Difficulty"]
     if difficulty not in DIFFICULTIES:
-        raise ExerciseSourceError(f"{file_name}: Difficulty must be one of {', '.join(DIFFICULTIES)}, not {difficulty!r}.")
+        raise ExerciseSourceError(
+            f"{file_name}: Difficulty must be one of {', '.join(DIFFICULTIES)}, not {difficulty!r}."
+        )
     return Exercise(
         number=int(match.group(1)),
         slug=match.group(2),
@@ -142,7 +145,9 @@ def parse_solution(text: str, file_name: str) -> Exercise:
 
 def load_exercises(directory: Path = SQL_SOLUTIONS_DIR) -> list[Exercise]:
     """Every solution file in ``directory``, in number order; numbers must be unique."""
-    questions = [parse_solution(path.read_text(encoding="utf-8"), path.name) for path in sorted(directory.glob("*.sql"))]
+    questions = [
+        parse_solution(path.read_text(encoding="utf-8"), path.name) for path in sorted(directory.glob("*.sql"))
+    ]
     numbers = [q.number for q in questions]
     duplicates = sorted({n for n in numbers if numbers.count(n) > 1})
     if duplicates:
@@ -172,7 +177,9 @@ def with_questions_table(text: str, questions: list[Exercise], where: Path = STE
         before, rest = text.split(TABLE_BEGIN + "\n", 1)
         _, after = rest.split(TABLE_END, 1)
     except ValueError:
-        raise ExerciseSourceError(f"{where}: needs the lines {TABLE_BEGIN!r} and {TABLE_END!r}, in that order.") from None
+        raise ExerciseSourceError(
+            f"{where}: needs the lines {TABLE_BEGIN!r} and {TABLE_END!r}, in that order."
+        ) from None
     return f"{before}{TABLE_BEGIN}\n{questions_table(questions)}\n{TABLE_END}{after}"
 
 

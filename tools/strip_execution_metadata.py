@@ -1,4 +1,5 @@
 """Remove per-cell execution timestamps from notebooks, so a re-run changes only real outputs."""
+
 import sys
 
 import nbformat

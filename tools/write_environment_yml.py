@@ -1,4 +1,5 @@
 """Write environment.yml from requirements.txt, so conda users get exactly the pinned versions."""
+
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -10,6 +10,7 @@ only its ``random()`` method is used (its output is the same on every Python 3 v
 platform), so the files never change unless this script does. The shipped files keep the academy's
 format: dd/mm/yyyy dates, HH:MM times, the employee count in quotes. README.md describes them.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -17,9 +18,10 @@ import calendar
 import math
 import random
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Iterator, TextIO
+from typing import TextIO
 
 HERE = Path(__file__).resolve().parent
 HEADER = (
@@ -68,12 +70,30 @@ STORES = (
 
 # Invented names for invented people (the shopper's name is personal data; the pipeline drops it).
 SHOPPERS = (
-    (3, "Amara Osei"), (5, "Callum Fraser"), (7, "Priya Nair"), (8, "Owen Pritchard"),
-    (11, "Siobhan Kelly"), (12, "Tomasz Nowak"), (14, "Hannah Whitlock"), (15, "Jamal Idris"),
-    (17, "Eilidh MacLeod"), (18, "Ravi Chandran"), (20, "Bethan Morgan"), (21, "Connor Walsh"),
-    (22, "Rory Gilmore"), (24, "Yusuf Rahman"), (25, "Chloe Bennett"), (27, "Marcus Adeyemi"),
-    (28, "Freya Lindqvist"), (30, "Declan O'Rourke"), (31, "Aisha Begum"), (33, "George Haworth"),
-    (34, "Niamh Gallagher"), (36, "Samir Haddad"), (38, "Lucy Tremayne"), (40, "Kwame Mensah"),
+    (3, "Amara Osei"),
+    (5, "Callum Fraser"),
+    (7, "Priya Nair"),
+    (8, "Owen Pritchard"),
+    (11, "Siobhan Kelly"),
+    (12, "Tomasz Nowak"),
+    (14, "Hannah Whitlock"),
+    (15, "Jamal Idris"),
+    (17, "Eilidh MacLeod"),
+    (18, "Ravi Chandran"),
+    (20, "Bethan Morgan"),
+    (21, "Connor Walsh"),
+    (22, "Rory Gilmore"),
+    (24, "Yusuf Rahman"),
+    (25, "Chloe Bennett"),
+    (27, "Marcus Adeyemi"),
+    (28, "Freya Lindqvist"),
+    (30, "Declan O'Rourke"),
+    (31, "Aisha Begum"),
+    (33, "George Haworth"),
+    (34, "Niamh Gallagher"),
+    (36, "Samir Haddad"),
+    (38, "Lucy Tremayne"),
+    (40, "Kwame Mensah"),
 )
 
 
@@ -178,8 +198,18 @@ def month_visits(month: str) -> list[Visit]:
         duration = rng.between(10, 45)
         mean = store.quality + form[store.store_id]
         score = min(5, max(1, round(rng.normal(mean, 0.8))))
-        visit = Visit(store, shopper_id, name, staff[store.store_id], rng.between(1, days), mon, year,
-                      start, start + duration, score)
+        visit = Visit(
+            store,
+            shopper_id,
+            name,
+            staff[store.store_id],
+            rng.between(1, days),
+            mon,
+            year,
+            start,
+            start + duration,
+            score,
+        )
         visits.setdefault(visit.key, visit)  # the same shopper at the same store and minute: skip
     ordered = sorted(visits.values(), key=lambda v: (v.day, v.start, v.store.store_id, v.shopper_id))
     return make_tie(ordered) if month == TIE_MONTH else ordered

@@ -9,18 +9,19 @@ then write the rejected rows to `rejected/<key>.rejects.csv` and log one JSON li
 The Redshift connection details come from Parameter Store at run time: the environment only holds
 the parameter's *name* (SSM_PARAMETER_NAME), never the password.
 """
+
 from __future__ import annotations
 
 import os
 import time
+from collections.abc import Iterable, Iterator
 from contextlib import closing
 from dataclasses import asdict, dataclass
-from datetime import datetime, timezone
-from typing import Any, Iterable, Iterator
+from datetime import UTC, datetime
+from typing import Any
 
 import boto3
 from botocore.exceptions import ClientError
-
 from etl_utils import db_utils, s3_utils
 from etl_utils.log_utils import get_logger
 from etl_utils.s3_utils import RejectsFile, S3Object
@@ -63,7 +64,7 @@ def _visits_only(checked: Iterable, rejects: RejectsFile, counter: _RowCounter) 
 
 def utc_now() -> datetime:
     """Now in UTC, without a zone: Redshift's TIMESTAMP column has none."""
-    return datetime.now(timezone.utc).replace(tzinfo=None)
+    return datetime.now(UTC).replace(tzinfo=None)
 
 
 def load_file(s3, conn, source: S3Object) -> FileResult:
@@ -93,8 +94,9 @@ def load_file(s3, conn, source: S3Object) -> FileResult:
         rejects_key = rejects.publish(s3, source)
     finally:
         rejects.close()
-    return FileResult(source.bucket, source.key, rows, loaded, rejects.count,
-                      round(time.monotonic() - started, 3), rejects_key)
+    return FileResult(
+        source.bucket, source.key, rows, loaded, rejects.count, round(time.monotonic() - started, 3), rejects_key
+    )
 
 
 def describe_failure(error: BaseException) -> str:
@@ -119,8 +121,9 @@ def connect_to_redshift():
     try:
         conn = db_utils.connect(settings)
     except Exception as error:
-        raise EtlError(f"cannot connect to Redshift at {settings['host']}:{settings['port']} "
-                       f"({describe_failure(error)})") from None
+        raise EtlError(
+            f"cannot connect to Redshift at {settings['host']}:{settings['port']} ({describe_failure(error)})"
+        ) from None
     try:
         db_utils.ensure_table(conn)
     except Exception:
@@ -131,8 +134,15 @@ def connect_to_redshift():
 
 def log_failure(source: S3Object, cause: str, seconds: float = 0.0) -> None:
     """The same fields as a success line, so one Logs Insights query covers both."""
-    fields = {"bucket": source.bucket, "key": source.key, "rows": None, "loaded": 0, "rejected": 0,
-              "seconds": round(seconds, 3), "error": cause}
+    fields = {
+        "bucket": source.bucket,
+        "key": source.key,
+        "rows": None,
+        "loaded": 0,
+        "rejected": 0,
+        "seconds": round(seconds, 3),
+        "error": cause,
+    }
     logger.error("file not loaded", extra={"fields": fields})
 
 
@@ -161,12 +171,15 @@ def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
                 cause = describe_failure(error)
                 log_failure(source, cause, time.monotonic() - started)
                 # "s3://bucket/key is empty" reads well; other causes follow a colon.
-                failures.append(f"{source.uri} {cause}" if isinstance(error, BadFileError) else f"{source.uri}: {cause}")
+                failures.append(
+                    f"{source.uri} {cause}" if isinstance(error, BadFileError) else f"{source.uri}: {cause}"
+                )
                 continue
             logger.info("file loaded", extra={"fields": asdict(result)})
             results.append(result)
 
     if failures:
-        raise EtlError(f"{len(failures)} of {len(objects)} file(s) not loaded, nothing loaded from them: "
-                       + "; ".join(failures))
+        raise EtlError(
+            f"{len(failures)} of {len(objects)} file(s) not loaded, nothing loaded from them: " + "; ".join(failures)
+        )
     return {"files": [asdict(result) for result in results]}

@@ -2,6 +2,7 @@
 
 Importing this package starts nothing and patches nothing; `start_local_aws()` does both.
 """
+
 from __future__ import annotations
 
 from typing import Any

@@ -16,6 +16,7 @@
 
 See docs/local_aws.md for why each one exists and what stays AWS-only.
 """
+
 from __future__ import annotations
 
 from .redshift_clusters import RedshiftClusterCallback
@@ -23,8 +24,15 @@ from .redshift_clusters import RedshiftClusterCallback
 
 def apply_adapter(endpoint_url: str, on_redshift_cluster: RedshiftClusterCallback | None = None) -> None:
     """Patch moto's classes in this process. Safe to call again (for example with a new port)."""
-    from . import (cloudformation_fixes, cloudformation_s3, lambda_invoke, lambda_runtime, redshift_clusters,
-                   s3_bucket_policies, s3_notifications)
+    from . import (
+        cloudformation_fixes,
+        cloudformation_s3,
+        lambda_invoke,
+        lambda_runtime,
+        redshift_clusters,
+        s3_bucket_policies,
+        s3_notifications,
+    )
 
     lambda_runtime.configure(endpoint_url)
     lambda_invoke.apply()

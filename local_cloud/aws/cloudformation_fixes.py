@@ -32,6 +32,7 @@
   And when only a parameter changes, moto updates just the resources that `Ref` it: one that uses
   it inside `!Sub "${Name}"` kept its old value. Those count as references here too.
 """
+
 from __future__ import annotations
 
 import json
@@ -138,8 +139,11 @@ def has_parameters(self: Stack, other_parameters: dict[str, Any]) -> bool:
         before = _as_text(self.parameters.get(name, default))
         after = _as_text(other_parameters.get(name, default))
         # UsePreviousValue arrives as moto's resolved value (an SSM-typed parameter's value, not its name).
-        if after != before and not (name in other_parameters and after == _as_text(resolved.get(name))
-                                    and str(slot.get("Type", "")).startswith("AWS::SSM::Parameter::")):
+        if after != before and not (
+            name in other_parameters
+            and after == _as_text(resolved.get(name))
+            and str(slot.get("Type", "")).startswith("AWS::SSM::Parameter::")
+        ):
             return False
     return set(other_parameters) <= set(declared)
 

@@ -13,6 +13,7 @@ moto 5.2.5's CloudFormation bucket applies only BucketEncryption and Tags, and:
 * has no AWS::S3::BucketPolicy at all (skipped, yet CREATE_COMPLETE). `BucketPolicy` below
   stores the policy with S3's PutBucketPolicy. moto stores it; it does not enforce it.
 """
+
 from __future__ import annotations
 
 import json
@@ -105,7 +106,9 @@ class BucketPolicy(CloudFormationModel):
         return policy
 
     @classmethod
-    def update_from_cloudformation_json(cls, original_resource, new_resource_name, cloudformation_json, account_id, region_name):
+    def update_from_cloudformation_json(
+        cls, original_resource, new_resource_name, cloudformation_json, account_id, region_name
+    ):
         original_resource.delete(account_id, region_name)
         return cls.create_from_cloudformation_json(new_resource_name, cloudformation_json, account_id, region_name)
 

@@ -7,6 +7,7 @@ Locally the runs go to a small thread pool, and the waits are short so that a le
 stall: 1 s and 2 s by default, changed with COURSE_LAMBDA_RETRY_DELAYS="1,2" (seconds) or
 `set_retry_delays()`.
 """
+
 from __future__ import annotations
 
 import logging

@@ -7,6 +7,7 @@ that everything the function prints (stdout and stderr) stays log output, as on 
 This file runs with THIS machine's Python and imports nothing from the course package, so the
 function sees only its own code folder (first on sys.path) and the installed libraries.
 """
+
 import importlib
 import json
 import logging
@@ -60,7 +61,7 @@ def _load_handler(handler: str):
     try:
         module = importlib.import_module(module_name)
     except Exception as error:  # the runtime reports any import failure this way
-        raise _InitError("Runtime.ImportModuleError", f"Unable to import module '{module_path}': {error}")
+        raise _InitError("Runtime.ImportModuleError", f"Unable to import module '{module_path}': {error}") from None
     function = getattr(module, function_name, None)
     if function is None:
         raise _InitError("Runtime.HandlerNotFound", f"Handler '{function_name}' missing on module '{module_path}'")

@@ -4,6 +4,7 @@ asynchronous one (InvocationType=Event) is queued with AWS's retries (`lambda_as
 moto 5.2.5's `LambdaFunction.invoke` needs Docker, which this machine has not. This module is the
 only one that knows both halves, so neither of them imports the other.
 """
+
 from __future__ import annotations
 
 import base64

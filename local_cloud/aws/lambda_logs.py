@@ -6,12 +6,13 @@ execution environment; ours lives for one invocation), lines arrive while the fu
 the START/END/REPORT lines look like AWS's, so `aws logs tail --follow` and `filter_log_events`
 behave as they do on AWS.
 """
+
 from __future__ import annotations
 
 import threading
 import time
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from moto.logs.models import logs_backends
 
@@ -24,7 +25,7 @@ class InvocationLog:
     def __init__(self, account_id: str, region: str, function_name: str, version: str = "$LATEST"):
         self.backend = logs_backends[account_id][region]
         self.group = f"/aws/lambda/{function_name}"
-        today = datetime.now(timezone.utc)
+        today = datetime.now(UTC)
         self.stream = f"{today:%Y/%m/%d}/[{version}]{uuid.uuid4().hex}"
         with self._lock:
             self.backend.ensure_log_group(self.group)

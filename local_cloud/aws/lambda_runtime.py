@@ -18,6 +18,7 @@ What differs from AWS: the function runs on this machine's Python and installed 
 the python3.12 image), with no memory limit, no VPC, and with whatever the dummy credentials may
 do (moto does not enforce IAM), and every invocation is a cold start.
 """
+
 from __future__ import annotations
 
 import io

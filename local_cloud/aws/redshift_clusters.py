@@ -14,9 +14,10 @@ Cluster.Endpoint.Address` returns the whole Endpoint structure instead of the ad
 ManageMasterPassword (Secrets Manager-managed master password) is not supported by moto 5.2.5's
 CreateCluster and stays AWS-only.
 """
+
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from moto.redshift.exceptions import RedshiftClientError
 from moto.redshift.models import Cluster, RedshiftBackend

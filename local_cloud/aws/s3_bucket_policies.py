@@ -10,6 +10,7 @@ Here statements with a Condition are left out when moto evaluates a bucket polic
 still stored and returned by GetBucketPolicy unchanged. Statements without conditions are
 enforced as moto does. On AWS the conditions are evaluated for real.
 """
+
 from __future__ import annotations
 
 import json

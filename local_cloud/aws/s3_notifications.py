@@ -10,6 +10,7 @@ responseElements, the object's sequencer and versionId); they are added so that 
 against AWS's documented record works unchanged. moto also encodes the key's slashes
 (`incoming%2Ffile.csv`); AWS URL-encodes keys (a space becomes '+') but keeps '/', and so do we.
 """
+
 from __future__ import annotations
 
 import time

@@ -5,6 +5,7 @@ module starts nothing and patches nothing. For manual use:
 
     python -m local_cloud.aws.server --port 4566
 """
+
 from __future__ import annotations
 
 import argparse

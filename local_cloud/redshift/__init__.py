@@ -6,6 +6,7 @@
 Names are imported on first use, so that importing one piece does not load the others
 (the gateway pulls in the SQL rewriter, admin pulls in redshift_connector).
 """
+
 from __future__ import annotations
 
 import importlib

@@ -1,5 +1,6 @@
 """Administering the local Redshift as its admin role, through the gateway with redshift_connector –
 the same path every other client takes."""
+
 from __future__ import annotations
 
 import json
@@ -28,13 +29,24 @@ def read_admin_credentials(data_dir: Path) -> dict[str, Any]:
         ) from None
 
 
-def admin_connect(data_dir: Path, database: str = DEFAULT_DATABASE, *, host: str = config.HOST,
-                  port: int | None = None, timeout: int = 10) -> redshift_connector.Connection:
+def admin_connect(
+    data_dir: Path,
+    database: str = DEFAULT_DATABASE,
+    *,
+    host: str = config.HOST,
+    port: int | None = None,
+    timeout: int = 10,
+) -> redshift_connector.Connection:
     """A redshift_connector connection as ``course_admin`` through the gateway, autocommit on."""
     credentials = read_admin_credentials(data_dir)
     connection = redshift_connector.connect(
-        host=host, port=port or config.REDSHIFT.port, database=database,
-        user=credentials["user"], password=credentials["password"], ssl=False, timeout=timeout,
+        host=host,
+        port=port or config.REDSHIFT.port,
+        database=database,
+        user=credentials["user"],
+        password=credentials["password"],
+        ssl=False,
+        timeout=timeout,
     )
     connection.autocommit = True
     return connection
@@ -50,8 +62,16 @@ def _checked_name(kind: str, name: str) -> str:
     return folded
 
 
-def create_login(data_dir: Path, user: str, password: str, database: str | None = None,
-                 superuser: bool = False, *, host: str = config.HOST, port: int | None = None) -> None:
+def create_login(
+    data_dir: Path,
+    user: str,
+    password: str,
+    database: str | None = None,
+    superuser: bool = False,
+    *,
+    host: str = config.HOST,
+    port: int | None = None,
+) -> None:
     """Make ``user`` able to log in with ``password`` (creating or updating the role), and, if
     ``database`` is given, make sure it exists and the user may use it. Idempotent.
 

@@ -8,6 +8,7 @@ Redshift that need it.
 
 Source: Amazon Redshift Database Developer Guide, "Date parts for date or timestamp functions".
 """
+
 from __future__ import annotations
 
 from typing import NamedTuple
@@ -34,10 +35,27 @@ DATE_PARTS = {
     "hour": DatePart("hour", ("hour", "hours", "h", "hr", "hrs"), True),
     "minute": DatePart("minute", ("minute", "minutes", "m", "min", "mins"), True),
     "second": DatePart("second", ("second", "seconds", "s", "sec", "secs"), True),
-    "millisecond": DatePart("milliseconds", ("millisecond", "milliseconds", "ms", "msec", "msecs", "msecond",
-                                             "mseconds", "millisec", "millisecs", "millisecon"), True),
-    "microsecond": DatePart("microseconds", ("microsecond", "microseconds", "microsec", "microsecs", "usecond",
-                                             "useconds", "us", "usec", "usecs"), True),
+    "millisecond": DatePart(
+        "milliseconds",
+        (
+            "millisecond",
+            "milliseconds",
+            "ms",
+            "msec",
+            "msecs",
+            "msecond",
+            "mseconds",
+            "millisec",
+            "millisecs",
+            "millisecon",
+        ),
+        True,
+    ),
+    "microsecond": DatePart(
+        "microseconds",
+        ("microsecond", "microseconds", "microsec", "microsecs", "usecond", "useconds", "us", "usec", "usecs"),
+        True,
+    ),
     "timezone": DatePart("timezone", ("timezone",), False),
     "timezone_hour": DatePart("timezone_hour", ("timezone_hour",), False),
     "timezone_minute": DatePart("timezone_minute", ("timezone_minute",), False),

@@ -15,12 +15,12 @@ What it changes, and why (each measured with redshift_connector 2.2.0 against Po
 Authentication is relayed untouched (pg_hba uses md5, which the driver handles; it mis-parses SCRAM).
 After the first ReadyForQuery the server→client direction is copied byte for byte.
 """
+
 from __future__ import annotations
 
 import argparse
 import asyncio
 import logging
-import os
 import socket
 import struct
 import threading
@@ -34,11 +34,20 @@ log = logging.getLogger(__name__)
 
 REDSHIFT_SERVER_VERSION = b"8.0.2"
 # Startup parameters redshift_connector sends that only Redshift understands.
-REDSHIFT_ONLY_STARTUP_PARAMETERS = frozenset({
-    b"client_protocol_version", b"driver_version", b"os_version", b"driver_discovery_version",
-    b"plugin_name", b"idp_type", b"provider_name", b"identity_namespace", b"token_type",
-    b"idc_client_display_name",
-})
+REDSHIFT_ONLY_STARTUP_PARAMETERS = frozenset(
+    {
+        b"client_protocol_version",
+        b"driver_version",
+        b"os_version",
+        b"driver_discovery_version",
+        b"plugin_name",
+        b"idp_type",
+        b"provider_name",
+        b"identity_namespace",
+        b"token_type",
+        b"idc_client_display_name",
+    }
+)
 SSL_REQUEST, GSSENC_REQUEST, CANCEL_REQUEST = 80877103, 80877104, 80877102
 MAX_STARTUP_LENGTH = 10_000
 UPSTREAM_CONNECT_TIMEOUT = 5.0
@@ -119,8 +128,13 @@ def _frame(kind: bytes, body: bytes) -> bytes:
 class Gateway:
     """Listens on ``listen_host:listen_port``; each client gets its own upstream PostgreSQL connection."""
 
-    def __init__(self, listen_host: str = "127.0.0.1", listen_port: int | None = None,
-                 upstream_host: str = "127.0.0.1", upstream_port: int | None = None) -> None:
+    def __init__(
+        self,
+        listen_host: str = "127.0.0.1",
+        listen_port: int | None = None,
+        upstream_host: str = "127.0.0.1",
+        upstream_port: int | None = None,
+    ) -> None:
         self.listen_host = listen_host
         self.listen_port = int(listen_port if listen_port is not None else config.REDSHIFT.port)
         self.upstream_host = upstream_host
@@ -200,7 +214,7 @@ class Gateway:
         finally:
             self._accepted.discard(conn)
 
-    def start_in_thread(self) -> "Gateway":
+    def start_in_thread(self) -> Gateway:
         """Bind now (errors surface here, in the caller), then serve from a daemon thread."""
         sock = self.bind()
         ready = threading.Event()
@@ -218,8 +232,13 @@ class Gateway:
         ready.wait(10)
         if failure:
             raise failure[0]
-        log.info("local Redshift gateway on %s:%s → PostgreSQL %s:%s", self.listen_host, self.listen_port,
-                 self.upstream_host, self.upstream_port)
+        log.info(
+            "local Redshift gateway on %s:%s → PostgreSQL %s:%s",
+            self.listen_host,
+            self.listen_port,
+            self.upstream_host,
+            self.upstream_port,
+        )
         return self
 
     def stop(self, timeout: float = 10.0) -> None:
@@ -249,13 +268,15 @@ class Gateway:
                 upstream_reader, upstream_writer = await asyncio.wait_for(
                     asyncio.open_connection(self.upstream_host, self.upstream_port), UPSTREAM_CONNECT_TIMEOUT
                 )
-            except (OSError, asyncio.TimeoutError) as error:
-                client_writer.write(error_response(
-                    f"The local Redshift is not available: its PostgreSQL on {self.upstream_host}:{self.upstream_port} "
-                    f"cannot be reached ({type(error).__name__}: {error or 'timeout'}). Start the local stack with "
-                    "`course up` (or check `course status`).",
-                    code="08006",
-                ))
+            except (TimeoutError, OSError) as error:
+                client_writer.write(
+                    error_response(
+                        f"The local Redshift is not available: its PostgreSQL on {self.upstream_host}:{self.upstream_port} "
+                        f"cannot be reached ({type(error).__name__}: {error or 'timeout'}). Start the local stack with "
+                        "`course up` (or check `course status`).",
+                        code="08006",
+                    )
+                )
                 await client_writer.drain()
                 return
             self._writers.add(upstream_writer)
@@ -364,8 +385,11 @@ def main(argv: list[str] | None = None) -> None:
         sock = gateway.bind()
     except PortInUseError as error:
         raise SystemExit(str(error)) from None
-    print(f"local Redshift gateway on {args.listen_host}:{gateway.listen_port} → PostgreSQL "
-          f"{args.upstream_host}:{gateway.upstream_port} (Ctrl-C stops it)", flush=True)
+    print(
+        f"local Redshift gateway on {args.listen_host}:{gateway.listen_port} → PostgreSQL "
+        f"{args.upstream_host}:{gateway.upstream_port} (Ctrl-C stops it)",
+        flush=True,
+    )
     try:
         asyncio.run(gateway.serve(sock))
     except KeyboardInterrupt:

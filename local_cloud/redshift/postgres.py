@@ -14,6 +14,7 @@ Layout under ``data_dir`` (``.course/postgres`` for the stack):
 PostgreSQL refuses to run as root. When we are root (containers, CI) the server runs as the
 unprivileged system user ``course_postgres``, created on first use; otherwise it runs as us.
 """
+
 from __future__ import annotations
 
 import atexit
@@ -114,12 +115,15 @@ def ensure_service_user():
     shell = "/usr/sbin/nologin" if Path("/usr/sbin/nologin").exists() else "/bin/false"
     result = subprocess.run(
         [useradd, "--system", "--no-create-home", "--shell", shell, SERVICE_USER],
-        capture_output=True, text=True,
+        capture_output=True,
+        text=True,
     )
     try:  # another process may have created it at the same moment: that is fine too
         return pwd.getpwnam(SERVICE_USER)
     except KeyError:
-        raise LocalRedshiftError(f"Could not create the system user {SERVICE_USER!r}: {result.stderr.strip()}") from None
+        raise LocalRedshiftError(
+            f"Could not create the system user {SERVICE_USER!r}: {result.stderr.strip()}"
+        ) from None
 
 
 class LocalPostgres:
@@ -188,10 +192,19 @@ class LocalPostgres:
 
     def _initdb(self, target: Path) -> None:
         args = [
-            str(POSTGRES_BIN_PATH / "initdb"), "-D", str(target),
-            "-U", ADMIN_USER, "--auth-local=trust", "--auth-host=md5",
-            "--encoding=UTF8", "--locale=C", "--locale-provider=builtin", "--builtin-locale=C.UTF-8",
-            "--no-sync", "--no-instructions",
+            str(POSTGRES_BIN_PATH / "initdb"),
+            "-D",
+            str(target),
+            "-U",
+            ADMIN_USER,
+            "--auth-local=trust",
+            "--auth-host=md5",
+            "--encoding=UTF8",
+            "--locale=C",
+            "--locale-provider=builtin",
+            "--builtin-locale=C.UTF-8",
+            "--no-sync",
+            "--no-instructions",
             # 1 MB WAL segments instead of 16 MB: less to copy on every fresh start.
             "--wal-segsize=1",
         ]
@@ -213,7 +226,8 @@ class LocalPostgres:
                 self._psql(socket_dir, "template1", compat_sql(), what=COMPAT_SQL.name)
                 self._psql(socket_dir, "template1", CATALOG_VIEWS_SQL.read_text(), what=CATALOG_VIEWS_SQL.name)
                 self._psql(
-                    socket_dir, "template1",
+                    socket_dir,
+                    "template1",
                     f"ALTER ROLE {quote_ident(ADMIN_USER)} PASSWORD {quote_literal(md5_password(ADMIN_USER, password))};\n"
                     f"CREATE DATABASE {quote_ident(DEFAULT_DATABASE)};\n",
                     what="admin role and database",
@@ -226,9 +240,26 @@ class LocalPostgres:
     def _psql(self, socket_dir: Path, database: str, sql: str, what: str) -> None:
         # The SQL goes in on stdin, never on the command line, where `ps` would show it.
         result = subprocess.run(
-            [str(POSTGRES_BIN_PATH / "psql"), "-X", "-q", "-v", "ON_ERROR_STOP=1",
-             "-h", str(socket_dir), "-p", str(self.port), "-U", ADMIN_USER, "-d", database],
-            input=sql, capture_output=True, text=True, env=self._child_env(), timeout=120,
+            [
+                str(POSTGRES_BIN_PATH / "psql"),
+                "-X",
+                "-q",
+                "-v",
+                "ON_ERROR_STOP=1",
+                "-h",
+                str(socket_dir),
+                "-p",
+                str(self.port),
+                "-U",
+                ADMIN_USER,
+                "-d",
+                database,
+            ],
+            input=sql,
+            capture_output=True,
+            text=True,
+            env=self._child_env(),
+            timeout=120,
         )
         if result.returncode != 0:
             raise LocalRedshiftError(f"Loading {what} into the template failed:\n{result.stderr.strip()[-2000:]}")
@@ -355,8 +386,12 @@ class LocalPostgres:
         try:
             return subprocess.Popen(
                 [str(POSTGRES_BIN_PATH / "postgres"), "-D", str(cluster), "-p", str(self.port), *extra],
-                stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
-                cwd=str(cluster), env=self._child_env(), **self._run_as(),
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                cwd=str(cluster),
+                env=self._child_env(),
+                **self._run_as(),
             )
         finally:
             log.close()
@@ -378,7 +413,9 @@ class LocalPostgres:
             if len(lines) >= 8 and lines[0].strip() == str(process.pid) and lines[7].strip() == "ready":
                 return
             time.sleep(0.005)
-        raise LocalRedshiftError(f"PostgreSQL was not ready after {timeout:.0f} s. End of {self.log_file}:\n{self._log_tail()}")
+        raise LocalRedshiftError(
+            f"PostgreSQL was not ready after {timeout:.0f} s. End of {self.log_file}:\n{self._log_tail()}"
+        )
 
     def _shutdown(self, pid: int, process: subprocess.Popen | None, timeout: float = 15.0) -> None:
         # SIGINT is PostgreSQL's "fast" shutdown; SIGQUIT its "immediate" one; SIGKILL the last resort.

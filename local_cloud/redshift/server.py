@@ -5,6 +5,7 @@ local cloud (ports from `local_cloud.config`); the tests and the benchmarks call
 ones in a folder of their own (port 0: any free port). The handle says where it listens, logs in
 as its admin role, creates logins, and stops both halves in the right order.
 """
+
 from __future__ import annotations
 
 import socket
@@ -38,19 +39,20 @@ class LocalRedshiftHandle:
         """The admin role through the gateway, autocommit on (the local stand-in's superuser)."""
         return admin_connect(self.data_dir, database, host=self.host, port=self.port, **kwargs)
 
-    def connect(self, user: str | None = None, password: str | None = None,
-                database: str = DEFAULT_DATABASE, **kwargs: Any) -> redshift_connector.Connection:
+    def connect(
+        self, user: str | None = None, password: str | None = None, database: str = DEFAULT_DATABASE, **kwargs: Any
+    ) -> redshift_connector.Connection:
         """A plain redshift_connector connection, as a learner's code makes it (default: the admin
         role, autocommit off)."""
         if user is None:
             credentials = read_admin_credentials(self.data_dir)
             user, password = credentials["user"], credentials["password"]
         kwargs.setdefault("ssl", False)
-        return redshift_connector.connect(host=self.host, port=self.port, database=database,
-                                          user=user, password=password, **kwargs)
+        return redshift_connector.connect(
+            host=self.host, port=self.port, database=database, user=user, password=password, **kwargs
+        )
 
-    def create_login(self, user: str, password: str, database: str | None = None,
-                     superuser: bool = False) -> None:
+    def create_login(self, user: str, password: str, database: str | None = None, superuser: bool = False) -> None:
         create_login(self.data_dir, user, password, database, superuser, host=self.host, port=self.port)
 
     def stop(self) -> None:
@@ -63,15 +65,16 @@ class LocalRedshiftHandle:
         finally:
             self.postgres.stop()
 
-    def __enter__(self) -> "LocalRedshiftHandle":
+    def __enter__(self) -> LocalRedshiftHandle:
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
 
 
-def start_local_redshift(data_dir: Path, *, port: int | None = None, postgres_port: int | None = None,
-                         gateway_in_process: bool = True) -> LocalRedshiftHandle:
+def start_local_redshift(
+    data_dir: Path, *, port: int | None = None, postgres_port: int | None = None, gateway_in_process: bool = True
+) -> LocalRedshiftHandle:
     """Start PostgreSQL fresh in ``data_dir`` and the gateway in front of it; returns once both listen.
 
     ``port`` and ``postgres_port``: None means the configured ports (``COURSE_REDSHIFT_PORT``,
@@ -95,9 +98,17 @@ def start_local_redshift(data_dir: Path, *, port: int | None = None, postgres_po
 
 def _gateway_process(listen_port: int, upstream_port: int, timeout: float = 30.0) -> subprocess.Popen:
     process = subprocess.Popen(
-        [sys.executable, "-m", "local_cloud.redshift.gateway", "--listen-port", str(listen_port),
-         "--upstream-port", str(upstream_port)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,  # a full pipe would stall it
+        [
+            sys.executable,
+            "-m",
+            "local_cloud.redshift.gateway",
+            "--listen-port",
+            str(listen_port),
+            "--upstream-port",
+            str(upstream_port),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,  # a full pipe would stall it
     )
     deadline = time.monotonic() + timeout
     while True:

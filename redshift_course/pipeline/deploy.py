@@ -1,13 +1,14 @@
 """Deploying the pipeline: running handouts/deploy.sh with its output streamed, or only when needed."""
+
 from __future__ import annotations
 
 import os
 import subprocess
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
-from ..settings import CourseSettings
 from ..paths import DEPLOY_SCRIPT, HANDOUTS
+from ..settings import CourseSettings
 from .stacks import pipeline_names, stack_status
 from .warehouse import VISIT_TABLE
 

@@ -1,15 +1,17 @@
 """Waiting for the Lambda to load an uploaded file, read from its logs; loading the visits when needed."""
+
 from __future__ import annotations
 
 import json
 import time
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Mapping
+from typing import Any
 
 import pandas as pd
 
-from ..settings import CourseSettings
 from ..paths import MONTH_FILES
+from ..settings import CourseSettings
 from .stacks import pipeline_names
 from .uploads import now_ms, upload_file
 from .warehouse import SOURCE_COLUMN, _count_for, rows_by_source, source_uri
@@ -49,8 +51,9 @@ def parse_json_lines(lines: Iterable[str]) -> Iterator[dict[str, Any]]:
             yield record
 
 
-def file_summaries(settings: CourseSettings, since: int | None = None, key: str | None = None,
-                   log_group: str | None = None) -> list[dict[str, Any]]:
+def file_summaries(
+    settings: CourseSettings, since: int | None = None, key: str | None = None, log_group: str | None = None
+) -> list[dict[str, Any]]:
     """The Lambda's one-line-per-file summaries (bucket, key, rows, loaded, rejected, seconds).
 
     A file that could not be loaded has a summary too, at level ERROR, with the cause in ``error``.

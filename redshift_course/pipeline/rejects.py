@@ -1,4 +1,5 @@
 """The rows the Lambda rejected: where it writes them, and reading them back from S3."""
+
 from __future__ import annotations
 
 import io

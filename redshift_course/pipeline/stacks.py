@@ -1,4 +1,5 @@
 """The team's CloudFormation stacks: status, outputs, resources, the pipeline's names; may a deploy start now."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -76,4 +77,8 @@ def can_deploy_now(status: str | None) -> bool:
     """
     if status is None:
         return True
-    return not status.endswith("_IN_PROGRESS") and status not in {"ROLLBACK_COMPLETE", "ROLLBACK_FAILED", "DELETE_FAILED"}
+    return not status.endswith("_IN_PROGRESS") and status not in {
+        "ROLLBACK_COMPLETE",
+        "ROLLBACK_FAILED",
+        "DELETE_FAILED",
+    }

@@ -1,4 +1,5 @@
 """A file picker in the notebook: the chosen CSV goes to the raw-data bucket and its load is reported."""
+
 from __future__ import annotations
 
 from typing import Any

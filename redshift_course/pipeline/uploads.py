@@ -1,4 +1,5 @@
 """Uploading CSV files to the team's raw-data bucket: from disk or from bytes."""
+
 from __future__ import annotations
 
 import csv

@@ -1,8 +1,10 @@
 """Reading the handouts in a notebook: the templates' resources, deploy.sh step by step, source lines."""
+
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 import pandas as pd
 

@@ -1,7 +1,9 @@
 """The visits table in Redshift: queries as DataFrames, and rows per source file."""
+
 from __future__ import annotations
 
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 import pandas as pd
 
@@ -35,8 +37,10 @@ def rows_by_source(settings: CourseSettings) -> pd.DataFrame:
     with settings.connect() as connection:
         cursor = connection.cursor()
         if _table_exists(cursor):
-            cursor.execute(f"select {SOURCE_COLUMN}, count(*) as rows_loaded from {VISIT_TABLE} "
-                           f"group by {SOURCE_COLUMN} order by {SOURCE_COLUMN}")
+            cursor.execute(
+                f"select {SOURCE_COLUMN}, count(*) as rows_loaded from {VISIT_TABLE} "
+                f"group by {SOURCE_COLUMN} order by {SOURCE_COLUMN}"
+            )
             frame = cursor.fetch_dataframe()
     if frame is None:  # no table yet, or no rows in it
         return pd.DataFrame({SOURCE_COLUMN: pd.Series(dtype=str), "rows_loaded": pd.Series(dtype=int)})

@@ -1,4 +1,5 @@
 """Unit tests for the concept notebooks' helpers: columnar measurements, the MPP model, the quiz, the diagrams."""
+
 from __future__ import annotations
 
 import math
@@ -72,20 +73,26 @@ def test_zone_map_and_block_skipping():
 
 
 def test_sorting_lets_a_date_range_skip_most_blocks(visits):
-    layouts = {"shuffled": columnar.shuffled(visits, seed=3), "as loaded": visits,
-               "sorted": visits.sort_values("visit_date")}
-    report = columnar.block_scan_report(layouts, "visit_date", pd.Timestamp("2024-03-01"),
-                                        pd.Timestamp("2024-03-31"), block_rows=100)
+    layouts = {
+        "shuffled": columnar.shuffled(visits, seed=3),
+        "as loaded": visits,
+        "sorted": visits.sort_values("visit_date"),
+    }
+    report = columnar.block_scan_report(
+        layouts, "visit_date", pd.Timestamp("2024-03-01"), pd.Timestamp("2024-03-31"), block_rows=100
+    )
     shuffled, loaded, ordered = report["blocks scanned"]
-    assert shuffled == report["blocks"].iloc[0]          # every shuffled block spans Jan..Jun
-    assert ordered <= loaded <= report["blocks"].iloc[1] / 4   # March is about a sixth of the rows
+    assert shuffled == report["blocks"].iloc[0]  # every shuffled block spans Jan..Jun
+    assert ordered <= loaded <= report["blocks"].iloc[1] / 4  # March is about a sixth of the rows
     assert report["matching rows"].nunique() == 1
 
 
 def test_parse_visits_reads_the_academy_format():
-    text = ("StoreID,StoreName,MysteryShopperID,MysteryShopperName,StoreType,NumberOfStoreEmployees,"
-            "VisitDate,StartTime,EndTime,OverallScore\n"
-            '1203,"Manchester, Arndale",38,Lucy Tremayne,Shopping Centre,"19",01/03/2024,09:57,10:39,3\n')
+    text = (
+        "StoreID,StoreName,MysteryShopperID,MysteryShopperName,StoreType,NumberOfStoreEmployees,"
+        "VisitDate,StartTime,EndTime,OverallScore\n"
+        '1203,"Manchester, Arndale",38,Lucy Tremayne,Shopping Centre,"19",01/03/2024,09:57,10:39,3\n'
+    )
     table = columnar.parse_visits(text)
     assert list(table.columns) == list(columnar.VISIT_COLUMNS)
     row = table.iloc[0]

@@ -1,4 +1,5 @@
 """The `course` command, run as a learner runs it, on a local cloud of its own (own folder, own ports)."""
+
 from __future__ import annotations
 
 import json
@@ -14,8 +15,8 @@ import boto3
 import psutil
 import pytest
 
-from redshift_course.redshift import connect_with_settings
 from local_cloud.config import DUMMY_ACCESS_KEY_ID, DUMMY_SECRET_ACCESS_KEY
+from redshift_course.redshift import connect_with_settings
 
 BIN = Path(sys.executable).parent
 PORTS = {"COURSE_AWS_PORT": 4681, "COURSE_REDSHIFT_PORT": 5681, "COURSE_POSTGRES_PORT": 54681}
@@ -46,12 +47,19 @@ def supervisor_pids(env: dict[str, str]) -> list[int]:
 
 def local_client(service: str):
     """A client of this test's own local AWS (the settings module's ports are the default ones)."""
-    return boto3.client(service, endpoint_url=f"http://127.0.0.1:{PORTS['COURSE_AWS_PORT']}", region_name="eu-west-1",
-                        aws_access_key_id=DUMMY_ACCESS_KEY_ID, aws_secret_access_key=DUMMY_SECRET_ACCESS_KEY)
+    return boto3.client(
+        service,
+        endpoint_url=f"http://127.0.0.1:{PORTS['COURSE_AWS_PORT']}",
+        region_name="eu-west-1",
+        aws_access_key_id=DUMMY_ACCESS_KEY_ID,
+        aws_secret_access_key=DUMMY_SECRET_ACCESS_KEY,
+    )
 
 
 def settings_parameter(env: dict[str, str]) -> dict:
-    parameter = local_client("ssm").get_parameter(Name="la_vida_mocha_redshift_settings", WithDecryption=True)["Parameter"]
+    parameter = local_client("ssm").get_parameter(Name="la_vida_mocha_redshift_settings", WithDecryption=True)[
+        "Parameter"
+    ]
     assert parameter["Type"] == "SecureString"
     return json.loads(parameter["Value"])
 
@@ -92,10 +100,18 @@ def test_env_prints_labelled_dummy_credentials_for_every_shell(env):
 
 
 def test_env_really_points_the_aws_cli_at_the_local_aws(env):
-    exports = dict(line.removeprefix("export ").split("=", 1) for line in course(env, "env").stdout.splitlines()
-                   if line.startswith("export "))
-    result = subprocess.run([str(BIN / "aws"), "ssm", "describe-parameters", "--query", "Parameters[].Name"],
-                            env={**env, **exports}, capture_output=True, text=True, timeout=60)
+    exports = dict(
+        line.removeprefix("export ").split("=", 1)
+        for line in course(env, "env").stdout.splitlines()
+        if line.startswith("export ")
+    )
+    result = subprocess.run(
+        [str(BIN / "aws"), "ssm", "describe-parameters", "--query", "Parameters[].Name"],
+        env={**env, **exports},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode == 0, result.stderr
     assert "la_vida_mocha_redshift_settings" in result.stdout
 

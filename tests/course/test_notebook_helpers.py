@@ -1,17 +1,18 @@
 """Unit tests for redshift_course.pipeline and redshift_course.masking: the pieces that need no stack."""
+
 from pathlib import Path
 
 import pytest
 
 from redshift_course import CourseSettings
 from redshift_course.masking import MASK, masked
-from redshift_course.pipeline.deploy import deploy_command, live_log
 from redshift_course.paths import DEPLOY_SCRIPT, HANDOUTS, MONTH_FILES
-from redshift_course.pipeline.walkthrough import DEPLOY_STEPS, script_lines, template_resources
+from redshift_course.pipeline.deploy import deploy_command, live_log
 from redshift_course.pipeline.loads import parse_json_lines, stable_summary
 from redshift_course.pipeline.rejects import rejects_key
 from redshift_course.pipeline.stacks import can_deploy_now
 from redshift_course.pipeline.uploads import data_rows
+from redshift_course.pipeline.walkthrough import DEPLOY_STEPS, script_lines, template_resources
 from redshift_course.provisioning import generate_password
 
 

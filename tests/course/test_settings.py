@@ -7,7 +7,9 @@ def test_parameter_name_replaces_dashes():
     assert parameter_name_for("la-vida-mocha") == "la_vida_mocha_redshift_settings"
 
 
-@pytest.mark.parametrize("bad", ["La-Vida-Mocha", "la_vida_mocha", "-mocha", "mocha-", "la--vida", "", "la vida", "x" * 41])
+@pytest.mark.parametrize(
+    "bad", ["La-Vida-Mocha", "la_vida_mocha", "-mocha", "mocha-", "la--vida", "", "la vida", "x" * 41]
+)
 def test_bad_team_names_get_a_clear_error(bad):
     with pytest.raises(SettingsError, match="lowercase letters, digits and single dashes"):
         validate_team_name(bad)
@@ -52,8 +54,13 @@ def test_the_course_connects_as_the_lambda_does(monkeypatch):
     from redshift_course.handout_code import db_utils
     from redshift_course.redshift import connect_with_settings
 
-    settings = {"host": "127.0.0.1", "port": "5439", "database-name": "la_vida_mocha",
-                "user": "la_vida_mocha", "password": "dummy-for-test"}
+    settings = {
+        "host": "127.0.0.1",
+        "port": "5439",
+        "database-name": "la_vida_mocha",
+        "user": "la_vida_mocha",
+        "password": "dummy-for-test",
+    }
     seen = {}
     monkeypatch.setattr(redshift_connector, "connect", lambda **kwargs: seen.update(kwargs))
     connect_with_settings(settings, timeout=5)
@@ -61,17 +68,20 @@ def test_the_course_connects_as_the_lambda_does(monkeypatch):
     assert seen["ssl"] is False and seen["port"] == 5439
 
 
-@pytest.mark.parametrize(("team", "rule"), [
-    ("7up", "start with a letter"),
-    ("aws-crew", "Parameter Store"),
-    ("ssm-team", "Parameter Store"),
-    ("sthree", "S3 reserves"),
-    ("sthree-squad", "S3 reserves"),
-    ("amzn-s3-demo-team", "S3 reserves"),
-    ("dev", "first database"),
-    ("public", "not a valid Redshift user"),
-    ("template1", "system database"),
-])
+@pytest.mark.parametrize(
+    ("team", "rule"),
+    [
+        ("7up", "start with a letter"),
+        ("aws-crew", "Parameter Store"),
+        ("ssm-team", "Parameter Store"),
+        ("sthree", "S3 reserves"),
+        ("sthree-squad", "S3 reserves"),
+        ("amzn-s3-demo-team", "S3 reserves"),
+        ("dev", "first database"),
+        ("public", "not a valid Redshift user"),
+        ("template1", "system database"),
+    ],
+)
 def test_team_names_aws_would_refuse_are_refused_naming_the_rule(team, rule):
     with pytest.raises(SettingsError, match=rule):
         validate_team_name(team)
@@ -81,8 +91,11 @@ def test_every_name_derived_from_a_team():
     from redshift_course import Team
 
     team = Team("la-vida-mocha")
-    assert (team.database, team.user, team.parameter_name) == ("la_vida_mocha", "la_vida_mocha",
-                                                             "la_vida_mocha_redshift_settings")
+    assert (team.database, team.user, team.parameter_name) == (
+        "la_vida_mocha",
+        "la_vida_mocha",
+        "la_vida_mocha_redshift_settings",
+    )
     assert team.deployment_bucket_stack == "la-vida-mocha-shopper-deployment-bucket"
     assert team.etl_stack == "la-vida-mocha-shopper-etl-pipeline"
     assert CourseSettings(team="la-vida-mocha").team_names == team

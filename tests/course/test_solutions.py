@@ -8,6 +8,7 @@ The pandas side reads the CSVs itself and applies the validity rules from the pi
 date is a real dd/mm/yyyy date, its times are HH:MM with the end not before the start, and its
 score is 1 to 5; the second copy of a visit (same store, shopper, date and start time) is dropped.
 """
+
 from __future__ import annotations
 
 import csv
@@ -112,22 +113,31 @@ def read_visits(paths: list[Path]) -> pd.DataFrame:
     end = pd.to_datetime(raw["EndTime"], format="%H:%M", errors="coerce")
     score = pd.to_numeric(raw["OverallScore"].where(whole("OverallScore")), errors="coerce")
     valid = (
-        whole("StoreID") & whole("MysteryShopperID") & whole("NumberOfStoreEmployees")
-        & (raw["StoreName"] != "") & (raw["StoreType"] != "")
-        & parsed_date.notna() & raw["VisitDate"].str.fullmatch(r"\d{1,2}/\d{1,2}/\d{4}")
-        & start.notna() & end.notna() & (end >= start) & score.between(1, 5)
+        whole("StoreID")
+        & whole("MysteryShopperID")
+        & whole("NumberOfStoreEmployees")
+        & (raw["StoreName"] != "")
+        & (raw["StoreType"] != "")
+        & parsed_date.notna()
+        & raw["VisitDate"].str.fullmatch(r"\d{1,2}/\d{1,2}/\d{4}")
+        & start.notna()
+        & end.notna()
+        & (end >= start)
+        & score.between(1, 5)
     )
-    visits = pd.DataFrame({
-        "store_id": pd.to_numeric(raw["StoreID"], errors="coerce"),
-        "store_name": raw["StoreName"],
-        "mystery_shopper_id": pd.to_numeric(raw["MysteryShopperID"], errors="coerce"),
-        "store_type": raw["StoreType"],
-        "visit_date": parsed_date,
-        "start": start,
-        "end": end,
-        "score": score,
-        "source_file": raw["source_file"],
-    })[valid]
+    visits = pd.DataFrame(
+        {
+            "store_id": pd.to_numeric(raw["StoreID"], errors="coerce"),
+            "store_name": raw["StoreName"],
+            "mystery_shopper_id": pd.to_numeric(raw["MysteryShopperID"], errors="coerce"),
+            "store_type": raw["StoreType"],
+            "visit_date": parsed_date,
+            "start": start,
+            "end": end,
+            "score": score,
+            "source_file": raw["source_file"],
+        }
+    )[valid]
     visits = visits.drop_duplicates(subset=["store_id", "mystery_shopper_id", "visit_date", "start"], keep="first")
     visits = visits.astype({"store_id": int, "mystery_shopper_id": int, "score": int})
     visits["month"] = visits["visit_date"].dt.strftime("%Y-%m")
@@ -162,7 +172,9 @@ def winners(visits: pd.DataFrame) -> pd.DataFrame:
 
 def r2(series: pd.Series) -> pd.Series:
     # Redshift's ROUND rounds halves away from zero; so does Decimal's ROUND_HALF_UP on exact values.
-    return series.map(lambda v: None if pd.isna(v) else float(Decimal(repr(v)).quantize(Decimal("0.01"), "ROUND_HALF_UP")))
+    return series.map(
+        lambda v: None if pd.isna(v) else float(Decimal(repr(v)).quantize(Decimal("0.01"), "ROUND_HALF_UP"))
+    )
 
 
 def march(visits: pd.DataFrame) -> pd.DataFrame:
@@ -174,11 +186,17 @@ def expected_frames(visits: pd.DataFrame) -> dict[str, pd.DataFrame]:
     out["01_count_visits"] = pd.DataFrame({"visits": [len(visits)]})
 
     first = visits.sort_values(["visit_date", "start", "store_id", "mystery_shopper_id"]).head(10)
-    out["02_first_ten_visits"] = pd.DataFrame({
-        "store_id": first["store_id"], "store_name": first["store_name"],
-        "mystery_shopper_id": first["mystery_shopper_id"], "visit_date": first["date_text"],
-        "start_time": first["start_text"], "end_time": first["end_text"], "overall_score": first["score"],
-    })
+    out["02_first_ten_visits"] = pd.DataFrame(
+        {
+            "store_id": first["store_id"],
+            "store_name": first["store_name"],
+            "mystery_shopper_id": first["mystery_shopper_id"],
+            "visit_date": first["date_text"],
+            "start_time": first["start_text"],
+            "end_time": first["end_text"],
+            "overall_score": first["score"],
+        }
+    )
 
     counts = per_store(visits).sort_values(["visits", "store_name"], ascending=[False, True])
     out["03_visits_per_store"] = counts[["store_id", "store_name", "visits"]]
@@ -194,25 +212,33 @@ def expected_frames(visits: pd.DataFrame) -> dict[str, pd.DataFrame]:
     out["05_average_score_march"] = averaged(per_store(march(visits)))
 
     shoppers = visits.groupby("mystery_shopper_id", as_index=False).agg(
-        visits=("score", "size"), stores_visited=("store_id", "nunique"))
+        visits=("score", "size"), stores_visited=("store_id", "nunique")
+    )
     out["06_busiest_shoppers"] = shoppers.sort_values(["visits", "mystery_shopper_id"], ascending=[False, True]).head(5)
 
     durations = visits.groupby("store_type", as_index=False).agg(
-        visits=("score", "size"), shortest_minutes=("minutes", "min"), longest_minutes=("minutes", "max"),
-        average=("minutes", "mean"))
+        visits=("score", "size"),
+        shortest_minutes=("minutes", "min"),
+        longest_minutes=("minutes", "max"),
+        average=("minutes", "mean"),
+    )
     durations["average_minutes"] = durations["average"].map(
-        lambda v: float(Decimal(repr(v)).quantize(Decimal("0.1"), "ROUND_HALF_UP")))
+        lambda v: float(Decimal(repr(v)).quantize(Decimal("0.1"), "ROUND_HALF_UP"))
+    )
     out["07_visit_duration"] = durations.sort_values(["average_minutes", "store_type"], ascending=[False, True])[
-        ["store_type", "visits", "shortest_minutes", "longest_minutes", "average_minutes"]]
+        ["store_type", "visits", "shortest_minutes", "longest_minutes", "average_minutes"]
+    ]
 
-    medians = visits.groupby("store_type", as_index=False).agg(median_score=("score", "median"), exact=("score", "mean"))
+    medians = visits.groupby("store_type", as_index=False).agg(
+        median_score=("score", "median"), exact=("score", "mean")
+    )
     medians["average_score"] = r2(medians["exact"])
     out["08_median_score_per_type"] = medians.sort_values("store_type")[["store_type", "median_score", "average_score"]]
 
     table = monthly(visits).assign(average_score=lambda f: r2(f["exact"]))
     out["09_monthly_average_per_store"] = table.sort_values(
-        ["month", "average_score", "store_name"], ascending=[True, False, True])[
-        ["month", "store_id", "store_name", "visits", "average_score"]]
+        ["month", "average_score", "store_name"], ascending=[True, False, True]
+    )[["month", "store_id", "store_name", "visits", "average_score"]]
 
     enough = per_store(march(visits))
     out["10_enough_visits"] = averaged(enough[enough["visits"] >= MIN_VISITS])
@@ -222,24 +248,30 @@ def expected_frames(visits: pd.DataFrame) -> dict[str, pd.DataFrame]:
     out["12_store_of_the_month_qualify"] = out["11_store_of_the_month"]
 
     out["13_winners_listagg"] = won.groupby("month", as_index=False).agg(
-        winners=("store_name", "size"), winning_stores=("store_name", lambda names: "; ".join(sorted(names))))
+        winners=("store_name", "size"), winning_stores=("store_name", lambda names: "; ".join(sorted(names)))
+    )
 
     changes = monthly(visits).sort_values(["store_id", "month"])
     changes["previous"] = changes.groupby("store_id")["exact"].shift()
     changes = changes.assign(
-        average_score=r2(changes["exact"]), previous_average=r2(changes["previous"]),
-        change=r2(changes["exact"] - changes["previous"]))
+        average_score=r2(changes["exact"]),
+        previous_average=r2(changes["previous"]),
+        change=r2(changes["exact"] - changes["previous"]),
+    )
     out["14_month_over_month"] = changes.sort_values(["store_name", "store_id", "month"])[
-        ["store_id", "store_name", "month", "average_score", "previous_average", "change"]]
+        ["store_id", "store_name", "month", "average_score", "previous_average", "change"]
+    ]
 
     compared = visits.assign(difference=visits["score"] - visits.groupby("store_id")["score"].transform("mean"))
     strict = compared.groupby("mystery_shopper_id", as_index=False).agg(
-        visits=("score", "size"), exact=("difference", "mean"))
+        visits=("score", "size"), exact=("difference", "mean")
+    )
     strict = strict[strict["visits"] >= STRICTNESS_MIN_VISITS].copy()
     strict["average_difference"] = r2(strict["exact"])
     strict["strictness_rank"] = strict["exact"].round(9).rank(method="min").astype(int)
     out["15_shopper_strictness"] = strict.sort_values(["strictness_rank", "mystery_shopper_id"])[
-        ["mystery_shopper_id", "visits", "average_difference", "strictness_rank"]]
+        ["mystery_shopper_id", "visits", "average_difference", "strictness_rank"]
+    ]
     return {name: normalise(frame.reset_index(drop=True)) for name, frame in out.items()}
 
 
@@ -284,9 +316,12 @@ def test_solution_matches_pandas(question, visits_connection, expected):
     for column in expected.columns:
         for index, (got, want) in enumerate(zip(actual[column], expected[column])):
             if _missing(got) or _missing(want):
-                assert _missing(got) and _missing(want), f"{question.name} row {index} {column}: SQL {got!r}, pandas {want!r}"
+                assert _missing(got) and _missing(want), (
+                    f"{question.name} row {index} {column}: SQL {got!r}, pandas {want!r}"
+                )
             elif isinstance(want, float) or isinstance(got, float):
                 assert got is not None and want is not None and abs(float(got) - float(want)) < 1e-6, (
-                    f"{question.name} row {index} {column}: SQL {got!r}, pandas {want!r}")
+                    f"{question.name} row {index} {column}: SQL {got!r}, pandas {want!r}"
+                )
             else:
                 assert got == want, f"{question.name} row {index} {column}: SQL {got!r}, pandas {want!r}"

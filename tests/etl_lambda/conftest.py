@@ -1,4 +1,5 @@
 """Fixtures for the Lambda's unit tests: in-process moto for S3 and SSM, the fake Redshift, the logs."""
+
 from __future__ import annotations
 
 import io
@@ -6,7 +7,6 @@ import json
 import os
 
 import pytest
-
 from lambda_fakes import BUCKET, SETTINGS, TEAM_PARAMETER, FakeRedshift
 
 from local_cloud.config import DUMMY_ACCESS_KEY_ID, DUMMY_SECRET_ACCESS_KEY
@@ -22,8 +22,10 @@ def fake_redshift(monkeypatch):
 
 
 AWS_ENV = {
-    "AWS_ACCESS_KEY_ID": DUMMY_ACCESS_KEY_ID, "AWS_SECRET_ACCESS_KEY": DUMMY_SECRET_ACCESS_KEY,
-    "AWS_DEFAULT_REGION": "eu-west-1", "AWS_REGION": "eu-west-1",
+    "AWS_ACCESS_KEY_ID": DUMMY_ACCESS_KEY_ID,
+    "AWS_SECRET_ACCESS_KEY": DUMMY_SECRET_ACCESS_KEY,
+    "AWS_DEFAULT_REGION": "eu-west-1",
+    "AWS_REGION": "eu-west-1",
 }
 
 
@@ -61,8 +63,9 @@ def aws(_moto, monkeypatch):
     for page in s3.get_paginator("list_objects_v2").paginate(Bucket=BUCKET):
         for item in page.get("Contents", []):
             s3.delete_object(Bucket=BUCKET, Key=item["Key"])
-    boto3.client("ssm").put_parameter(Name=TEAM_PARAMETER, Type="SecureString", Value=json.dumps(SETTINGS),
-                                      Overwrite=True)
+    boto3.client("ssm").put_parameter(
+        Name=TEAM_PARAMETER, Type="SecureString", Value=json.dumps(SETTINGS), Overwrite=True
+    )
     return s3
 
 
@@ -76,5 +79,3 @@ def logs():
     old = handler.setStream(buffer)
     yield lambda: buffer.getvalue().splitlines()
     handler.setStream(old)
-
-

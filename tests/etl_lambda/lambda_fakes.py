@@ -1,5 +1,6 @@
 """Helpers for the Lambda's unit tests: the Lambda's own folder on sys.path, S3 events, and a fake
 Redshift connection that keeps committed and uncommitted rows apart."""
+
 from __future__ import annotations
 
 import re
@@ -18,8 +19,13 @@ from etl_utils import sql_utils  # noqa: E402
 TEAM_PARAMETER = "la_vida_mocha_redshift_settings"
 # A made-up password, so that tests can look for it in the logs.
 PASSWORD = "not-a-real-password-Zq8#"
-SETTINGS = {"host": "127.0.0.1", "port": 5439, "database-name": "la_vida_mocha",
-            "user": "la_vida_mocha", "password": PASSWORD}
+SETTINGS = {
+    "host": "127.0.0.1",
+    "port": 5439,
+    "database-name": "la_vida_mocha",
+    "user": "la_vida_mocha",
+    "password": PASSWORD,
+}
 BUCKET = "la-vida-mocha-raw-data"
 COLUMNS = len(sql_utils.INSERT_COLUMNS)
 
@@ -98,8 +104,9 @@ class FakeCursor:
         """The rows of a multi-row INSERT, each placeholder (:n, numbered from 1) filled in."""
         assert self.paramstyle == "numeric", "the INSERT numbers its placeholders: the cursor must say so"
         values = text.split(" VALUES ", 1)[1]
-        rows = [tuple(params[int(n) - 1] for n in re.findall(r":(\d+)", row))
-                for row in re.findall(r"\(([^()]*)\)", values)]
+        rows = [
+            tuple(params[int(n) - 1] for n in re.findall(r":(\d+)", row)) for row in re.findall(r"\(([^()]*)\)", values)
+        ]
         used = {int(n) for n in re.findall(r":(\d+)", values)}
         assert used == set(range(1, len(params) + 1)), "every parameter used, and no placeholder without one"
         assert all(len(row) == COLUMNS for row in rows)
@@ -113,11 +120,16 @@ def s3_event(*keys: str, bucket: str = BUCKET, encoded: bool = True) -> dict:
     """An S3 ObjectCreated event as S3 sends it (keys URL-encoded, a space as '+')."""
     from urllib.parse import quote_plus
 
-    return {"Records": [
-        {"eventSource": "aws:s3", "eventName": "ObjectCreated:Put",
-         "s3": {"bucket": {"name": bucket}, "object": {"key": quote_plus(key, safe="/") if encoded else key}}}
-        for key in keys
-    ]}
+    return {
+        "Records": [
+            {
+                "eventSource": "aws:s3",
+                "eventName": "ObjectCreated:Put",
+                "s3": {"bucket": {"name": bucket}, "object": {"key": quote_plus(key, safe="/") if encoded else key}},
+            }
+            for key in keys
+        ]
+    }
 
 
 def data_file(month: str) -> bytes:

@@ -1,4 +1,5 @@
 """db_utils: TLS rule, settings from SSM, the table, batching, retries."""
+
 from __future__ import annotations
 
 import json
@@ -7,16 +8,26 @@ from datetime import date, datetime, time
 import boto3
 import pytest
 import redshift_connector
-from lambda_fakes import PASSWORD, SETTINGS, TEAM_PARAMETER, FakeRedshift
 from etl_utils import db_utils, sql_utils
 from etl_utils.transform_utils import Visit
+from lambda_fakes import PASSWORD, SETTINGS, TEAM_PARAMETER, FakeRedshift
 
 
-@pytest.mark.parametrize(("host", "tls"), [
-    ("localhost", False), ("127.0.0.1", False), ("127.8.9.10", False), ("::1", False),
-    ("0.0.0.0", True), ("10.0.0.5", True), ("192.168.1.1", True),
-    ("my-cluster.abc123.eu-west-1.redshift.amazonaws.com", True), ("example.com", True), ("", True),
-])
+@pytest.mark.parametrize(
+    ("host", "tls"),
+    [
+        ("localhost", False),
+        ("127.0.0.1", False),
+        ("127.8.9.10", False),
+        ("::1", False),
+        ("0.0.0.0", True),
+        ("10.0.0.5", True),
+        ("192.168.1.1", True),
+        ("my-cluster.abc123.eu-west-1.redshift.amazonaws.com", True),
+        ("example.com", True),
+        ("", True),
+    ],
+)
 def test_tls_for_every_host_but_loopback(host, tls):
     assert db_utils.tls_required(host) is tls
 
@@ -24,8 +35,14 @@ def test_tls_for_every_host_but_loopback(host, tls):
 def test_connect_passes_the_settings_and_no_tls_for_loopback(fake_redshift):
     db_utils.connect(SETTINGS)
     assert fake_redshift.connect_kwargs == {
-        "host": "127.0.0.1", "port": 5439, "database": "la_vida_mocha", "user": "la_vida_mocha",
-        "password": PASSWORD, "ssl": False, "timeout": db_utils.SOCKET_TIMEOUT_SECONDS}
+        "host": "127.0.0.1",
+        "port": 5439,
+        "database": "la_vida_mocha",
+        "user": "la_vida_mocha",
+        "password": PASSWORD,
+        "ssl": False,
+        "timeout": db_utils.SOCKET_TIMEOUT_SECONDS,
+    }
     db_utils.connect({**SETTINGS, "host": "team.abc.eu-west-1.redshift.amazonaws.com", "port": "5439"})
     assert fake_redshift.connect_kwargs["ssl"] is True and fake_redshift.connect_kwargs["port"] == 5439
 
@@ -34,12 +51,16 @@ def test_settings_come_decrypted_from_parameter_store(aws):
     assert db_utils.get_redshift_settings(boto3.client("ssm"), TEAM_PARAMETER) == SETTINGS
 
 
-@pytest.mark.parametrize("value, message", [
-    (None, "Parameter Store has no parameter 'la_vida_mocha_redshift_settings'"),
-    ("host=x password=" + PASSWORD, "does not hold JSON"),
-    (json.dumps({"host": "h", "password": PASSWORD}), "lacks the key\\(s\\) port, database-name, user"),
-    (json.dumps(["not", "a", "dict"]), "lacks the key"),
-], ids=["missing", "not-json", "missing-keys", "not-a-dict"])
+@pytest.mark.parametrize(
+    "value, message",
+    [
+        (None, "Parameter Store has no parameter 'la_vida_mocha_redshift_settings'"),
+        ("host=x password=" + PASSWORD, "does not hold JSON"),
+        (json.dumps({"host": "h", "password": PASSWORD}), "lacks the key\\(s\\) port, database-name, user"),
+        (json.dumps(["not", "a", "dict"]), "lacks the key"),
+    ],
+    ids=["missing", "not-json", "missing-keys", "not-a-dict"],
+)
 def test_bad_settings_say_what_is_wrong_without_the_value(aws, value, message):
     ssm = boto3.client("ssm")
     if value is None:
@@ -60,18 +81,23 @@ def test_ensure_table_creates_once(fake_redshift):
 
 def test_ensure_table_survives_losing_the_creation_race(fake_redshift):
     """Another Lambda creates the table between our check and our CREATE: that is not an error."""
+
     def race(sql):
         if "CREATE TABLE" in sql:
             fake_redshift.table = True  # the other Lambda won
             return redshift_connector.IntegrityError(
-                {"C": "23505", "M": 'duplicate key value violates unique constraint "pg_type_typname_nsp_index"'})
+                {"C": "23505", "M": 'duplicate key value violates unique constraint "pg_type_typname_nsp_index"'}
+            )
+
     fake_redshift.fail = race
     db_utils.ensure_table(fake_redshift.connect())
 
 
 def test_ensure_table_reports_other_failures(fake_redshift):
-    fake_redshift.fail = lambda sql: "CREATE" in sql and redshift_connector.ProgrammingError(
-        {"C": "42501", "M": "permission denied for schema public"})
+    fake_redshift.fail = lambda sql: (
+        "CREATE" in sql
+        and redshift_connector.ProgrammingError({"C": "42501", "M": "permission denied for schema public"})
+    )
     with pytest.raises(redshift_connector.ProgrammingError):
         db_utils.ensure_table(fake_redshift.connect())
 
@@ -80,9 +106,20 @@ def test_the_ddl_is_redshifts_and_idempotent():
     ddl = " ".join(sql_utils.CREATE_TABLE.split())
     assert ddl.startswith("CREATE TABLE IF NOT EXISTS mystery_shop_visit (")
     assert "DISTKEY (store_id)" in ddl and "SORTKEY (visit_date)" in ddl
-    for column in ("visit_id", "store_id", "mystery_shopper_id", "store_type", "store_name",
-                   "number_of_store_employees", "visit_date", "start_time", "end_time", "overall_score",
-                   "source_file", "loaded_at"):
+    for column in (
+        "visit_id",
+        "store_id",
+        "mystery_shopper_id",
+        "store_type",
+        "store_name",
+        "number_of_store_employees",
+        "visit_date",
+        "start_time",
+        "end_time",
+        "overall_score",
+        "source_file",
+        "loaded_at",
+    ):
         assert f" {column} " in ddl
     assert "mystery_shopper_name" not in ddl.lower()
 
@@ -97,8 +134,11 @@ def test_rows_go_in_as_batched_parameterised_inserts_after_lock_and_delete(fake_
     loaded_at = datetime(2024, 4, 1, 12, 0)
     assert db_utils.replace_file_rows(conn, "s3://b/k.csv", visits(2500), loaded_at, batch_size=1000) == 2500
     statements = [" ".join(s.split())[:30] for s in fake_redshift.statements]
-    assert statements == ["LOCK mystery_shop_visit", "DELETE FROM mystery_shop_visit WHE"[:30]] + [
-        "INSERT INTO mystery_shop_visit"] * 3
+    assert (
+        statements
+        == ["LOCK mystery_shop_visit", "DELETE FROM mystery_shop_visit WHE"[:30]]
+        + ["INSERT INTO mystery_shop_visit"] * 3
+    )
     assert fake_redshift.statements[-1].count("),(") == 500 - 1
     assert "Leeds" not in "".join(fake_redshift.statements)  # values travel as parameters only
     conn.commit()
@@ -109,24 +149,38 @@ def test_insert_sql_shape():
     sql = sql_utils.insert_rows(2)
     assert sql.startswith("INSERT INTO mystery_shop_visit (visit_id, store_id,")
     # The file's lineage (:1, :2) is sent once and shared by every row; each row has its own ten values.
-    assert sql.endswith("VALUES (:3,:4,:5,:6,:7,:8,:9,:10,:11,:12,:1,:2),(:13,:14,:15,:16,:17,:18,:19,:20,:21,:22,:1,:2)")
+    assert sql.endswith(
+        "VALUES (:3,:4,:5,:6,:7,:8,:9,:10,:11,:12,:1,:2),(:13,:14,:15,:16,:17,:18,:19,:20,:21,:22,:1,:2)"
+    )
 
 
 def test_whole_numbers_travel_as_text_and_the_rest_as_they_are():
     visit = next(visits(1))
     assert db_utils.row_parameters(visit) == (
-        str(visit.visit_id), "1487", "22", "Free Standing", "Leeds", "12",
-        date(2024, 3, 13), time(10, 5), time(10, 30), "3")
+        str(visit.visit_id),
+        "1487",
+        "22",
+        "Free Standing",
+        "Leeds",
+        "12",
+        date(2024, 3, 13),
+        time(10, 5),
+        time(10, 30),
+        "3",
+    )
 
 
-@pytest.mark.parametrize("fields, retry", [
-    ({"C": "XX000", "M": "1023", "D": "Serializable isolation violation on table - 123456"}, True),
-    ({"C": "XX000", "M": "1023 Serializable isolation violation on a table in Redshift"}, True),
-    ({"C": "40001", "M": "could not serialize access due to concurrent update"}, True),
-    ({"C": "40P01", "M": "deadlock detected"}, True),
-    ({"C": "42P01", "M": 'relation "mystery_shop_visit" does not exist'}, False),
-    ({"C": "22003", "M": "value 10230 is out of range"}, False),
-])
+@pytest.mark.parametrize(
+    "fields, retry",
+    [
+        ({"C": "XX000", "M": "1023", "D": "Serializable isolation violation on table - 123456"}, True),
+        ({"C": "XX000", "M": "1023 Serializable isolation violation on a table in Redshift"}, True),
+        ({"C": "40001", "M": "could not serialize access due to concurrent update"}, True),
+        ({"C": "40P01", "M": "deadlock detected"}, True),
+        ({"C": "42P01", "M": 'relation "mystery_shop_visit" does not exist'}, False),
+        ({"C": "22003", "M": "value 10230 is out of range"}, False),
+    ],
+)
 def test_which_errors_are_retried(fields, retry):
     assert db_utils.is_serialization_error(redshift_connector.ProgrammingError(fields)) is retry
 
@@ -139,7 +193,9 @@ def test_serialization_errors_are_retried_with_backoff_and_others_are_not():
     def work():
         calls.append(1)
         if len(calls) < 3:
-            raise redshift_connector.ProgrammingError({"C": "XX000", "M": "1023", "D": "Serializable isolation violation"})
+            raise redshift_connector.ProgrammingError(
+                {"C": "XX000", "M": "1023", "D": "Serializable isolation violation"}
+            )
         return "done"
 
     assert db_utils.in_transaction_with_retries(conn, work, sleep=sleeps.append) == "done"
@@ -148,6 +204,7 @@ def test_serialization_errors_are_retried_with_backoff_and_others_are_not():
 
     def fails():
         raise redshift_connector.ProgrammingError({"C": "42P01", "M": "no such table"})
+
     with pytest.raises(redshift_connector.ProgrammingError):
         db_utils.in_transaction_with_retries(conn, fails, sleep=sleeps.append)
     assert len(sleeps) == 2
@@ -159,6 +216,7 @@ def test_retries_give_up_after_the_last_attempt():
 
     def always():
         raise redshift_connector.ProgrammingError({"C": "40001", "M": "could not serialize"})
+
     with pytest.raises(redshift_connector.ProgrammingError):
         db_utils.in_transaction_with_retries(conn, always, sleep=sleeps.append)
     assert len(sleeps) == db_utils.RETRY_ATTEMPTS - 1
@@ -170,6 +228,7 @@ def test_a_failure_rolls_back_what_the_work_did(fake_redshift):
     def half_then_fail():
         db_utils.replace_file_rows(conn, "s3://b/k.csv", visits(10), datetime(2024, 4, 1))
         raise ValueError("bad file")
+
     with pytest.raises(ValueError):
         db_utils.in_transaction_with_retries(conn, half_then_fail)
     conn.commit()

@@ -1,9 +1,10 @@
 """Event parsing: several records, URL-encoded keys (a space as '+', unicode), odd events."""
+
 from __future__ import annotations
 
 import pytest
-from lambda_fakes import BUCKET, s3_event
 from etl_utils.s3_utils import S3Object, objects_in_event
+from lambda_fakes import BUCKET, s3_event
 
 
 def test_several_records_in_one_event():
@@ -15,12 +16,15 @@ def test_several_records_in_one_event():
     ]
 
 
-@pytest.mark.parametrize("encoded, key", [
-    ("march+visits+%282%29.csv", "march visits (2).csv"),
-    ("caf%C3%A9%2Fr%C3%A9sum%C3%A9+2024.csv", "café/résumé 2024.csv"),
-    ("a%2Bb.csv", "a+b.csv"),
-    ("uploads/%E5%BA%97%E8%88%97.csv", "uploads/店舗.csv"),
-])
+@pytest.mark.parametrize(
+    "encoded, key",
+    [
+        ("march+visits+%282%29.csv", "march visits (2).csv"),
+        ("caf%C3%A9%2Fr%C3%A9sum%C3%A9+2024.csv", "café/résumé 2024.csv"),
+        ("a%2Bb.csv", "a+b.csv"),
+        ("uploads/%E5%BA%97%E8%88%97.csv", "uploads/店舗.csv"),
+    ],
+)
 def test_keys_are_url_decoded(encoded, key):
     event = s3_event(encoded, encoded=False)
     assert objects_in_event(event) == [S3Object(BUCKET, key)]

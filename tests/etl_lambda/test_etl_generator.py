@@ -1,5 +1,6 @@
 """The data files: the committed generator recreates them byte for byte, and they have the facts
 the session relies on."""
+
 from __future__ import annotations
 
 import io
@@ -10,9 +11,9 @@ from collections import Counter
 import generate_mystery_shops as gen
 import pytest
 from botocore.response import StreamingBody
-from lambda_fakes import DATA
 from etl_utils import s3_utils
 from etl_utils.transform_utils import Reject, check_header, read_records, transform
+from lambda_fakes import DATA
 
 
 def checked(data: bytes):
@@ -29,8 +30,11 @@ def test_generator_recreates_every_shipped_file_byte_for_byte(tmp_path):
 
 
 def test_generator_runs_as_a_script(tmp_path):
-    subprocess.run([sys.executable, str(DATA / "generate_mystery_shops.py"), "--out", str(tmp_path)], check=True,
-                   capture_output=True)
+    subprocess.run(
+        [sys.executable, str(DATA / "generate_mystery_shops.py"), "--out", str(tmp_path)],
+        check=True,
+        capture_output=True,
+    )
     assert (tmp_path / "mystery_shops_2024-03.csv").read_bytes() == (DATA / "mystery_shops_2024-03.csv").read_bytes()
 
 
@@ -91,7 +95,10 @@ def test_benchmark_rows_are_clean_and_unique():
 
 def test_benchmark_file_from_the_command_line(tmp_path):
     path = tmp_path / "big.csv"
-    subprocess.run([sys.executable, str(DATA / "generate_mystery_shops.py"), "--rows", "1200", "--out", str(path)],
-                   check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, str(DATA / "generate_mystery_shops.py"), "--rows", "1200", "--out", str(path)],
+        check=True,
+        capture_output=True,
+    )
     lines = path.read_text().splitlines()
     assert lines[0] == gen.HEADER and len(lines) == 1201

@@ -1,4 +1,5 @@
 """The handler end to end, with in-process moto for S3 and SSM and a fake Redshift connection."""
+
 from __future__ import annotations
 
 import csv
@@ -6,11 +7,10 @@ import io
 import json
 
 import boto3
+import mystery_shop_etl_lambda as etl
 import pytest
 import redshift_connector
 from lambda_fakes import BUCKET, PASSWORD, TEAM_PARAMETER, data_file, s3_event
-
-import mystery_shop_etl_lambda as etl
 
 LOG_FIELDS = {"time", "level", "message", "bucket", "key", "rows", "loaded", "rejected", "seconds", "rejects_key"}
 
@@ -37,7 +37,11 @@ def test_the_handout_file_loads_344_visits_and_rejects_5(aws, fake_redshift, log
     (line,) = [json.loads(line) for line in logs()]
     assert set(line) == LOG_FIELDS
     assert (line["level"], line["message"], line["bucket"], line["key"]) == (
-        "INFO", "file loaded", BUCKET, "mystery_shops_2024-03.csv")
+        "INFO",
+        "file loaded",
+        BUCKET,
+        "mystery_shops_2024-03.csv",
+    )
     assert (line["rows"], line["loaded"], line["rejected"]) == (349, 344, 5) and line["seconds"] >= 0
 
 
@@ -94,12 +98,17 @@ def test_rejects_files_never_trigger_a_load(aws, fake_redshift):
 BAD_FILES = {
     "empty.csv": (b"", "s3://{b}/empty.csv is empty"),
     "blank.csv": (b"\n\n  \n", "s3://{b}/blank.csv is empty"),
-    "header-only.csv": (data_file("2024-03").splitlines(keepends=True)[0], "header-only.csv has a header but no data rows"),
+    "header-only.csv": (
+        data_file("2024-03").splitlines(keepends=True)[0],
+        "header-only.csv has a header but no data rows",
+    ),
     "semicolons.csv": (b"StoreID;StoreName\n1487;Leeds\n", "semicolons.csv has the wrong header: expected 'StoreID,"),
     "picture.csv": (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00", "picture.csv is not UTF-8 text"),
     "sheet.xlsx": (b"PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00!\x00", "sheet.xlsx is not a text file"),
-    "latin1.csv": (data_file("2024-03") + "1487,Bristol,3,Zoë,Drive Thru,1,01/03/2024,10:00,10:10,3\n".encode("latin-1"),
-                   "latin1.csv is not UTF-8 text"),
+    "latin1.csv": (
+        data_file("2024-03") + "1487,Bristol,3,Zoë,Drive Thru,1,01/03/2024,10:00,10:10,3\n".encode("latin-1"),
+        "latin1.csv is not UTF-8 text",
+    ),
 }
 
 
@@ -133,8 +142,11 @@ def test_a_missing_object_is_named(aws, fake_redshift):
 
 def test_a_missing_parameter_fails_every_file_by_name(aws, fake_redshift, logs):
     boto3.client("ssm").delete_parameter(Name=TEAM_PARAMETER)
-    with pytest.raises(etl.EtlError, match=rf"Not loaded: s3://{BUCKET}/a.csv, s3://{BUCKET}/b.csv: "
-                                           r"cannot read the Redshift settings: Parameter Store has no parameter"):
+    with pytest.raises(
+        etl.EtlError,
+        match=rf"Not loaded: s3://{BUCKET}/a.csv, s3://{BUCKET}/b.csv: "
+        r"cannot read the Redshift settings: Parameter Store has no parameter",
+    ):
         etl.lambda_handler(s3_event("a.csv", "b.csv"), None)
     assert [json.loads(line)["key"] for line in logs()] == ["a.csv", "b.csv"]
 
@@ -147,16 +159,23 @@ def test_no_parameter_name_in_the_environment(aws, fake_redshift, monkeypatch):
 
 def test_an_unreachable_database_fails_the_file_and_never_shows_the_password(aws, monkeypatch, logs):
     def refuse(**kwargs):
-        raise redshift_connector.InterfaceError("communication error", ConnectionRefusedError(111, "Connection refused"))
+        raise redshift_connector.InterfaceError(
+            "communication error", ConnectionRefusedError(111, "Connection refused")
+        )
+
     monkeypatch.setattr(redshift_connector, "connect", refuse)
     upload(aws, "march.csv", data_file("2024-03"))
-    with pytest.raises(etl.EtlError, match=rf"s3://{BUCKET}/march.csv: cannot connect to Redshift at 127.0.0.1:5439") as caught:
+    with pytest.raises(
+        etl.EtlError, match=rf"s3://{BUCKET}/march.csv: cannot connect to Redshift at 127.0.0.1:5439"
+    ) as caught:
         etl.lambda_handler(s3_event("march.csv"), None)
     assert PASSWORD not in str(caught.value) and PASSWORD not in "".join(logs())
 
 
 def test_the_database_failing_mid_load_commits_nothing(aws, fake_redshift):
-    upload(aws, "big.csv", data_file("2024-03") + b"".join(data_file(m).split(b"\n", 1)[1] for m in ("2024-01", "2024-05")))
+    upload(
+        aws, "big.csv", data_file("2024-03") + b"".join(data_file(m).split(b"\n", 1)[1] for m in ("2024-01", "2024-05"))
+    )
     inserts = []
 
     def die_on_second_insert(sql):
@@ -164,6 +183,7 @@ def test_the_database_failing_mid_load_commits_nothing(aws, fake_redshift):
             inserts.append(1)
             if len(inserts) == 2:
                 return redshift_connector.InterfaceError("BrokenPipe: server closed the connection")
+
     fake_redshift.fail = die_on_second_insert
     with pytest.raises(etl.EtlError, match="big.csv: Redshift error"):
         etl.lambda_handler(s3_event("big.csv"), None)
@@ -173,11 +193,15 @@ def test_the_database_failing_mid_load_commits_nothing(aws, fake_redshift):
 def test_a_serialization_error_is_retried_and_the_file_loads_once(aws, fake_redshift, monkeypatch):
     monkeypatch.setattr(etl.db_utils, "RETRY_FIRST_DELAY_SECONDS", 0.001)
     upload(aws, "march.csv", data_file("2024-03"))
-    failures = [redshift_connector.ProgrammingError({"C": "XX000", "M": "1023", "D": "Serializable isolation violation"})]
+    failures = [
+        redshift_connector.ProgrammingError({"C": "XX000", "M": "1023", "D": "Serializable isolation violation"})
+    ]
     fake_redshift.fail = lambda sql: sql.startswith("DELETE") and failures and failures.pop()
     (summary,) = etl.lambda_handler(s3_event("march.csv"), None)["files"]
     assert summary["loaded"] == 344 and fake_redshift.by_file() == {f"s3://{BUCKET}/march.csv": 344}
-    rows = list(csv.reader(io.StringIO(aws.get_object(Bucket=BUCKET, Key=summary["rejects_key"])["Body"].read().decode())))
+    rows = list(
+        csv.reader(io.StringIO(aws.get_object(Bucket=BUCKET, Key=summary["rejects_key"])["Body"].read().decode()))
+    )
     assert len(rows) == 6  # the retry started a fresh rejects file
 
 

@@ -1,4 +1,5 @@
 """Transform: every messy row of the handout file, each validation rule, headers, BOM, CRLF, duplicates."""
+
 from __future__ import annotations
 
 import io
@@ -6,11 +7,19 @@ from datetime import date, time
 
 import pytest
 from botocore.response import StreamingBody
-from lambda_fakes import data_file
 from etl_utils import s3_utils
 from etl_utils.transform_utils import (
-    EXPECTED_HEADER, BadFileError, Reject, Visit, check_header, parse_row, read_records, transform, visit_id_for,
+    EXPECTED_HEADER,
+    BadFileError,
+    Reject,
+    Visit,
+    check_header,
+    parse_row,
+    read_records,
+    transform,
+    visit_id_for,
 )
+from lambda_fakes import data_file
 
 HEADER = ",".join(EXPECTED_HEADER)
 GOOD = '1487,Leeds,22,Rory Gilmore,Free Standing,"12",13/03/2024,10:05,10:30,3'
@@ -32,8 +41,18 @@ def fields(line: str) -> list[str]:
 
 def test_a_good_row_becomes_a_visit_without_the_shoppers_name():
     visit = parse_row(fields(GOOD))
-    assert visit == Visit(visit_id_for(1487, 22, date(2024, 3, 13), time(10, 5)), 1487, 22, "Free Standing",
-                          "Leeds", 12, date(2024, 3, 13), time(10, 5), time(10, 30), 3)
+    assert visit == Visit(
+        visit_id_for(1487, 22, date(2024, 3, 13), time(10, 5)),
+        1487,
+        22,
+        "Free Standing",
+        "Leeds",
+        12,
+        date(2024, 3, 13),
+        time(10, 5),
+        time(10, 30),
+        3,
+    )
     assert "Rory Gilmore" not in repr(visit)
 
 
@@ -56,46 +75,99 @@ def test_the_handout_files_untidy_but_valid_rows_load():
     assert lines[51].count('"') == 0 and unquoted.number_of_store_employees == 14
     assert lines[118].startswith(" 1444,Swansea ,")
     assert (spaced.store_id, spaced.store_name, spaced.store_type, spaced.end_time) == (
-        1444, "Swansea", "Free Standing", time(17, 47))
+        1444,
+        "Swansea",
+        "Free Standing",
+        time(17, 47),
+    )
     manchester = parse_row(fields(lines[1]))
     assert manchester.store_name == "Manchester, Piccadilly"
 
 
-@pytest.mark.parametrize("line, reason", [
-    ('1487,Leeds,22,Rory Gilmore,Free Standing,"12",13/03/2024,10:05,10:30,', "OverallScore is blank"),
-    ('1487,Leeds,22,Rory Gilmore,Free Standing,"12",13/03/2024,10:05,10:30,7', "OverallScore 7 is not between 1 and 5"),
-    ('1487,Leeds,22,Rory Gilmore,Free Standing,"12",13/03/2024,10:05,10:30,0', "OverallScore 0 is not between 1 and 5"),
-    ('1487,Leeds,22,Rory Gilmore,Free Standing,"12",13/03/2024,10:05,10:30,3.5', "OverallScore '3.5' is not a whole number"),
-    ('1487,Leeds,22,Rory Gilmore,Free Standing,"12",31/02/2024,10:05,10:30,3', "VisitDate 31/02/2024 does not exist"),
-    ('1487,Leeds,22,Rory Gilmore,Free Standing,"12",2024-03-13,10:05,10:30,3', "VisitDate '2024-03-13' is not a dd/mm/yyyy date"),
-    ('1487,Leeds,22,Rory Gilmore,Free Standing,"12",13/03/2024,10:30,10:05,3', "EndTime 10:05 is before StartTime 10:30"),
-    ('1487,Leeds,22,Rory Gilmore,Free Standing,"12",13/03/2024,25:00,10:30,3', "StartTime '25:00' is not an HH:MM time"),
-    ('1487,Leeds,22,Rory Gilmore,Free Standing,"12",13/03/2024,10:05,10.30,3', "EndTime '10.30' is not an HH:MM time"),
-    ('1487,Leeds,22,Rory Gilmore,Free Standing,"-1",13/03/2024,10:05,10:30,3', "NumberOfStoreEmployees '-1' is not a whole number"),
-    ('1487,Leeds,22,Rory Gilmore,Free Standing,"twelve",13/03/2024,10:05,10:30,3', "NumberOfStoreEmployees 'twelve' is not a whole number"),
-    ('14a7,Leeds,22,Rory Gilmore,Free Standing,"12",13/03/2024,10:05,10:30,3', "StoreID '14a7' is not a whole number"),
-    ('1487,Leeds,,Rory Gilmore,Free Standing,"12",13/03/2024,10:05,10:30,3', "MysteryShopperID is blank"),
-    ('99999999999,Leeds,22,Rory Gilmore,Free Standing,"12",13/03/2024,10:05,10:30,3', "StoreID 99999999999 is not between 1 and 2147483647"),
-    ('1487, ,22,Rory Gilmore,Free Standing,"12",13/03/2024,10:05,10:30,3', "StoreName is blank"),
-    ('1487,' + "X" * 101 + ',22,Rory Gilmore,Free Standing,"12",13/03/2024,10:05,10:30,3', "StoreName is longer than 100 bytes"),
-    ('1487,Leeds,22,Rory Gilmore,"12",13/03/2024,10:05,10:30,3', "expected 10 fields, found 9"),
-    ('1487,Leeds, Kirkstall,22,Rory Gilmore,Free Standing,"12",13/03/2024,10:05,10:30,3', "expected 10 fields, found 11"),
-])
+@pytest.mark.parametrize(
+    "line, reason",
+    [
+        ('1487,Leeds,22,Rory Gilmore,Free Standing,"12",13/03/2024,10:05,10:30,', "OverallScore is blank"),
+        (
+            '1487,Leeds,22,Rory Gilmore,Free Standing,"12",13/03/2024,10:05,10:30,7',
+            "OverallScore 7 is not between 1 and 5",
+        ),
+        (
+            '1487,Leeds,22,Rory Gilmore,Free Standing,"12",13/03/2024,10:05,10:30,0',
+            "OverallScore 0 is not between 1 and 5",
+        ),
+        (
+            '1487,Leeds,22,Rory Gilmore,Free Standing,"12",13/03/2024,10:05,10:30,3.5',
+            "OverallScore '3.5' is not a whole number",
+        ),
+        (
+            '1487,Leeds,22,Rory Gilmore,Free Standing,"12",31/02/2024,10:05,10:30,3',
+            "VisitDate 31/02/2024 does not exist",
+        ),
+        (
+            '1487,Leeds,22,Rory Gilmore,Free Standing,"12",2024-03-13,10:05,10:30,3',
+            "VisitDate '2024-03-13' is not a dd/mm/yyyy date",
+        ),
+        (
+            '1487,Leeds,22,Rory Gilmore,Free Standing,"12",13/03/2024,10:30,10:05,3',
+            "EndTime 10:05 is before StartTime 10:30",
+        ),
+        (
+            '1487,Leeds,22,Rory Gilmore,Free Standing,"12",13/03/2024,25:00,10:30,3',
+            "StartTime '25:00' is not an HH:MM time",
+        ),
+        (
+            '1487,Leeds,22,Rory Gilmore,Free Standing,"12",13/03/2024,10:05,10.30,3',
+            "EndTime '10.30' is not an HH:MM time",
+        ),
+        (
+            '1487,Leeds,22,Rory Gilmore,Free Standing,"-1",13/03/2024,10:05,10:30,3',
+            "NumberOfStoreEmployees '-1' is not a whole number",
+        ),
+        (
+            '1487,Leeds,22,Rory Gilmore,Free Standing,"twelve",13/03/2024,10:05,10:30,3',
+            "NumberOfStoreEmployees 'twelve' is not a whole number",
+        ),
+        (
+            '14a7,Leeds,22,Rory Gilmore,Free Standing,"12",13/03/2024,10:05,10:30,3',
+            "StoreID '14a7' is not a whole number",
+        ),
+        ('1487,Leeds,,Rory Gilmore,Free Standing,"12",13/03/2024,10:05,10:30,3', "MysteryShopperID is blank"),
+        (
+            '99999999999,Leeds,22,Rory Gilmore,Free Standing,"12",13/03/2024,10:05,10:30,3',
+            "StoreID 99999999999 is not between 1 and 2147483647",
+        ),
+        ('1487, ,22,Rory Gilmore,Free Standing,"12",13/03/2024,10:05,10:30,3', "StoreName is blank"),
+        (
+            "1487," + "X" * 101 + ',22,Rory Gilmore,Free Standing,"12",13/03/2024,10:05,10:30,3',
+            "StoreName is longer than 100 bytes",
+        ),
+        ('1487,Leeds,22,Rory Gilmore,"12",13/03/2024,10:05,10:30,3', "expected 10 fields, found 9"),
+        (
+            '1487,Leeds, Kirkstall,22,Rory Gilmore,Free Standing,"12",13/03/2024,10:05,10:30,3',
+            "expected 10 fields, found 11",
+        ),
+    ],
+)
 def test_each_rule_gives_its_reason(line, reason):
     assert parse_row(fields(line)) == reason
 
 
 def test_every_problem_of_a_row_is_reported():
     reason = parse_row(fields('x,Leeds,22,Rory Gilmore,Free Standing,"12",31/02/2024,10:05,10:30,9'))
-    assert reason == ("StoreID 'x' is not a whole number; VisitDate 31/02/2024 does not exist; "
-                      "OverallScore 9 is not between 1 and 5")
+    assert reason == (
+        "StoreID 'x' is not a whole number; VisitDate 31/02/2024 does not exist; OverallScore 9 is not between 1 and 5"
+    )
 
 
-@pytest.mark.parametrize("line", [
-    '1487,Leeds,22,Rory Gilmore,Free Standing,12,13/03/2024,10:05,10:30,3',  # unquoted count
-    ' 1487 , Leeds ,22, Rory Gilmore ,Free Standing, "12" ,13/03/2024, 10:05,10:30 , 3 ',  # stray spaces
-    '1487,Leeds,22,Rory Gilmore,Free Standing,"12",13/3/2024,10:05,10:30,3',  # one-digit month
-])
+@pytest.mark.parametrize(
+    "line",
+    [
+        "1487,Leeds,22,Rory Gilmore,Free Standing,12,13/03/2024,10:05,10:30,3",  # unquoted count
+        ' 1487 , Leeds ,22, Rory Gilmore ,Free Standing, "12" ,13/03/2024, 10:05,10:30 , 3 ',  # stray spaces
+        '1487,Leeds,22,Rory Gilmore,Free Standing,"12",13/3/2024,10:05,10:30,3',  # one-digit month
+    ],
+)
 def test_untidy_but_valid_rows_give_the_same_visit(line):
     assert parse_row(fields(line)) == parse_row(fields(GOOD))
 
@@ -117,7 +189,11 @@ def test_the_second_copy_of_a_visit_is_rejected_even_if_another_column_differs()
     data = "\n".join([HEADER, GOOD, GOOD.replace(",3", ",3"), GOOD[:-1] + "5", GOOD.replace("10:05", "10:06")])
     results = checked(data.encode())
     assert [getattr(r, "reason", "visit") for r in results] == [
-        "visit", "duplicate of the visit on line 2", "duplicate of the visit on line 2", "visit"]
+        "visit",
+        "duplicate of the visit on line 2",
+        "duplicate of the visit on line 2",
+        "visit",
+    ]
 
 
 def test_a_bom_and_crlf_line_endings_are_read_like_plain_lf():
@@ -129,18 +205,21 @@ def test_a_bom_and_crlf_line_endings_are_read_like_plain_lf():
 
 
 def test_line_numbers_count_physical_lines_and_blank_lines_are_skipped():
-    data = f"{HEADER}\n\n{GOOD}\n\n1487,Leeds,22,Rory Gilmore,Free Standing,\"12\",13/03/2024,10:05,10:30,\n\n"
+    data = f'{HEADER}\n\n{GOOD}\n\n1487,Leeds,22,Rory Gilmore,Free Standing,"12",13/03/2024,10:05,10:30,\n\n'
     results = checked(data.encode())
     assert [r.line for r in results if isinstance(r, Reject)] == [5]
     assert len(results) == 2
 
 
-@pytest.mark.parametrize("header", [
-    "StoreID;StoreName;MysteryShopperID",
-    "store_id,store_name,mystery_shopper_id,name,store_type,employees,visit_date,start,end,score",
-    ",".join(EXPECTED_HEADER[:-1]),
-    '{"StoreID": 1487}',
-])
+@pytest.mark.parametrize(
+    "header",
+    [
+        "StoreID;StoreName;MysteryShopperID",
+        "store_id,store_name,mystery_shopper_id,name,store_type,employees,visit_date,start,end,score",
+        ",".join(EXPECTED_HEADER[:-1]),
+        '{"StoreID": 1487}',
+    ],
+)
 def test_a_wrong_header_names_what_was_expected(header):
     with pytest.raises(BadFileError, match=r"has the wrong header: expected 'StoreID,StoreName,.*OverallScore', found"):
         check_header(fields(header))
@@ -150,11 +229,14 @@ def test_a_header_with_spaces_is_fine():
     check_header(fields(" StoreID , StoreName," + ",".join(EXPECTED_HEADER[2:])))
 
 
-@pytest.mark.parametrize("data, message", [
-    (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "is not UTF-8 text"),
-    (b"PK\x03\x04\x14\x00\x06\x00" + b"\x00" * 20, "is not a text file"),
-    (HEADER.encode() + b"\n" + GOOD.encode() + b"\n\xff\xfe broken", "is not UTF-8 text"),
-])
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "is not UTF-8 text"),
+        (b"PK\x03\x04\x14\x00\x06\x00" + b"\x00" * 20, "is not a text file"),
+        (HEADER.encode() + b"\n" + GOOD.encode() + b"\n\xff\xfe broken", "is not UTF-8 text"),
+    ],
+)
 def test_binary_files_are_not_csv(data, message):
     with pytest.raises(BadFileError, match=message):
         checked(data)
@@ -164,7 +246,9 @@ def test_an_unclosed_quote_runs_into_the_next_line_and_that_record_is_rejected()
     data = f'{HEADER}\n{GOOD}\n1487,"Leeds,22\n{GOOD}\n{GOOD}\n'.encode()
     results = checked(data)
     assert [(r.line, r.reason) for r in results if isinstance(r, Reject)] == [
-        (4, "expected 10 fields, found 6"), (5, "duplicate of the visit on line 2")]
+        (4, "expected 10 fields, found 6"),
+        (5, "duplicate of the visit on line 2"),
+    ]
 
 
 def test_a_nul_in_a_text_field_rejects_the_row_not_the_file():
@@ -174,5 +258,5 @@ def test_a_nul_in_a_text_field_rejects_the_row_not_the_file():
 def test_visit_ids_are_stable_positive_bigints():
     visit_id = visit_id_for(1487, 22, date(2024, 3, 13), time(10, 5))
     assert visit_id == visit_id_for(1487, 22, date(2024, 3, 13), time(10, 5))
-    assert 0 < visit_id < 2 ** 63
+    assert 0 < visit_id < 2**63
     assert visit_id != visit_id_for(1487, 22, date(2024, 3, 13), time(10, 6))

@@ -3,15 +3,17 @@
 `local_stack` runs `course up` (idempotent: a stack already running is reused) and yields the
 settings; `deployed` runs `handouts/deploy.sh local la-vida-mocha` once, the way a learner does.
 """
+
 from __future__ import annotations
 
 import os
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import pytest
 
@@ -35,9 +37,12 @@ def tool_env(settings: CourseSettings | None = None) -> dict[str, str]:
     return env
 
 
-def run(command: list[str], settings: CourseSettings | None = None, timeout: float = 600) -> subprocess.CompletedProcess:
-    return subprocess.run(command, cwd=REPO, env=tool_env(settings), capture_output=True, text=True,
-                          timeout=timeout, check=False)
+def run(
+    command: list[str], settings: CourseSettings | None = None, timeout: float = 600
+) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        command, cwd=REPO, env=tool_env(settings), capture_output=True, text=True, timeout=timeout, check=False
+    )
 
 
 @pytest.fixture(scope="session")
@@ -116,7 +121,8 @@ def log_messages(pipeline: Pipeline, start_ms: int, pattern: str = "") -> list[s
     messages: list[str] = []
     try:
         pages = logs.get_paginator("filter_log_events").paginate(
-            logGroupName=pipeline.log_group, startTime=start_ms, **({"filterPattern": pattern} if pattern else {}))
+            logGroupName=pipeline.log_group, startTime=start_ms, **({"filterPattern": pattern} if pattern else {})
+        )
         for page in pages:
             messages += [event["message"] for event in page.get("events", [])]
     except logs.exceptions.ResourceNotFoundException:

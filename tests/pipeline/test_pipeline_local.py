@@ -1,5 +1,6 @@
 """The mystery-shopper pipeline on the local stack, driven the way a learner and an instructor drive it:
 deploy.sh, uploads to S3, the Lambda deployed by CloudFormation, rows in the local Redshift."""
+
 from __future__ import annotations
 
 import time
@@ -25,18 +26,42 @@ def loaded_rows(settings: CourseSettings, source_file: str) -> set[tuple]:
         cursor.execute(
             "select store_id, mystery_shopper_id, visit_date, start_time, end_time, overall_score, "
             "number_of_store_employees, store_name, store_type from mystery_shop_visit where source_file = %s",
-            (source_file,))
-        return {(int(r[0]), int(r[1]), r[2].isoformat(), r[3].strftime("%H:%M"), r[4].strftime("%H:%M"),
-                 int(r[5]), int(r[6]), r[7], r[8]) for r in cursor.fetchall()}
+            (source_file,),
+        )
+        return {
+            (
+                int(r[0]),
+                int(r[1]),
+                r[2].isoformat(),
+                r[3].strftime("%H:%M"),
+                r[4].strftime("%H:%M"),
+                int(r[5]),
+                int(r[6]),
+                r[7],
+                r[8],
+            )
+            for r in cursor.fetchall()
+        }
     finally:
         connection.close()
 
 
 def expected_rows(path) -> set[tuple]:
     frame = expected_visits(path)
-    return {(int(r.store_id), int(r.mystery_shopper_id), r.visit_date.date().isoformat(), r.start.strftime("%H:%M"),
-             r.end.strftime("%H:%M"), int(r.score), int(r.employees), r.store_name, r.store_type)
-            for r in frame.itertuples()}
+    return {
+        (
+            int(r.store_id),
+            int(r.mystery_shopper_id),
+            r.visit_date.date().isoformat(),
+            r.start.strftime("%H:%M"),
+            r.end.strftime("%H:%M"),
+            int(r.score),
+            int(r.employees),
+            r.store_name,
+            r.store_type,
+        )
+        for r in frame.itertuples()
+    }
 
 
 def file_logs(pipeline: Pipeline, key: str, since_ms: int) -> list[str]:
@@ -46,12 +71,18 @@ def file_logs(pipeline: Pipeline, key: str, since_ms: int) -> list[str]:
 def test_deploy_prints_the_stack_outputs(deployed: Pipeline):
     for name in ("DeploymentBucketName", "RawDataBucketName", "EtlFunctionName"):
         assert name in deployed.deploy_output
-    assert deployed.bucket == f"la-vida-mocha-raw-data-{deployed.settings.client('sts').get_caller_identity()['Account']}"
+    assert (
+        deployed.bucket == f"la-vida-mocha-raw-data-{deployed.settings.client('sts').get_caller_identity()['Account']}"
+    )
 
 
 def test_the_log_group_output_survives_a_redeploy(deployed: Pipeline):
-    outputs = {o["OutputKey"] for o in deployed.settings.client("cloudformation").describe_stacks(
-        StackName=deployed.settings.etl_stack)["Stacks"][0].get("Outputs", [])}
+    outputs = {
+        o["OutputKey"]
+        for o in deployed.settings.client("cloudformation")
+        .describe_stacks(StackName=deployed.settings.etl_stack)["Stacks"][0]
+        .get("Outputs", [])
+    }
     assert {"RawDataBucketName", "EtlFunctionName", "EtlLogGroupName"} <= outputs
 
 
@@ -62,8 +93,11 @@ def test_upload_loads_the_expected_rows(deployed: Pipeline):
     deployed.upload(HANDOUT, key)
     wait_for(lambda: rows_for(deployed.settings, deployed.uri(key)) == len(expected), 90, what=f"{len(expected)} rows")
     assert loaded_rows(deployed.settings, deployed.uri(key)) == expected
-    rejects = wait_for(lambda: deployed.s3().list_objects_v2(Bucket=deployed.bucket, Prefix="rejected/").get("Contents"),
-                       30, what="a rejects file")
+    rejects = wait_for(
+        lambda: deployed.s3().list_objects_v2(Bucket=deployed.bucket, Prefix="rejected/").get("Contents"),
+        30,
+        what="a rejects file",
+    )
     assert any(HANDOUT.stem in item["Key"] for item in rejects)
 
 
@@ -75,8 +109,11 @@ def test_the_same_upload_three_more_times_changes_nothing(deployed: Pipeline):
     since = now_ms()
     for _ in range(3):
         deployed.upload(HANDOUT, key)
-    wait_for(lambda: len([m for m in file_logs(deployed, key, since) if '"loaded"' in m]) >= 3, 120,
-             what="three more loads in the logs")
+    wait_for(
+        lambda: len([m for m in file_logs(deployed, key, since) if '"loaded"' in m]) >= 3,
+        120,
+        what="three more loads in the logs",
+    )
     assert rows_for(deployed.settings, deployed.uri(key)) == expected
 
 
@@ -90,7 +127,9 @@ def test_eight_concurrent_uploads_load_every_row(deployed: Pipeline):
         list(pool.map(lambda item: deployed.upload(item[0], item[1]), uploads))
     for path, key in uploads:
         expected = len(expected_rows(path))
-        wait_for(lambda: rows_for(deployed.settings, deployed.uri(key)) == expected, 180, what=f"{key}: {expected} rows")
+        wait_for(
+            lambda: rows_for(deployed.settings, deployed.uri(key)) == expected, 180, what=f"{key}: {expected} rows"
+        )
     errors = [m for m in log_messages(deployed, since) if "concurrent/" in m and ("ERROR" in m or "Traceback" in m)]
     assert errors == []
 
@@ -99,8 +138,11 @@ def test_a_corrupt_file_logs_a_clear_error_and_loads_nothing(deployed: Pipeline)
     key = "corrupt/not-really-a.csv"
     since = now_ms()
     deployed.upload(b"PK\x03\x04\x00\x00binary spreadsheet bytes\x00\xff\xfe", key)
-    messages = wait_for(lambda: [m for m in file_logs(deployed, key, since) if "error" in m.lower()], 60,
-                        what="an error in the Lambda's logs")
+    messages = wait_for(
+        lambda: [m for m in file_logs(deployed, key, since) if "error" in m.lower()],
+        60,
+        what="an error in the Lambda's logs",
+    )
     assert any(key in m for m in messages)
     assert rows_for(deployed.settings, deployed.uri(key)) == 0
     # The notebooks' helper reports the failure rather than taking the failure's log line for a load.
@@ -109,10 +151,10 @@ def test_a_corrupt_file_logs_a_clear_error_and_loads_nothing(deployed: Pipeline)
 
 
 def test_database_stopped_during_a_load_then_retry_loads_it_once(deployed: Pipeline):
+    import atexit
+
     from local_cloud import supervisor
     from local_cloud.redshift.postgres import LocalPostgres
-
-    import atexit
 
     key = "outage/" + HANDOUT.name
     expected = len(expected_rows(HANDOUT))
@@ -165,7 +207,9 @@ def test_provisioning_is_idempotent(local_stack: CourseSettings):
 def test_teardown_removes_everything_and_reports_it(local_stack: CourseSettings):
     team = "teardown-check"
     settings = CourseSettings(mode="local", team=team)
-    result = run([str(BIN / "python"), str(REPO / "infra" / "provision_teams.py"), "--local", "--teams", team], settings)
+    result = run(
+        [str(BIN / "python"), str(REPO / "infra" / "provision_teams.py"), "--local", "--teams", team], settings
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "password" not in result.stdout.lower().replace("new password set", "")
     result = run(["bash", str(HANDOUTS / "deploy.sh"), "local", team], settings)
@@ -173,10 +217,17 @@ def test_teardown_removes_everything_and_reports_it(local_stack: CourseSettings)
     bucket = f"{team}-raw-data-{settings.client('sts').get_caller_identity()['Account']}"
     settings.client("s3").put_object(Bucket=bucket, Key="notes/readme.txt", Body=b"left by a learner")
 
-    result = run([str(BIN / "python"), str(REPO / "infra" / "teardown.py"), "--local", "--teams", team, "--yes"], settings)
+    result = run(
+        [str(BIN / "python"), str(REPO / "infra" / "teardown.py"), "--local", "--teams", team, "--yes"], settings
+    )
     assert result.returncode == 0, result.stdout + result.stderr
-    for item in (f"stack {team}-shopper-etl-pipeline", f"stack {team}-shopper-deployment-bucket",
-                 f"parameter {settings.parameter_name}", "database teardown_check", "user teardown_check"):
+    for item in (
+        f"stack {team}-shopper-etl-pipeline",
+        f"stack {team}-shopper-deployment-bucket",
+        f"parameter {settings.parameter_name}",
+        "database teardown_check",
+        "user teardown_check",
+    ):
         assert f"removed: {item}" in result.stdout
     assert "Everything is gone." in result.stdout
 

@@ -4,6 +4,7 @@ local cloud imports nothing of the course.
 Every import statement of every module counts, wherever it stands, read from the source (an AST
 walk, nothing is imported); `__init__` modules count as their package.
 """
+
 from __future__ import annotations
 
 import ast

@@ -1,5 +1,6 @@
 """The learners' exercises and the solutions notebook are generated from solutions/sql/, never edited
 by hand: regenerate them in memory and compare with what is committed."""
+
 from __future__ import annotations
 
 import json
@@ -69,8 +70,11 @@ def test_learner_notebook_has_no_answers():
 
 def test_solutions_notebook_runs_every_answer_in_a_tagged_cell():
     notebook = jupytext.read(SOLUTIONS_NOTEBOOK)
-    tagged = [cell.source for cell in notebook.cells if SOLUTION_TAG in cell.metadata.get("tags", [])
-              and cell.cell_type == "code"]
+    tagged = [
+        cell.source
+        for cell in notebook.cells
+        if SOLUTION_TAG in cell.metadata.get("tags", []) and cell.cell_type == "code"
+    ]
     assert tagged == [exercises.solution_cell_source(q) for q in QUESTIONS]
     first_code = next(cell for cell in notebook.cells if cell.cell_type == "code")
     assert "CourseSettings.from_env()" in first_code.source
@@ -84,7 +88,8 @@ def test_solutions_ipynb_is_in_step_with_its_py():
     executed = jupytext.read(ipynb)
     source = jupytext.read(SOLUTIONS_NOTEBOOK)
     assert [c.source for c in executed.cells] == [c.source for c in source.cells], (
-        "the .ipynb differs from the .py: run jupytext --sync and re-execute it (make notebooks)")
+        "the .ipynb differs from the .py: run jupytext --sync and re-execute it (make notebooks)"
+    )
 
 
 def test_generation_is_deterministic():
@@ -126,15 +131,18 @@ def test_parse_joins_continuation_lines():
     assert (q.number, q.slug, q.question, q.solution) == (1, "x", "Q continued", "SELECT 1;")
 
 
-@pytest.mark.parametrize("text, name, message", [
-    (GOOD, "1_x.sql", "NN_slug.sql"),
-    (GOOD.replace("-- END SOLUTION\n", ""), "01_x.sql", "exactly one '-- END SOLUTION'"),
-    (GOOD.replace("SELECT 1;\n", ""), "01_x.sql", "empty"),
-    (GOOD.replace("easy", "tricky"), "01_x.sql", "Difficulty must be one of"),
-    (GOOD.replace("-- Hint: H\n", ""), "01_x.sql", "lacks Hint"),
-    (GOOD.replace("-- Title: T\n", "SELECT 2;\n-- Title: T\n"), "01_x.sql", "line 1"),
-    (GOOD + "SELECT 3;\n", "01_x.sql", "nothing may follow"),
-])
+@pytest.mark.parametrize(
+    "text, name, message",
+    [
+        (GOOD, "1_x.sql", "NN_slug.sql"),
+        (GOOD.replace("-- END SOLUTION\n", ""), "01_x.sql", "exactly one '-- END SOLUTION'"),
+        (GOOD.replace("SELECT 1;\n", ""), "01_x.sql", "empty"),
+        (GOOD.replace("easy", "tricky"), "01_x.sql", "Difficulty must be one of"),
+        (GOOD.replace("-- Hint: H\n", ""), "01_x.sql", "lacks Hint"),
+        (GOOD.replace("-- Title: T\n", "SELECT 2;\n-- Title: T\n"), "01_x.sql", "line 1"),
+        (GOOD + "SELECT 3;\n", "01_x.sql", "nothing may follow"),
+    ],
+)
 def test_bad_source_gets_a_clear_error(text, name, message):
     with pytest.raises(ExerciseSourceError, match=message.replace("(", r"\(")):
         parse_solution(text, name)

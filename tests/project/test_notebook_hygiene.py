@@ -1,4 +1,5 @@
 """Checks on the committed notebooks themselves: compared outputs, no secrets, slides, pairing."""
+
 import json
 import re
 from pathlib import Path

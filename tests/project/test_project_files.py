@@ -1,4 +1,5 @@
 """The project's own files install everything, and the conda and pip pins agree."""
+
 import re
 import sys
 from importlib import metadata
@@ -24,7 +25,11 @@ def test_every_requirement_is_pinned():
 
 
 def test_direct_requirements_are_in_the_pins():
-    pinned = {re.split(r"==", line)[0].lower().replace("_", "-") for line in (ROOT / "requirements.txt").read_text().splitlines() if "==" in line}
+    pinned = {
+        re.split(r"==", line)[0].lower().replace("_", "-")
+        for line in (ROOT / "requirements.txt").read_text().splitlines()
+        if "==" in line
+    }
     for line in (ROOT / "requirements.in").read_text().splitlines():
         line = line.split("#")[0].strip()
         if line:

@@ -1,4 +1,5 @@
 """The slide export references only local copies of reveal.js, so it works offline."""
+
 import re
 import sys
 from pathlib import Path

@@ -2,6 +2,7 @@
 
 Suppressions live in the templates themselves (resource Metadata) with the reason beside them.
 """
+
 from __future__ import annotations
 
 import subprocess
@@ -30,7 +31,5 @@ def test_the_expected_templates_exist():
 
 @pytest.mark.parametrize("template", TEMPLATES, ids=lambda path: path.relative_to(REPO).as_posix())
 def test_cfn_lint_reports_nothing(template: Path):
-    result = subprocess.run(
-        [str(CFN_LINT), str(template)], capture_output=True, text=True, check=False
-    )
+    result = subprocess.run([str(CFN_LINT), str(template)], capture_output=True, text=True, check=False)
     assert result.returncode == 0 and not result.stdout.strip(), result.stdout + result.stderr

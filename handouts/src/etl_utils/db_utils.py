@@ -3,6 +3,7 @@
 The password is read from Parameter Store (a SecureString, decrypted) every time the Lambda runs.
 It is never in the code, in an environment variable, or in a log line.
 """
+
 from __future__ import annotations
 
 import ipaddress
@@ -10,9 +11,10 @@ import json
 import random
 import socket
 import time
+from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 from itertools import islice
-from typing import Any, Callable, Iterable, Iterator, TypeVar
+from typing import Any, TypeVar
 
 import redshift_connector
 
@@ -126,9 +128,18 @@ def row_parameters(visit: Visit) -> tuple[Any, ...]:
     parameter types and so a new prepared statement. A text parameter has no type of its own:
     Redshift converts it to its column's type, as COPY does. The values are already checked.
     """
-    return (str(visit.visit_id), str(visit.store_id), str(visit.mystery_shopper_id), visit.store_type,
-            visit.store_name, str(visit.number_of_store_employees), visit.visit_date, visit.start_time,
-            visit.end_time, str(visit.overall_score))
+    return (
+        str(visit.visit_id),
+        str(visit.store_id),
+        str(visit.mystery_shopper_id),
+        visit.store_type,
+        visit.store_name,
+        str(visit.number_of_store_employees),
+        visit.visit_date,
+        visit.start_time,
+        visit.end_time,
+        str(visit.overall_score),
+    )
 
 
 def next_batch(visits: Iterator[Visit], size: int) -> list[Any]:
@@ -139,8 +150,9 @@ def next_batch(visits: Iterator[Visit], size: int) -> list[Any]:
     return params
 
 
-def replace_file_rows(conn, source_file: str, visits: Iterable[Visit], loaded_at: datetime,
-                      batch_size: int = BATCH_SIZE) -> int:
+def replace_file_rows(
+    conn, source_file: str, visits: Iterable[Visit], loaded_at: datetime, batch_size: int = BATCH_SIZE
+) -> int:
     """Delete the file's earlier rows and insert ``visits``, batch by batch. Does not commit.
 
     Returns the number of rows inserted. ``visits`` is consumed as it goes, so memory stays flat.

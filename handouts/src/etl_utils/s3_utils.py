@@ -1,11 +1,13 @@
 """S3: which objects an event is about, reading one as a stream of text, and writing a rejects file."""
+
 from __future__ import annotations
 
 import csv
 import io
 import tempfile
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, BinaryIO, Iterable
+from typing import Any, BinaryIO
 from urllib.parse import unquote_plus
 
 from botocore.exceptions import ClientError
@@ -13,7 +15,6 @@ from botocore.exceptions import ClientError
 # Rejects files go here. The bucket notification filters this prefix out, so writing a rejects
 # file never triggers the Lambda again (and the handler skips it too, should a filter be missing).
 REJECTED_PREFIX = "rejected/"
-
 
 
 def rejects_key_for(key: str) -> str:

@@ -1,4 +1,5 @@
 """The SQL the Lambda runs, in one place. Values always travel as parameters (%s), never in the text."""
+
 from __future__ import annotations
 
 from functools import lru_cache
@@ -52,8 +53,16 @@ LOCK_TABLE = f"LOCK {TABLE}"
 DELETE_FILE_ROWS = f"DELETE FROM {TABLE} WHERE {SOURCE_COLUMN} = %s"
 
 ROW_COLUMNS = (
-    "visit_id", "store_id", "mystery_shopper_id", "store_type", "store_name",
-    "number_of_store_employees", "visit_date", "start_time", "end_time", "overall_score",
+    "visit_id",
+    "store_id",
+    "mystery_shopper_id",
+    "store_type",
+    "store_name",
+    "number_of_store_employees",
+    "visit_date",
+    "start_time",
+    "end_time",
+    "overall_score",
 )
 LINEAGE_COLUMNS = (SOURCE_COLUMN, "loaded_at")
 INSERT_COLUMNS = ROW_COLUMNS + LINEAGE_COLUMNS
@@ -76,6 +85,6 @@ def insert_rows(row_count: int) -> str:
     width = len(ROW_COLUMNS)
     rows = ",".join(
         "(" + ",".join(f":{n}" for n in range(start, start + width)) + f",{lineage})"
-        for start in range(first, first + row_count * width, width))
+        for start in range(first, first + row_count * width, width)
+    )
     return f"INSERT INTO {TABLE} ({', '.join(INSERT_COLUMNS)}) VALUES {rows}"
-

@@ -3,25 +3,41 @@
 A row either becomes a ``Visit`` or a ``Reject`` (its line number and the reason), never both and
 never neither: that is what keeps ``loaded + rejected == rows`` true for every file.
 """
+
 from __future__ import annotations
 
 import csv
 import hashlib
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, time
 from functools import lru_cache
-from typing import Iterable, Iterator, NamedTuple, TextIO
+from typing import NamedTuple, TextIO
 
 EXPECTED_HEADER = (
-    "StoreID", "StoreName", "MysteryShopperID", "MysteryShopperName", "StoreType",
-    "NumberOfStoreEmployees", "VisitDate", "StartTime", "EndTime", "OverallScore",
+    "StoreID",
+    "StoreName",
+    "MysteryShopperID",
+    "MysteryShopperName",
+    "StoreType",
+    "NumberOfStoreEmployees",
+    "VisitDate",
+    "StartTime",
+    "EndTime",
+    "OverallScore",
 )
 # Each of the file's columns under its name in the table; the shopper's name has none (it is dropped).
 TABLE_COLUMN_FOR = {
-    "StoreID": "store_id", "StoreName": "store_name", "MysteryShopperID": "mystery_shopper_id",
-    "StoreType": "store_type", "NumberOfStoreEmployees": "number_of_store_employees",
-    "VisitDate": "visit_date", "StartTime": "start_time", "EndTime": "end_time", "OverallScore": "overall_score",
+    "StoreID": "store_id",
+    "StoreName": "store_name",
+    "MysteryShopperID": "mystery_shopper_id",
+    "StoreType": "store_type",
+    "NumberOfStoreEmployees": "number_of_store_employees",
+    "VisitDate": "visit_date",
+    "StartTime": "start_time",
+    "EndTime": "end_time",
+    "OverallScore": "overall_score",
 }
 MAX_INTEGER = 2_147_483_647  # Redshift INTEGER
 MAX_STORE_NAME_BYTES = 100  # VARCHAR(n) in Redshift counts bytes, not characters
@@ -160,8 +176,9 @@ def parse_row(fields: list[str]) -> Visit | str:
     """A clean Visit, or the reason (every problem found, joined by '; ') the row is rejected."""
     if len(fields) != len(EXPECTED_HEADER):
         return f"expected {len(EXPECTED_HEADER)} fields, found {len(fields)}"
-    (store_id, store_name, shopper_id, _shopper_name, store_type,
-     employees, visit_date, start, end, score) = [field.strip() for field in fields]
+    (store_id, store_name, shopper_id, _shopper_name, store_type, employees, visit_date, start, end, score) = [
+        field.strip() for field in fields
+    ]
     problems: list[str] = []
     store_id = _whole("StoreID", store_id, 1, MAX_INTEGER, problems)
     store_name = _text("StoreName", store_name, MAX_STORE_NAME_BYTES, problems)
@@ -176,8 +193,18 @@ def parse_row(fields: list[str]) -> Visit | str:
         problems.append(f"EndTime {end} is before StartTime {start}")
     if problems:
         return "; ".join(problems)
-    return Visit(visit_id_for(store_id, shopper_id, day, start_time), store_id, shopper_id, store_type,
-                 store_name, employee_count, day, start_time, end_time, overall_score)
+    return Visit(
+        visit_id_for(store_id, shopper_id, day, start_time),
+        store_id,
+        shopper_id,
+        store_type,
+        store_name,
+        employee_count,
+        day,
+        start_time,
+        end_time,
+        overall_score,
+    )
 
 
 def transform(records: Iterable[tuple[int, list[str]]]) -> Iterator[Visit | Reject]:

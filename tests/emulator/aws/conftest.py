@@ -1,4 +1,5 @@
 """One local AWS (moto + the adapter) for the whole session, on a free port, with state in tmp."""
+
 from __future__ import annotations
 
 import io
@@ -107,7 +108,9 @@ def zip_code(files: dict[str, str]) -> bytes:
 def make_role(client, name: str) -> str:
     trust = {
         "Version": "2012-10-17",
-        "Statement": [{"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}],
+        "Statement": [
+            {"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}
+        ],
     }
     iam = client("iam")
     try:

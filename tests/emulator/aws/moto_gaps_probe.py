@@ -3,17 +3,20 @@
 test_local_aws_moto_gaps.py asserts these observations, so a moto upgrade that closes (or moves)
 a gap fails a test and points at the adapter module to revisit.
 """
+
+import io
 import json
 import os
 import zipfile
-import io
+
+from local_cloud.config import DUMMY_ACCESS_KEY_ID, DUMMY_SECRET_ACCESS_KEY  # noqa: E402
 
 # Neither module applies the adapter at import: they load only redshift_course.settings (and boto3).
 from redshift_course.provisioning import generate_password  # noqa: E402
-from local_cloud.config import DUMMY_ACCESS_KEY_ID, DUMMY_SECRET_ACCESS_KEY  # noqa: E402
 
-os.environ.update(AWS_ACCESS_KEY_ID=DUMMY_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY=DUMMY_SECRET_ACCESS_KEY,
-                  AWS_DEFAULT_REGION="eu-west-1")
+os.environ.update(
+    AWS_ACCESS_KEY_ID=DUMMY_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY=DUMMY_SECRET_ACCESS_KEY, AWS_DEFAULT_REGION="eu-west-1"
+)
 import boto3  # noqa: E402
 from moto import mock_aws  # noqa: E402
 
@@ -28,6 +31,7 @@ def probe(name):
         except Exception as error:  # record, don't stop: each gap is asserted separately
             seen[name] = f"raised {type(error).__name__}: {error}"
         return function
+
     return wrap
 
 
@@ -44,8 +48,9 @@ with mock_aws():
     lam = boto3.client("lambda", region_name=REGION)
     iam = boto3.client("iam", region_name=REGION)
     role = iam.create_role(RoleName="r", AssumeRolePolicyDocument="{}")["Role"]["Arn"]
-    lam.create_function(FunctionName="fn", Runtime="python3.12", Role=role, Handler="app.handler",
-                        Code={"ZipFile": zip_bytes()})
+    lam.create_function(
+        FunctionName="fn", Runtime="python3.12", Role=role, Handler="app.handler", Code={"ZipFile": zip_bytes()}
+    )
     fn_arn = lam.get_function(FunctionName="fn")["Configuration"]["FunctionArn"]
 
     @probe("lambda_invoke_payload")
@@ -62,11 +67,14 @@ with mock_aws():
         class Bucket:
             name, arn, region_name = "b", "arn:aws:s3:::b", REGION
 
-        return notifications._get_s3_event("s3:ObjectCreated:Put", Bucket, Key, "id")["Records"][0]["s3"]["object"]["key"]
+        return notifications._get_s3_event("s3:ObjectCreated:Put", Bucket, Key, "id")["Records"][0]["s3"]["object"][
+            "key"
+        ]
 
     @probe("s3_lambda_call_is_synchronous")
     def _():
         import inspect
+
         from moto.s3 import notifications
 
         return "func.invoke(" in inspect.getsource(notifications._invoke_awslambda)
@@ -74,21 +82,44 @@ with mock_aws():
     bucket_template = {
         "Parameters": {"Name": {"Type": "String"}},
         "Resources": {
-            "Bucket": {"Type": "AWS::S3::Bucket", "Properties": {
-                "BucketName": {"Ref": "Name"},
-                "PublicAccessBlockConfiguration": {"BlockPublicAcls": True},
-                "NotificationConfiguration": {"LambdaConfigurations": [
-                    {"Event": "s3:ObjectCreated:*", "Function": fn_arn}]}}},
-            "Policy": {"Type": "AWS::S3::BucketPolicy", "Properties": {
-                "Bucket": {"Ref": "Bucket"},
-                "PolicyDocument": {"Version": "2012-10-17", "Statement": [
-                    {"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::x/*"}]}}},
+            "Bucket": {
+                "Type": "AWS::S3::Bucket",
+                "Properties": {
+                    "BucketName": {"Ref": "Name"},
+                    "PublicAccessBlockConfiguration": {"BlockPublicAcls": True},
+                    "NotificationConfiguration": {
+                        "LambdaConfigurations": [{"Event": "s3:ObjectCreated:*", "Function": fn_arn}]
+                    },
+                },
+            },
+            "Policy": {
+                "Type": "AWS::S3::BucketPolicy",
+                "Properties": {
+                    "Bucket": {"Ref": "Bucket"},
+                    "PolicyDocument": {
+                        "Version": "2012-10-17",
+                        "Statement": [
+                            {
+                                "Effect": "Allow",
+                                "Principal": "*",
+                                "Action": "s3:GetObject",
+                                "Resource": "arn:aws:s3:::x/*",
+                            }
+                        ],
+                    },
+                },
+            },
         },
         "Outputs": {"BucketName": {"Value": {"Ref": "Bucket"}}},
     }
     body = json.dumps(bucket_template)
-    cfn.create_change_set(StackName="gaps", ChangeSetName="c1", ChangeSetType="CREATE", TemplateBody=body,
-                          Parameters=[{"ParameterKey": "Name", "ParameterValue": "gap-bucket"}])
+    cfn.create_change_set(
+        StackName="gaps",
+        ChangeSetName="c1",
+        ChangeSetType="CREATE",
+        TemplateBody=body,
+        Parameters=[{"ParameterKey": "Name", "ParameterValue": "gap-bucket"}],
+    )
     cfn.execute_change_set(ChangeSetName="c1", StackName="gaps")
 
     @probe("outputs_after_change_set")
@@ -110,8 +141,13 @@ with mock_aws():
 
     @probe("no_change_change_set")
     def _():
-        cfn.create_change_set(StackName="gaps", ChangeSetName="c2", ChangeSetType="UPDATE", TemplateBody=body,
-                              Parameters=[{"ParameterKey": "Name", "ParameterValue": "gap-bucket"}])
+        cfn.create_change_set(
+            StackName="gaps",
+            ChangeSetName="c2",
+            ChangeSetType="UPDATE",
+            TemplateBody=body,
+            Parameters=[{"ParameterKey": "Name", "ParameterValue": "gap-bucket"}],
+        )
         return cfn.describe_change_set(ChangeSetName="c2", StackName="gaps")["Status"]
 
     @probe("delete_stack_with_non_empty_bucket")
@@ -124,11 +160,25 @@ with mock_aws():
     @probe("conditional_deny_policy_blocks_put")
     def _():
         s3.create_bucket(Bucket="tls-bucket", CreateBucketConfiguration={"LocationConstraint": REGION})
-        s3.put_bucket_policy(Bucket="tls-bucket", Policy=json.dumps({"Version": "2012-10-17", "Statement": [
-            {"Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": "arn:aws:s3:::tls-bucket/*",
-             "Condition": {"Bool": {"aws:SecureTransport": "false"}}}]}))
-        from moto.s3.models import s3_backends
+        s3.put_bucket_policy(
+            Bucket="tls-bucket",
+            Policy=json.dumps(
+                {
+                    "Version": "2012-10-17",
+                    "Statement": [
+                        {
+                            "Effect": "Deny",
+                            "Principal": "*",
+                            "Action": "s3:*",
+                            "Resource": "arn:aws:s3:::tls-bucket/*",
+                            "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+                        }
+                    ],
+                }
+            ),
+        )
         from moto.iam.access_control import PermissionResult
+        from moto.s3.models import s3_backends
 
         bucket = s3_backends["123456789012"]["aws"].get_bucket("tls-bucket")
         return bucket.get_permission("s3:PutObject", "arn:aws:s3:::tls-bucket/k") == PermissionResult.DENIED
@@ -160,17 +210,30 @@ Outputs:
 
         cfn.create_stack(StackName="cluster2", TemplateBody=cluster_template.split("Outputs:")[0])
         cluster = next(iter(redshift_backends["123456789012"][REGION].clusters.values()))
-        return {"address": cluster.endpoint["Address"], "password": cluster.master_user_password,
-                "getatt_address": cluster.get_cfn_attribute("Endpoint.Address")}
+        return {
+            "address": cluster.endpoint["Address"],
+            "password": cluster.master_user_password,
+            "getatt_address": cluster.get_cfn_attribute("Endpoint.Address"),
+        }
 
     @probe("log_group_after_update")
     def _():
         def template(days):
-            return json.dumps({"Resources": {"G": {"Type": "AWS::Logs::LogGroup", "Properties": {
-                "LogGroupName": "/aws/lambda/g", "RetentionInDays": days}}}, "Outputs": {"N": {"Value": {"Ref": "G"}}}})
+            return json.dumps(
+                {
+                    "Resources": {
+                        "G": {
+                            "Type": "AWS::Logs::LogGroup",
+                            "Properties": {"LogGroupName": "/aws/lambda/g", "RetentionInDays": days},
+                        }
+                    },
+                    "Outputs": {"N": {"Value": {"Ref": "G"}}},
+                }
+            )
 
         cfn.create_stack(StackName="lg", TemplateBody=template(7))
         cfn.update_stack(StackName="lg", TemplateBody=template(14))
         return cfn.describe_stacks(StackName="lg")["Stacks"][0].get("Outputs")
+
 
 print(json.dumps(seen, default=str))

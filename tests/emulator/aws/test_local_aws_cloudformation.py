@@ -1,4 +1,5 @@
 """`aws cloudformation package` + `deploy` of a bucket → Lambda trigger, the way deploy.sh does it."""
+
 import json
 import textwrap
 
@@ -8,7 +9,7 @@ STACK = "course-test-etl"
 BUCKET = "course-test-raw-data"
 DEPLOY_BUCKET = "course-test-deployment"
 
-LAMBDA_CODE = '''
+LAMBDA_CODE = """
 import json
 from urllib.parse import unquote_plus
 import boto3
@@ -28,7 +29,7 @@ def handler(event, context):
                 raise RuntimeError(f"flaky failure on attempt {attempts + 1}")
         s3.put_object(Bucket=bucket, Key=f"processed/{key}.json", Body=json.dumps(record).encode())
     return {"ok": True}
-'''
+"""
 
 
 def template(suffix: str = ".csv") -> str:
@@ -118,11 +119,32 @@ def project(tmp_path_factory):
 
 
 def package_and_deploy(aws, project, *extra):
-    aws("cloudformation", "package", "--template-file", "template.yaml", "--s3-bucket", DEPLOY_BUCKET,
-        "--output-template-file", "packaged.yaml", cwd=project)
-    return aws("cloudformation", "deploy", "--template-file", "packaged.yaml", "--stack-name", STACK,
-               "--capabilities", "CAPABILITY_IAM", "--parameter-overrides", f"BucketName={BUCKET}",
-               *extra, cwd=project, check=False)
+    aws(
+        "cloudformation",
+        "package",
+        "--template-file",
+        "template.yaml",
+        "--s3-bucket",
+        DEPLOY_BUCKET,
+        "--output-template-file",
+        "packaged.yaml",
+        cwd=project,
+    )
+    return aws(
+        "cloudformation",
+        "deploy",
+        "--template-file",
+        "packaged.yaml",
+        "--stack-name",
+        STACK,
+        "--capabilities",
+        "CAPABILITY_IAM",
+        "--parameter-overrides",
+        f"BucketName={BUCKET}",
+        *extra,
+        cwd=project,
+        check=False,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -172,9 +194,7 @@ def test_upload_runs_the_lambda_with_a_faithful_event(deployed, client, helpers)
     assert record["userIdentity"]["principalId"] and record["s3"]["object"]["sequencer"]
     logs = client("logs")
     group = f"/aws/lambda/{BUCKET}-etl"
-    helpers.wait_for(
-        lambda: logs.filter_log_events(logGroupName=group, filterPattern="REPORT")["events"]
-    )
+    helpers.wait_for(lambda: logs.filter_log_events(logGroupName=group, filterPattern="REPORT")["events"])
     messages = [e["message"] for e in logs.filter_log_events(logGroupName=group)["events"]]
     assert "processing s3://course-test-raw-data/incoming/march visits.csv" in messages
     assert not any("notes.txt" in m or "elsewhere" in m for m in messages)

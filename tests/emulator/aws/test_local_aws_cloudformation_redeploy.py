@@ -3,6 +3,7 @@
 On a redeploy the CLI sends every parameter it does not override as UsePreviousValue, while the
 first deploy left those to their defaults: the sent parameters differ, the effective values do not.
 """
+
 import textwrap
 
 import pytest
@@ -52,9 +53,20 @@ def template_file(tmp_path_factory):
 
 
 def deploy(aws, template_file, *overrides):
-    return aws("cloudformation", "deploy", "--template-file", str(template_file), "--stack-name", STACK,
-               "--no-fail-on-empty-changeset", "--parameter-overrides", "TeamName=la-vida-mocha",
-               "NetworkStackName=", *overrides, check=False)
+    return aws(
+        "cloudformation",
+        "deploy",
+        "--template-file",
+        str(template_file),
+        "--stack-name",
+        STACK,
+        "--no-fail-on-empty-changeset",
+        "--parameter-overrides",
+        "TeamName=la-vida-mocha",
+        "NetworkStackName=",
+        *overrides,
+        check=False,
+    )
 
 
 def updates(client) -> int:

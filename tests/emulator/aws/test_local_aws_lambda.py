@@ -1,11 +1,12 @@
 """Lambda without Docker: the deployed zip really runs, with its handler, environment and timeout."""
+
 import base64
 import json
 import time
 
 import pytest
 
-HANDLER_CODE = '''
+HANDLER_CODE = """
 import json, logging, os, sys, time
 import boto3
 from helper_pkg.shout import shout
@@ -34,7 +35,7 @@ def handler(event, context):
         "path0": sys.path[0],
         "endpoint": os.environ.get("AWS_ENDPOINT_URL"),
     }
-'''
+"""
 
 FILES = {
     "src/app.py": HANDLER_CODE,
@@ -100,7 +101,8 @@ def test_timeout_kills_the_run(client, function):
 
 def test_event_invocation_returns_at_once_and_runs(client, function, helpers):
     response = client("lambda").invoke(
-        FunctionName=function, InvocationType="Event",
+        FunctionName=function,
+        InvocationType="Event",
         Payload=json.dumps({"marker_bucket": "lambda-markers", "marker_key": "event.txt"}),
     )
     assert response["StatusCode"] == 202
@@ -110,8 +112,11 @@ def test_event_invocation_returns_at_once_and_runs(client, function, helpers):
 
 def test_missing_handler_module_reports_import_error(client, helpers):
     client("lambda").create_function(
-        FunctionName="course-bad-handler", Runtime="python3.12", Role=helpers.make_role(client, "course-test-fn-role"),
-        Handler="nowhere.handler", Code={"ZipFile": helpers.zip_code({"app.py": "x = 1\n"})},
+        FunctionName="course-bad-handler",
+        Runtime="python3.12",
+        Role=helpers.make_role(client, "course-test-fn-role"),
+        Handler="nowhere.handler",
+        Code={"ZipFile": helpers.zip_code({"app.py": "x = 1\n"})},
     )
     response, payload = invoke(client, "course-bad-handler", {})
     assert payload["errorType"] == "Runtime.ImportModuleError"
@@ -122,7 +127,9 @@ def test_logs_land_in_cloudwatch(client, function, aws, helpers):
     logs = client("logs")
     group = f"/aws/lambda/{function}"
     events = helpers.wait_for(
-        lambda: [e for e in logs.filter_log_events(logGroupName=group)["events"] if payload["request_id"] in e["message"]]
+        lambda: [
+            e for e in logs.filter_log_events(logGroupName=group)["events"] if payload["request_id"] in e["message"]
+        ]
     )
     messages = [e["message"] for e in events]
     assert messages[0].startswith(f"START RequestId: {payload['request_id']}")

@@ -3,6 +3,7 @@
 When one of these fails after a moto upgrade, moto changed: revisit the named adapter module
 (maybe it can shrink or go) and docs/local_aws.md.
 """
+
 import json
 import subprocess
 import sys

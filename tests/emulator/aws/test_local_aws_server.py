@@ -1,4 +1,5 @@
 """The server itself: a taken port gets a clear error; importing the package changes nothing."""
+
 import json
 import socket
 import subprocess
@@ -61,8 +62,26 @@ def test_basic_services_through_the_cli(aws, tmp_path):
     assert "in/f.csv" in aws("s3", "ls", "--recursive", "s3://cli-basic-bucket").stdout
     secret = generate_password()
     aws("ssm", "put-parameter", "--name", "cli_secret", "--type", "SecureString", "--value", secret, "--overwrite")
-    value = aws("ssm", "get-parameter", "--name", "cli_secret", "--with-decryption",
-                "--query", "Parameter.Value", "--output", "text").stdout.strip()
+    value = aws(
+        "ssm",
+        "get-parameter",
+        "--name",
+        "cli_secret",
+        "--with-decryption",
+        "--query",
+        "Parameter.Value",
+        "--output",
+        "text",
+    ).stdout.strip()
     assert value == secret
-    assert "cli-role" in aws("iam", "create-role", "--role-name", "cli-role", "--assume-role-policy-document",
-                             '{"Version":"2012-10-17","Statement":[]}').stdout
+    assert (
+        "cli-role"
+        in aws(
+            "iam",
+            "create-role",
+            "--role-name",
+            "cli-role",
+            "--assume-role-policy-document",
+            '{"Version":"2012-10-17","Statement":[]}',
+        ).stdout
+    )

@@ -1,5 +1,6 @@
 """A local Redshift of the tests' own – embedded PostgreSQL + gateway on free ports in a temporary
 folder – so tests never touch a developer's running stack (5439/54329 stay free)."""
+
 from __future__ import annotations
 
 import shutil

@@ -1,4 +1,5 @@
 """create_login: what the local AWS calls when a Redshift cluster is created (its master user)."""
+
 from __future__ import annotations
 
 import pytest
@@ -33,8 +34,7 @@ def test_create_login_is_idempotent_and_changes_the_password(local_redshift):
 
 def test_master_user_is_superuser_and_names_fold_to_lower_case(local_redshift):
     password = generate_password()
-    create_login(local_redshift.data_dir, "AwsUser", password, database="dev", superuser=True,
-                 port=local_redshift.port)
+    create_login(local_redshift.data_dir, "AwsUser", password, database="dev", superuser=True, port=local_redshift.port)
     conn = local_redshift.connect("awsuser", password)
     try:
         cursor = conn.cursor()

@@ -5,6 +5,7 @@ The fixtures ``local_redshift`` and ``connection`` come from tests/emulator/reds
 (a throwaway LocalPostgres + Gateway on free ports). Expected values are Redshift's, from its
 documentation where it gives an example.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -52,16 +53,25 @@ def visits(cur):
             overall_score SMALLINT,
             loaded_at TIMESTAMP DEFAULT GETDATE()
         ) DISTSTYLE KEY COMPOUND SORTKEY(visit_date, store_id) ENCODE AUTO BACKUP NO""")
-    rows = [(1, 10, "Leeds", "2024-03-01", 5), (2, 10, "Leeds", "2024-03-02", 3),
-            (3, 20, "York", "2024-03-02", 4), (4, 20, "York", "2024-04-01", 2),
-            (5, 30, "Hull, East", "2024-04-03", 5), (6, 30, "Hull, East", "2024-04-04", None)]
-    cur.executemany("INSERT INTO conformance_visit (visit_id, store_id, store_name, visit_date, overall_score) "
-                    "VALUES (%s, %s, %s, %s, %s)", rows)
+    rows = [
+        (1, 10, "Leeds", "2024-03-01", 5),
+        (2, 10, "Leeds", "2024-03-02", 3),
+        (3, 20, "York", "2024-03-02", 4),
+        (4, 20, "York", "2024-04-01", 2),
+        (5, 30, "Hull, East", "2024-04-03", 5),
+        (6, 30, "Hull, East", "2024-04-04", None),
+    ]
+    cur.executemany(
+        "INSERT INTO conformance_visit (visit_id, store_id, store_name, visit_date, overall_score) "
+        "VALUES (%s, %s, %s, %s, %s)",
+        rows,
+    )
     yield "conformance_visit"
     cur.execute("DROP TABLE IF EXISTS conformance_visit")
 
 
 # --- DDL ---------------------------------------------------------------------------------------
+
 
 def test_conformance_create_table_redshift_options(cur, visits):
     assert one(cur, "SELECT count(*) FROM conformance_visit") == [6]
@@ -77,15 +87,19 @@ def test_conformance_diststyle(cur, style):
 
 @pytest.mark.parametrize("sortkey", ["SORTKEY(a)", "COMPOUND SORTKEY(a, b)", "INTERLEAVED SORTKEY(a, b)"])
 def test_conformance_sortkey(cur, sortkey):
-    cur.execute(f"CREATE TEMP TABLE conformance_sort (a int SORTKEY, b int) {sortkey}".replace(
-        "a int SORTKEY", "a int" if "(" in sortkey else "a int SORTKEY"))
+    cur.execute(
+        f"CREATE TEMP TABLE conformance_sort (a int SORTKEY, b int) {sortkey}".replace(
+            "a int SORTKEY", "a int" if "(" in sortkey else "a int SORTKEY"
+        )
+    )
     assert one(cur, "SELECT count(*) FROM conformance_sort") == [0]
     cur.execute("DROP TABLE conformance_sort")
 
 
 def test_conformance_encode(cur):
-    cur.execute("CREATE TEMP TABLE conformance_enc (a int ENCODE az64, b varchar(10) ENCODE lzo, "
-                "c date ENCODE raw) ENCODE AUTO")
+    cur.execute(
+        "CREATE TEMP TABLE conformance_enc (a int ENCODE az64, b varchar(10) ENCODE lzo, c date ENCODE raw) ENCODE AUTO"
+    )
     cur.execute("INSERT INTO conformance_enc VALUES (1, 'x', '2024-01-01')")
     assert one(cur, "SELECT a, b FROM conformance_enc") == [1, "x"]
     cur.execute("DROP TABLE conformance_enc")
@@ -97,16 +111,20 @@ def test_conformance_identity(cur, visits):
 
 
 def test_conformance_ctas_with_attributes(cur, visits):
-    cur.execute("CREATE TEMP TABLE conformance_ctas DISTSTYLE EVEN SORTKEY(store_id) AS "
-                "SELECT store_id, count(*) AS visits FROM conformance_visit GROUP BY store_id")
+    cur.execute(
+        "CREATE TEMP TABLE conformance_ctas DISTSTYLE EVEN SORTKEY(store_id) AS "
+        "SELECT store_id, count(*) AS visits FROM conformance_visit GROUP BY store_id"
+    )
     assert one(cur, "SELECT sum(visits) FROM conformance_ctas") == [6]
     cur.execute("DROP TABLE conformance_ctas")
 
 
 def test_conformance_varchar_max(cur):
     cur.execute("CREATE TEMP TABLE conformance_vc (a VARCHAR(MAX), b NVARCHAR(5))")
-    cur.execute("SELECT character_maximum_length FROM information_schema.columns "
-                "WHERE table_name = 'conformance_vc' ORDER BY ordinal_position")
+    cur.execute(
+        "SELECT character_maximum_length FROM information_schema.columns "
+        "WHERE table_name = 'conformance_vc' ORDER BY ordinal_position"
+    )
     assert [r[0] for r in cur.fetchall()] == [65535, 5]
     cur.execute("DROP TABLE conformance_vc")
 
@@ -121,13 +139,14 @@ def test_conformance_primary_key_is_enforced_locally(cur):
 
 # --- functions -----------------------------------------------------------------------------
 
+
 def test_conformance_getdate(cur):
-    value, = one(cur, "SELECT GETDATE()")
+    (value,) = one(cur, "SELECT GETDATE()")
     assert isinstance(value, dt.datetime) and value.tzinfo is None and value.microsecond == 0
 
 
 def test_conformance_sysdate(cur):
-    value, = one(cur, "SELECT SYSDATE")
+    (value,) = one(cur, "SELECT SYSDATE")
     assert isinstance(value, dt.datetime) and value.tzinfo is None
 
 
@@ -136,8 +155,10 @@ def test_conformance_trunc_timestamp(cur):
 
 
 def test_conformance_nvl(cur, visits):
-    assert one(cur, "SELECT NVL(NULL, 'none'), NVL(overall_score, 0) FROM conformance_visit WHERE visit_id = 6") \
-        == ["none", 0]
+    assert one(cur, "SELECT NVL(NULL, 'none'), NVL(overall_score, 0) FROM conformance_visit WHERE visit_id = 6") == [
+        "none",
+        0,
+    ]
 
 
 def test_conformance_nvl2(cur):
@@ -148,45 +169,56 @@ def test_conformance_decode(cur):
     assert one(cur, "SELECT DECODE(2, 1, 'one', 2, 'two', 'many'), DECODE(9, 1, 'one', 'many')") == ["two", "many"]
 
 
-@pytest.mark.parametrize("sql, expected", [
-    ("DATEDIFF(year, '2023-12-31', '2024-01-01')", 1),               # Redshift counts boundaries
-    ("DATEDIFF(yr, '2023-01-01', '2023-12-31')", 0),
-    ("DATEDIFF(week, '2009-01-01', '2009-12-31')", 52),              # Redshift docs example
-    ("DATEDIFF(week, '2024-06-09', '2024-06-10')", 1),               # Sunday → Monday
-    ("DATEDIFF(week, '2024-06-10', '2024-06-16')", 0),               # Monday → Sunday
-    ("DATEDIFF(hour, '2023-01-01', '2023-01-03 05:04:03')", 53),     # Redshift docs example
-    ("DATEDIFF(days, 'Jun 1,2008 09:59:59', 'Jul 4,2008 09:59:59')", 33),
-    ("DATEDIFF(month, '2024-01-31', '2024-02-01')", 1),
-    ("DATEDIFF(qtr, '2024-03-31', '2024-04-01')", 1),
-    ("DATEDIFF(mins, '2024-01-01 10:59:59', '2024-01-01 11:00:00')", 1),
-    ("DATEDIFF(second, '2024-01-01 10:00:00.9', '2024-01-01 10:00:01.1')", 1),
-    ("DATEDIFF(day, '2024-03-10', '2024-03-01')", -9),
-    ("DATEDIFF(minute, TIME '09:15', TIME '10:05')", 50),
-])
+@pytest.mark.parametrize(
+    "sql, expected",
+    [
+        ("DATEDIFF(year, '2023-12-31', '2024-01-01')", 1),  # Redshift counts boundaries
+        ("DATEDIFF(yr, '2023-01-01', '2023-12-31')", 0),
+        ("DATEDIFF(week, '2009-01-01', '2009-12-31')", 52),  # Redshift docs example
+        ("DATEDIFF(week, '2024-06-09', '2024-06-10')", 1),  # Sunday → Monday
+        ("DATEDIFF(week, '2024-06-10', '2024-06-16')", 0),  # Monday → Sunday
+        ("DATEDIFF(hour, '2023-01-01', '2023-01-03 05:04:03')", 53),  # Redshift docs example
+        ("DATEDIFF(days, 'Jun 1,2008 09:59:59', 'Jul 4,2008 09:59:59')", 33),
+        ("DATEDIFF(month, '2024-01-31', '2024-02-01')", 1),
+        ("DATEDIFF(qtr, '2024-03-31', '2024-04-01')", 1),
+        ("DATEDIFF(mins, '2024-01-01 10:59:59', '2024-01-01 11:00:00')", 1),
+        ("DATEDIFF(second, '2024-01-01 10:00:00.9', '2024-01-01 10:00:01.1')", 1),
+        ("DATEDIFF(day, '2024-03-10', '2024-03-01')", -9),
+        ("DATEDIFF(minute, TIME '09:15', TIME '10:05')", 50),
+    ],
+)
 def test_conformance_datediff(cur, sql, expected):
     assert one(cur, f"SELECT {sql}") == [expected]
 
 
 def test_conformance_datediff_on_columns(cur, visits):
-    cur.execute("SELECT DATEDIFF(day, MIN(visit_date), MAX(visit_date)), DATEDIFF(month, MIN(visit_date), "
-                "MAX(visit_date)) FROM conformance_visit")
+    cur.execute(
+        "SELECT DATEDIFF(day, MIN(visit_date), MAX(visit_date)), DATEDIFF(month, MIN(visit_date), "
+        "MAX(visit_date)) FROM conformance_visit"
+    )
     assert cur.fetchone() == [34, 1]
 
 
-@pytest.mark.parametrize("sql, expected", [
-    ("DATEADD(month, 1, '2024-01-31')", dt.datetime(2024, 2, 29)),
-    ("DATEADD(day, 30, '2024-02-01')", dt.datetime(2024, 3, 2)),
-    ("DATEADD(w, -1, '2024-03-05')", dt.datetime(2024, 2, 27)),
-    ("DATEADD(hrs, 25, '2024-03-05')", dt.datetime(2024, 3, 6, 1)),
-    ("DATEADD(y, 1, DATE '2024-02-29')", dt.datetime(2025, 2, 28)),
-])
+@pytest.mark.parametrize(
+    "sql, expected",
+    [
+        ("DATEADD(month, 1, '2024-01-31')", dt.datetime(2024, 2, 29)),
+        ("DATEADD(day, 30, '2024-02-01')", dt.datetime(2024, 3, 2)),
+        ("DATEADD(w, -1, '2024-03-05')", dt.datetime(2024, 2, 27)),
+        ("DATEADD(hrs, 25, '2024-03-05')", dt.datetime(2024, 3, 6, 1)),
+        ("DATEADD(y, 1, DATE '2024-02-29')", dt.datetime(2025, 2, 28)),
+    ],
+)
 def test_conformance_dateadd(cur, sql, expected):
     assert one(cur, f"SELECT {sql}") == [expected]
 
 
 def test_conformance_date_part(cur):
-    assert one(cur, "SELECT DATE_PART(dw, DATE '2024-03-03'), DATE_PART(year, DATE '2024-03-03'), "
-                    "EXTRACT(weekday FROM DATE '2024-03-03')") == [0.0, 2024.0, 0]
+    assert one(
+        cur,
+        "SELECT DATE_PART(dw, DATE '2024-03-03'), DATE_PART(year, DATE '2024-03-03'), "
+        "EXTRACT(weekday FROM DATE '2024-03-03')",
+    ) == [0.0, 2024.0, 0]
 
 
 def test_conformance_date_part_error_for_unknown_part(cur):
@@ -194,9 +226,11 @@ def test_conformance_date_part_error_for_unknown_part(cur):
 
 
 def test_conformance_convert_timezone(cur):
-    assert one(cur, "SELECT CONVERT_TIMEZONE('UTC', 'Europe/London', '2024-07-01 12:00:00'), "
-                    "CONVERT_TIMEZONE('Europe/London', '2024-01-01 12:00:00')") == \
-        [dt.datetime(2024, 7, 1, 13), dt.datetime(2024, 1, 1, 12)]
+    assert one(
+        cur,
+        "SELECT CONVERT_TIMEZONE('UTC', 'Europe/London', '2024-07-01 12:00:00'), "
+        "CONVERT_TIMEZONE('Europe/London', '2024-01-01 12:00:00')",
+    ) == [dt.datetime(2024, 7, 1, 13), dt.datetime(2024, 1, 1, 12)]
 
 
 def test_conformance_len(cur):
@@ -206,8 +240,10 @@ def test_conformance_len(cur):
 def test_conformance_listagg(cur, visits):
     cur.execute("SELECT LISTAGG(DISTINCT store_name, '; ') WITHIN GROUP (ORDER BY store_name) FROM conformance_visit")
     assert cur.fetchone() == ["Hull, East; Leeds; York"]
-    cur.execute("SELECT store_id, LISTAGG(visit_id, ',') WITHIN GROUP (ORDER BY visit_id DESC) "
-                "FROM conformance_visit GROUP BY store_id ORDER BY store_id")
+    cur.execute(
+        "SELECT store_id, LISTAGG(visit_id, ',') WITHIN GROUP (ORDER BY visit_id DESC) "
+        "FROM conformance_visit GROUP BY store_id ORDER BY store_id"
+    )
     assert cur.fetchall() == ([10, "2,1"], [20, "4,3"], [30, "6,5"])
     assert one(cur, "SELECT LISTAGG(store_id) FROM conformance_visit WHERE store_id = 10") == ["1010"]
 
@@ -215,8 +251,10 @@ def test_conformance_listagg(cur, visits):
 def test_conformance_median(cur, visits):
     assert one(cur, "SELECT MEDIAN(overall_score) FROM conformance_visit") == [Decimal("4")]
     assert one(cur, "SELECT MEDIAN(overall_score) FROM conformance_visit WHERE visit_id <= 4") == [Decimal("3.5")]
-    cur.execute("SELECT visit_id, MEDIAN(overall_score) OVER (PARTITION BY store_id) FROM conformance_visit "
-                "WHERE store_id = 10 ORDER BY visit_id")
+    cur.execute(
+        "SELECT visit_id, MEDIAN(overall_score) OVER (PARTITION BY store_id) FROM conformance_visit "
+        "WHERE store_id = 10 ORDER BY visit_id"
+    )
     assert cur.fetchall() == ([1, Decimal("4")], [2, Decimal("4")])
 
 
@@ -253,12 +291,12 @@ def test_conformance_casts_untouched(cur):
 
 
 def test_conformance_parameters_and_strings(cur, visits):
-    cur.execute("SELECT store_name FROM conformance_visit WHERE visit_id = %s AND store_name <> 'top 5 qualify'",
-                (5,))
+    cur.execute("SELECT store_name FROM conformance_visit WHERE visit_id = %s AND store_name <> 'top 5 qualify'", (5,))
     assert cur.fetchall() == (["Hull, East"],)
 
 
 # --- system views ----------------------------------------------------------------------------
+
 
 def test_conformance_stv_slices(cur):
     cur.execute("SELECT node, slice FROM stv_slices")
@@ -272,15 +310,18 @@ def test_conformance_svv_table_info(cur, visits):
 
 
 def test_conformance_pg_table_def(cur, visits):
-    cur.execute("SELECT \"column\", type, distkey, sortkey FROM pg_table_def WHERE tablename = %s "
-                "ORDER BY \"column\"", (visits,))
+    cur.execute(
+        'SELECT "column", type, distkey, sortkey FROM pg_table_def WHERE tablename = %s ORDER BY "column"', (visits,)
+    )
     rows = {r[0]: r for r in cur.fetchall()}
     assert rows["visit_date"][1] == "date" and rows["store_id"][2] is False
 
 
 def test_conformance_stv_blocklist(cur, visits):
-    cur.execute("SELECT count(*) FROM stv_blocklist b JOIN svv_table_info i ON i.table_id = b.tbl "
-                "WHERE i.\"table\" = %s", (visits,))
+    cur.execute(
+        'SELECT count(*) FROM stv_blocklist b JOIN svv_table_info i ON i.table_id = b.tbl WHERE i."table" = %s',
+        (visits,),
+    )
     assert cur.fetchone()[0] >= 7  # at least one block per column
 
 
@@ -294,8 +335,9 @@ def test_conformance_svv_all_tables_for_write_dataframe(connection):
     cursor = connection.cursor()
     cursor.execute("DROP TABLE IF EXISTS conformance_frame")
     cursor.execute("CREATE TABLE conformance_frame (store_id INTEGER DISTKEY, store_name VARCHAR(30)) DISTSTYLE KEY")
-    cursor.write_dataframe(pandas.DataFrame({"store_id": [1, 2], "store_name": ["Ripon", "Selby"]}),
-                           "conformance_frame")
+    cursor.write_dataframe(
+        pandas.DataFrame({"store_id": [1, 2], "store_name": ["Ripon", "Selby"]}), "conformance_frame"
+    )
     cursor.execute("SELECT store_id, store_name FROM conformance_frame ORDER BY 1")
     assert cursor.fetchall() == ([1, "Ripon"], [2, "Selby"])
     cursor.execute("DROP TABLE conformance_frame")
@@ -303,15 +345,19 @@ def test_conformance_svv_all_tables_for_write_dataframe(connection):
 
 # --- EXPLAIN and AWS-only features -------------------------------------------------------------
 
+
 def test_conformance_explain_is_postgresql_plan(cur, visits):
     cur.execute("EXPLAIN SELECT store_id, count(*) FROM conformance_visit GROUP BY store_id")
     plan = "\n".join(r[0] for r in cur.fetchall())
     assert "Scan on conformance_visit" in plan and "XN " not in plan and "DS_DIST" not in plan
 
 
-@pytest.mark.parametrize("sql", [
-    "COPY conformance_visit FROM 's3://bucket/key.csv' IAM_ROLE 'arn:aws:iam::123456789012:role/r' CSV",
-])
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "COPY conformance_visit FROM 's3://bucket/key.csv' IAM_ROLE 'arn:aws:iam::123456789012:role/r' CSV",
+    ],
+)
 def test_conformance_copy_is_aws_only(cur, visits, sql):
     assert fails(cur, sql)
 
@@ -321,8 +367,10 @@ def test_conformance_unload_is_aws_only(cur):
 
 
 def test_conformance_spectrum_is_aws_only(cur):
-    assert fails(cur, "CREATE EXTERNAL SCHEMA spectrum FROM DATA CATALOG DATABASE 'db' "
-                      "IAM_ROLE 'arn:aws:iam::123456789012:role/r'")
+    assert fails(
+        cur,
+        "CREATE EXTERNAL SCHEMA spectrum FROM DATA CATALOG DATABASE 'db' IAM_ROLE 'arn:aws:iam::123456789012:role/r'",
+    )
 
 
 def test_conformance_concurrency_scaling_is_aws_only(cur):

@@ -1,4 +1,5 @@
 """One table of date parts (dateparts.py) drives both the rewriter and the SQL functions."""
+
 from __future__ import annotations
 
 from local_cloud.redshift.dateparts import COUNTED_PART, DATE_PARTS, POSTGRES_NAME
@@ -13,8 +14,10 @@ def test_every_name_the_rewriter_knows_comes_from_the_table():
 def test_every_counted_name_works_in_datediff_and_dateadd(connection):
     cursor = connection.cursor()
     for name, part in COUNTED_PART.items():
-        cursor.execute(f"select datediff({name}, '2000-01-01'::timestamp, '2000-01-01'::timestamp), "
-                       f"dateadd({name}, 0, '2000-01-01'::timestamp)")
+        cursor.execute(
+            f"select datediff({name}, '2000-01-01'::timestamp, '2000-01-01'::timestamp), "
+            f"dateadd({name}, 0, '2000-01-01'::timestamp)"
+        )
         difference, added = cursor.fetchone()
         assert difference == 0, name
         assert str(added).startswith("2000-01-01"), (name, part)

@@ -1,4 +1,5 @@
 """redshift_connector 2.2.0, unmodified, through the gateway: the features the course uses."""
+
 from __future__ import annotations
 
 import threading
@@ -135,10 +136,14 @@ def test_svv_columns_has_the_columns_the_driver_reads(local_redshift):
     try:
         cursor = conn.cursor()
         cursor.execute("create table if not exists public.listed_columns (a int, b varchar(10))")
-        cursor.execute("select table_schema, column_name, data_type, domain_name, remarks from svv_columns "
-                       "where table_name = 'listed_columns' order by ordinal_position")
+        cursor.execute(
+            "select table_schema, column_name, data_type, domain_name, remarks from svv_columns "
+            "where table_name = 'listed_columns' order by ordinal_position"
+        )
         assert [tuple(row) for row in cursor.fetchall()] == [
-            ("public", "a", "integer", None, None), ("public", "b", "character varying", None, None)]
+            ("public", "a", "integer", None, None),
+            ("public", "b", "character varying", None, None),
+        ]
     finally:
         conn.cursor().execute("drop table if exists public.listed_columns")
         conn.close()
@@ -169,10 +174,10 @@ def test_twenty_concurrent_connections(local_redshift):
         try:
             cursor = conn.cursor()
             cursor.execute("select pg_backend_pid(), %s::int * 2", (number,))
-            (pid, doubled), = cursor.fetchall()
+            ((pid, doubled),) = cursor.fetchall()
             barrier.wait()  # all twenty are connected at the same time
             cursor.execute("select count(*) from pg_stat_activity where backend_type = 'client backend'")
-            (open_sessions,), = cursor.fetchall()
+            ((open_sessions,),) = cursor.fetchall()
             barrier.wait()
             return pid, doubled, open_sessions
         finally:

@@ -1,4 +1,5 @@
 """The gateway's protocol handling: message framing, rewriting, startup, failures."""
+
 from __future__ import annotations
 
 import socket
@@ -7,15 +8,13 @@ import struct
 import pytest
 import redshift_connector
 
+from local_cloud.ports import PortInUseError, free_port
 from local_cloud.redshift import gateway as gateway_module
-from local_cloud.ports import PortInUseError
 from local_cloud.redshift.gateway import (
     Gateway,
     rewrite_frontend_message,
     strip_startup_parameters,
 )
-from local_cloud.ports import free_port
-
 
 
 @pytest.fixture
@@ -59,8 +58,12 @@ def test_non_utf8_bytes_survive_rewriting(marker_rewrite):
 
 def test_redshift_only_startup_parameters_are_stripped():
     params = {
-        b"user": b"awsuser", b"database": b"dev", b"application_name": b"nb",
-        b"client_protocol_version": b"2", b"driver_version": b"x", b"os_version": b"y",
+        b"user": b"awsuser",
+        b"database": b"dev",
+        b"application_name": b"nb",
+        b"client_protocol_version": b"2",
+        b"driver_version": b"x",
+        b"os_version": b"y",
         b"driver_discovery_version": b"1",
     }
     payload = struct.pack("!I", 196608) + b"".join(k + b"\0" + v + b"\0" for k, v in params.items()) + b"\0"
@@ -141,8 +144,15 @@ def test_postgres_down_gives_a_clear_error_not_a_hang(local_redshift):
     gateway = Gateway("127.0.0.1", 0, "127.0.0.1", dead_port).start_in_thread()
     try:
         with pytest.raises(redshift_connector.Error, match="local Redshift is not available") as raised:
-            redshift_connector.connect(host="127.0.0.1", port=gateway.listen_port, database="dev",
-                                       user="course_admin", password="x", ssl=False, timeout=10)
+            redshift_connector.connect(
+                host="127.0.0.1",
+                port=gateway.listen_port,
+                database="dev",
+                user="course_admin",
+                password="x",
+                ssl=False,
+                timeout=10,
+            )
         assert str(dead_port) in str(raised.value) and "course up" in str(raised.value)
     finally:
         gateway.stop()

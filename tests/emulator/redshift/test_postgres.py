@@ -1,4 +1,5 @@
 """The embedded PostgreSQL: template, fresh starts, stopping, ports, the stand-in credential."""
+
 from __future__ import annotations
 
 import json
@@ -8,11 +9,10 @@ import stat
 import psutil
 import pytest
 
+from local_cloud.ports import PortInUseError, free_port
 from local_cloud.redshift.admin import admin_connect
-from local_cloud.ports import PortInUseError
 from local_cloud.redshift.postgres import SERVICE_USER, LocalPostgres
 from local_cloud.redshift.server import start_local_redshift
-from local_cloud.ports import free_port
 
 
 def test_admin_credential_is_private_and_labelled(local_redshift):
@@ -33,9 +33,11 @@ def test_server_listens_on_loopback_only_without_a_socket_and_as_unprivileged_us
     conn = local_redshift.admin()
     try:
         cursor = conn.cursor()
-        cursor.execute("select current_setting('listen_addresses'), current_setting('unix_socket_directories'),"
-                       " current_setting('password_encryption'), current_setting('server_encoding'),"
-                       " current_setting('TimeZone')")
+        cursor.execute(
+            "select current_setting('listen_addresses'), current_setting('unix_socket_directories'),"
+            " current_setting('password_encryption'), current_setting('server_encoding'),"
+            " current_setting('TimeZone')"
+        )
         assert cursor.fetchall() == (["127.0.0.1", "", "md5", "UTF8", "UTC"],)
     finally:
         conn.close()

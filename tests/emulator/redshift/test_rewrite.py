@@ -1,4 +1,5 @@
 """Unit tests of rewrite_sql: pure string in, string out; no database."""
+
 from __future__ import annotations
 
 import inspect
@@ -24,7 +25,7 @@ PASS_THROUGH = [
     "select 'DISTKEY(a) SORTKEY(b) ENCODE zstd' from t",
     "select $q$ datediff(year, a, b) $q$",
     "select E'it\\'s listagg(x)'",
-    "select \"top\", \"qualify\" from t",
+    'select "top", "qualify" from t',
     "select a -- datediff(year, a, b) and top 5\nfrom t",
     "select /* nested /* sysdate */ still comment qualify */ a from t",
     "select x::date, y::varchar(10), z::numeric(10,2) from t",
@@ -52,8 +53,9 @@ def _driver_catalog_queries() -> list[str]:
 
     found = []
     for module in (core, cursor):
-        for literal in re.findall(r'"((?:[^"\\\n]|\\.)*\b(?:select|SELECT)\b(?:[^"\\\n]|\\.)*)"',
-                                  inspect.getsource(module)):
+        for literal in re.findall(
+            r'"((?:[^"\\\n]|\\.)*\b(?:select|SELECT)\b(?:[^"\\\n]|\\.)*)"', inspect.getsource(module)
+        ):
             found.append(literal)
     return found
 
@@ -76,6 +78,7 @@ def test_rewrite_is_fast_on_a_large_ordinary_statement():
 
 # --- CREATE TABLE ----------------------------------------------------------------------------
 
+
 def test_rewrite_create_table_drops_distribution_sort_and_encoding():
     sql = """CREATE TABLE IF NOT EXISTS mystery_shop_visit (
         visit_id INTEGER NOT NULL ENCODE az64 DISTKEY,
@@ -92,8 +95,9 @@ def test_rewrite_diststyle(style):
     assert squash(rewrite_sql(f"create table t (a int) diststyle {style}")) == "create table t (a int)"
 
 
-@pytest.mark.parametrize("sortkey", ["SORTKEY(a)", "COMPOUND SORTKEY(a, b)", "INTERLEAVED SORTKEY (a,b)",
-                                     "SORTKEY AUTO"])
+@pytest.mark.parametrize(
+    "sortkey", ["SORTKEY(a)", "COMPOUND SORTKEY(a, b)", "INTERLEAVED SORTKEY (a,b)", "SORTKEY AUTO"]
+)
 def test_rewrite_sortkey_forms(sortkey):
     assert squash(rewrite_sql(f"create table t (a int, b int) {sortkey}")) == "create table t (a int, b int)"
 
@@ -123,6 +127,7 @@ def test_rewrite_keeps_columns_named_like_attributes():
 
 # --- functions -------------------------------------------------------------------------------
 
+
 def test_rewrite_quotes_bare_date_parts():
     out = rewrite_sql("select datediff(year, '2023-12-31', '2024-01-01'), DATEADD(mon, 1, d) from t")
     assert out == "select datediff('year', '2023-12-31', '2024-01-01'), DATEADD('mon', 1, d) from t"
@@ -149,15 +154,15 @@ def test_rewrite_listagg_within_group():
 
 def test_rewrite_listagg_without_within_group_and_distinct():
     assert rewrite_sql("select listagg(a) from t") == "select string_agg((a)::text, '') from t"
-    assert rewrite_sql("select listagg(distinct a, ',') from t") == \
-        "select string_agg(distinct (a)::text, ',') from t"
+    assert rewrite_sql("select listagg(distinct a, ',') from t") == "select string_agg(distinct (a)::text, ',') from t"
 
 
 def test_rewrite_decode_to_case():
     out = rewrite_sql("select decode(t, 'A', 'Alpha', 'B', 'Beta', 'Other'), decode(s, 1, 'one') from x")
     assert squash(out) == squash(
         "select (CASE t WHEN 'A' THEN 'Alpha' WHEN 'B' THEN 'Beta' ELSE 'Other' END), "
-        "(CASE s WHEN 1 THEN 'one' END) from x")
+        "(CASE s WHEN 1 THEN 'one' END) from x"
+    )
 
 
 def test_rewrite_top_to_limit():
@@ -179,18 +184,24 @@ def test_rewrite_each_statement_of_several():
 
 # --- QUALIFY ---------------------------------------------------------------------------------
 
+
 def test_rewrite_qualify_wraps_in_subquery():
-    out = rewrite_sql("SELECT store_id, month, score FROM t "
-                      "QUALIFY ROW_NUMBER() OVER (PARTITION BY month ORDER BY score DESC) = 1 ORDER BY month")
+    out = rewrite_sql(
+        "SELECT store_id, month, score FROM t "
+        "QUALIFY ROW_NUMBER() OVER (PARTITION BY month ORDER BY score DESC) = 1 ORDER BY month"
+    )
     assert squash(out) == squash(
         "SELECT store_id, month, score FROM (SELECT store_id, month, score, "
         "(ROW_NUMBER() OVER (PARTITION BY month ORDER BY score DESC) = 1) AS __qualify FROM t) "
-        "AS __qualified WHERE __qualify ORDER BY month")
+        "AS __qualified WHERE __qualify ORDER BY month"
+    )
 
 
 def test_rewrite_qualify_keeps_default_column_names():
-    out = rewrite_sql("select a, count(*), sum(b) total, x.c from t x group by a, x.c "
-                      "qualify rank() over (order by count(*) desc) <= 3")
+    out = rewrite_sql(
+        "select a, count(*), sum(b) total, x.c from t x group by a, x.c "
+        "qualify rank() over (order by count(*) desc) <= 3"
+    )
     assert out.startswith('SELECT a, "count", total, c FROM (select a, count(*) AS "count", sum(b) total, x.c, ')
 
 
@@ -198,12 +209,15 @@ def test_rewrite_qualify_with_top_and_cte():
     out = rewrite_sql("with s as (select 1 a) select top 2 a from s qualify row_number() over (order by a) = 1")
     assert squash(out) == squash(
         "with s as (select 1 a) SELECT a FROM (select a, (row_number() over (order by a) = 1) AS __qualify "
-        "from s) AS __qualified WHERE __qualify LIMIT 2")
+        "from s) AS __qualified WHERE __qualify LIMIT 2"
+    )
 
 
 def test_rewrite_nested_qualify():
-    out = rewrite_sql("select a from (select a from t qualify rank() over (order by a) = 1) s "
-                      "qualify row_number() over (order by a) = 1")
+    out = rewrite_sql(
+        "select a from (select a from t qualify rank() over (order by a) = 1) s "
+        "qualify row_number() over (order by a) = 1"
+    )
     assert out.lower().count("__qualified") == 2 and "qualify " not in out.lower().replace("__qualify", "")
 
 
