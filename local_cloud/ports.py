@@ -10,13 +10,15 @@ from __future__ import annotations
 import errno
 import socket
 
+from .config import HOST
+
 _ADDRESS_IN_USE = {errno.EADDRINUSE, getattr(errno, "WSAEADDRINUSE", errno.EADDRINUSE)}
 
 
 class PortInUseError(OSError):
     """A port the local stack needs is taken by another process."""
 
-    def __init__(self, port: int, what: str, env_var: str | None = None, host: str = "127.0.0.1") -> None:
+    def __init__(self, port: int, what: str, env_var: str | None = None, host: str = HOST) -> None:
         hint = f", or choose another port with {env_var}" if env_var else ""
         super().__init__(
             errno.EADDRINUSE,
@@ -62,7 +64,7 @@ def port_in_use(host: str, port: int) -> bool:
         return probe.connect_ex((host, port)) == 0
 
 
-def free_port(host: str = "127.0.0.1") -> int:
+def free_port(host: str = HOST) -> int:
     """A port that is free now (for tests and benchmarks that run a stack of their own)."""
     with socket.socket() as probe:
         probe.bind((host, 0))

@@ -130,9 +130,9 @@ class Gateway:
 
     def __init__(
         self,
-        listen_host: str = "127.0.0.1",
+        listen_host: str = config.HOST,
         listen_port: int | None = None,
-        upstream_host: str = "127.0.0.1",
+        upstream_host: str = config.HOST,
         upstream_port: int | None = None,
     ) -> None:
         self.listen_host = listen_host
@@ -374,9 +374,9 @@ def main(argv: list[str] | None = None) -> None:
         prog="python -m local_cloud.redshift.gateway",
         description="Run the local Redshift gateway in the foreground (the supervisor normally runs it for you).",
     )
-    parser.add_argument("--listen-host", default="127.0.0.1")
+    parser.add_argument("--listen-host", default=config.HOST)
     parser.add_argument("--listen-port", type=int, default=None, help="default: $COURSE_REDSHIFT_PORT or 5439")
-    parser.add_argument("--upstream-host", default="127.0.0.1")
+    parser.add_argument("--upstream-host", default=config.HOST)
     parser.add_argument("--upstream-port", type=int, default=None, help="default: $COURSE_POSTGRES_PORT or 54329")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
