@@ -17,6 +17,9 @@
 #   NETWORK_STACK_NAME    the instructor's network stack (default redshift-course-network). On AWS
 #                         the Lambda always runs in its private subnets: Redshift is reachable only
 #                         from inside that VPC (docs/aws-network.md).
+#   LEARNER_POLICY_STACK_NAME  the stack of infra/learner-policy-stack.yml (default
+#                         redshift-course-learners); when it exists, the Lambda's role gets its
+#                         permissions boundary, which the learner policy requires.
 #   RESERVED_CONCURRENCY  concurrent runs reserved for the Lambda (default 0: none). A reservation
 #                         is checked against the account's unreserved concurrency before anything
 #                         is created: Lambda keeps at least 100 unreserved.
@@ -28,6 +31,7 @@ REPO="$(cd "${HERE}/.." && pwd)"
 BUILD="${DEPLOY_BUILD_DIR:-${HERE}/build}"
 DEFAULT_REGION="eu-west-1"
 DEFAULT_NETWORK_STACK="redshift-course-network"
+DEFAULT_LEARNER_STACK="redshift-course-learners"
 # Every stack gets these tags; CloudFormation puts them on every resource that takes tags, so one
 # tag filter finds whatever a class left behind (docs/instructor-guide.md, "Back to nothing").
 COURSE_TAG="aws-07-redshift"
@@ -143,6 +147,7 @@ if [[ "${PROFILE}" == "local" ]]; then
   # The local AWS has no EventBridge delivery: S3 calls the Lambda itself (see etl-stack.yml).
   TRIGGER_DELIVERY="S3Notification"
   NETWORK_STACK="${NETWORK_STACK_NAME:-}"
+  BOUNDARY=""
   RESERVED="${RESERVED_CONCURRENCY:-0}"
   # The local Lambda runs on this machine's Python, the one the course's .venv uses.
   PIP_PLATFORM=()
@@ -175,9 +180,15 @@ else
     --query 'Stacks[0].Outputs[].ExportName' --output text 2>/dev/null)" \
     || fail "the network stack '${NETWORK_STACK}' is not in ${REGION} for profile ${PROFILE}. The Lambda must run in the instructor's VPC to reach Redshift: ask your instructor for the stack's name and region (NETWORK_STACK_NAME=<name> ./deploy.sh ${PROFILE} ${TEAM} <region>), or deploy infra/network-stack.yml first (docs/instructor-guide.md)."
   for export in PrivateSubnet1Id PrivateSubnet2Id PrivateSubnet3Id LambdaSecurityGroupId; do
-    [[ " $(echo ${EXPORTS}) " == *" ${NETWORK_STACK}-${export} "* ]] \
+    [[ " $(tr -s '[:space:]' ' ' <<<"${EXPORTS}") " == *" ${NETWORK_STACK}-${export} "* ]] \
       || fail "the network stack '${NETWORK_STACK}' has no export ${NETWORK_STACK}-${export}: update it from infra/network-stack.yml."
   done
+  # Learners may create roles only with the class's permissions boundary: pass it when the class
+  # has the learner policy stack (an instructor's admin profile needs none).
+  LEARNER_STACK="${LEARNER_POLICY_STACK_NAME:-${DEFAULT_LEARNER_STACK}}"
+  BOUNDARY="$("${AWS[@]}" cloudformation describe-stacks --stack-name "${LEARNER_STACK}" \
+    --query "Stacks[0].Outputs[?OutputKey=='LearnerRoleBoundaryArn'].OutputValue" --output text 2>/dev/null || true)"
+  [[ "${BOUNDARY}" == arn:* ]] || BOUNDARY=""
   RESERVED="${RESERVED_CONCURRENCY:-0}"
   [[ "${RESERVED}" =~ ^[0-9]+$ ]] || fail "RESERVED_CONCURRENCY must be a whole number (0 reserves none), not '${RESERVED}'."
   if (( RESERVED > 0 )); then
@@ -335,6 +346,7 @@ say "4/5 ETL stack ${ETL_STACK}"
     "ReservedConcurrency=${RESERVED}" \
     "NetworkStackName=${NETWORK_STACK}" \
     "TriggerDelivery=${TRIGGER_DELIVERY}" \
+    "RolePermissionsBoundary=${BOUNDARY}" \
   || { explain_failure "${ETL_STACK}"; fail "deploying stack ${ETL_STACK} failed (reasons above)."; }
 
 say "5/5 Stack outputs"

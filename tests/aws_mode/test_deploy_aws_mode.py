@@ -14,6 +14,8 @@ PROFILE = "sot-academy"
 TEAM = "la-vida-mocha"
 BUCKET_STACK = f"{TEAM}-shopper-deployment-bucket"
 ETL_STACK = f"{TEAM}-shopper-etl-pipeline"
+LEARNER_STACK = "redshift-course-learners"
+BOUNDARY = f"arn:aws:iam::{ACCOUNT}:policy/redshift-course-learners-LearnerRoleBoundary-0A1B2C"
 
 
 def parameters(call: dict) -> dict[str, str]:
@@ -45,6 +47,7 @@ def test_a_deploy_asks_aws_in_this_order(fake_aws: FakeAws):
     assert fake_aws.operations() == [
         ("sts", "get-caller-identity"),
         ("cloudformation", "describe-stacks", NETWORK_STACK),       # the network must be there
+        ("cloudformation", "describe-stacks", LEARNER_STACK),       # the roles' boundary, if any
         ("cloudformation", "describe-stacks", BUCKET_STACK),        # not stuck in ROLLBACK_COMPLETE
         ("cloudformation", "deploy", BUCKET_STACK),
         ("cloudformation", "describe-stack-resource", BUCKET_STACK),
@@ -118,8 +121,19 @@ def test_the_lambda_goes_into_the_network_stack_and_reserves_nothing_by_default(
         "ReservedConcurrency": "0",
         "NetworkStackName": NETWORK_STACK,
         "TriggerDelivery": "EventBridge",
+        "RolePermissionsBoundary": "",
     }
     assert not [op for op in fake_aws.operations() if op[0] == "lambda"]  # nothing to check
+
+
+def test_the_learner_policys_boundary_goes_to_the_lambdas_role(fake_aws: FakeAws):
+    fake_aws.set_stack(LEARNER_STACK, "CREATE_COMPLETE", Outputs=[
+        {"OutputKey": "LearnerGroupName", "OutputValue": "redshift-course-learners"},
+        {"OutputKey": "LearnerRoleBoundaryArn", "OutputValue": BOUNDARY,
+         "ExportName": f"{LEARNER_STACK}-LearnerRoleBoundaryArn"}])
+    ok(fake_aws.deploy(PROFILE, TEAM))
+    (etl,) = deploy_calls(fake_aws, ETL_STACK)
+    assert parameters(etl)["RolePermissionsBoundary"] == BOUNDARY
 
 
 def test_another_network_stack_by_name(fake_aws: FakeAws):
