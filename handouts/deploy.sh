@@ -86,8 +86,8 @@ team_name_problem() {
       xn--*|sthree-*|amzn-s3-demo-*)
         echo "S3 refuses bucket names that start with xn--, sthree- or amzn-s3-demo- (here ${bucket})"
         return;;
-      *-s3alias|*--ol-s3|*.mrap|*--x-s3)
-        echo "S3 refuses bucket names that end with -s3alias, --ol-s3, .mrap or --x-s3 (here ${bucket})"
+      *-s3alias|*--ol-s3|*.mrap|*--x-s3|*--table-s3)
+        echo "S3 refuses bucket names that end with -s3alias, --ol-s3, .mrap, --x-s3 or --table-s3 (here ${bucket})"
         return;;
     esac
   done
