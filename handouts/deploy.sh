@@ -243,7 +243,7 @@ make_deployable() {
 # Why a deploy failed, from the stack's events: the first reasons CloudFormation gives.
 explain_failure() {
   "${AWS[@]}" cloudformation describe-stack-events --stack-name "$1" --max-items 25 \
-    --query 'StackEvents[?contains(ResourceStatus, `FAILED`)].[LogicalResourceId, ResourceStatusReason]' \
+    --query "StackEvents[?contains(ResourceStatus, 'FAILED')].[LogicalResourceId, ResourceStatusReason]" \
     --output text >&2 2>/dev/null || true
 }
 
@@ -282,8 +282,8 @@ if [[ ! -d "${DEPS_DIR}" ]]; then
   fi
   # boto3 and botocore come with Lambda's Python runtime (and with the course's .venv, where the
   # local Lambda runs); leaving them out keeps the package ~20 MB smaller.
-  rm -rf "${DEPS_TMP}"/boto3 "${DEPS_TMP}"/boto3-* "${DEPS_TMP}"/botocore "${DEPS_TMP}"/botocore-* \
-    "${DEPS_TMP}"/s3transfer "${DEPS_TMP}"/s3transfer-* "${DEPS_TMP}"/bin
+  rm -rf "${DEPS_TMP:?}"/boto3 "${DEPS_TMP:?}"/boto3-* "${DEPS_TMP:?}"/botocore "${DEPS_TMP:?}"/botocore-* \
+    "${DEPS_TMP:?}"/s3transfer "${DEPS_TMP:?}"/s3transfer-* "${DEPS_TMP:?}"/bin
   publish_dir "${DEPS_TMP}" "${DEPS_DIR}"
 fi
 # The package folder is named after the hash of everything in it and never changed once made:
