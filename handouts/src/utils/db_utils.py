@@ -67,14 +67,18 @@ def get_redshift_settings(ssm, parameter_name: str) -> dict[str, Any]:
 
 def connect(settings: dict[str, Any]) -> redshift_connector.Connection:
     host = settings["host"]
+    # TLS whenever the host is not this machine's loopback (the local course stack), and then with
+    # the certificate checked against the host name too (verify-full; the driver's default,
+    # verify-ca, checks only the issuer). The cluster refuses plain connections anyway (require_ssl).
+    tls = {"ssl": True, "sslmode": "verify-full"} if tls_required(host) else {"ssl": False}
     conn = redshift_connector.connect(
         host=host,
         port=int(settings["port"]),
         database=settings["database-name"],
         user=settings["user"],
         password=settings["password"],
-        ssl=tls_required(host),
         timeout=SOCKET_TIMEOUT_SECONDS,
+        **tls,
     )
     send_without_delay(conn)
     return conn
