@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import ACCOUNT, NETWORK_STACK, FakeAws, network_stack
+from aws_mode_support import ACCOUNT, NETWORK_STACK, FakeAws, network_stack
 from fake_aws_cli import parse
 
 PROFILE = "sot-academy"

@@ -8,7 +8,7 @@ import shlex
 
 import pytest
 
-from conftest import REPO
+from aws_mode_support import REPO
 
 GUIDE = REPO / "docs" / "instructor-guide.md"
 

@@ -17,7 +17,7 @@ import zipfile
 import pytest
 
 from cfn_model import load_template
-from conftest import DEPLOY, HANDOUTS, LAMBDA_PLATFORM_TAG, ONLINE_DEPS, FakeAws
+from aws_mode_support import DEPLOY, HANDOUTS, LAMBDA_PLATFORM_TAG, ONLINE_DEPS, FakeAws, make_fake_aws
 
 ZIPPED_LIMIT = 50 * 1024 * 1024      # Lambda: 50 MB zipped for a direct upload
 UNZIPPED_LIMIT = 250 * 1024 * 1024   # Lambda: 250 MB unzipped, including layers
@@ -26,9 +26,7 @@ ELF_MACHINES = {"x86_64": 0x3E, "arm64": 0xB7}
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> tuple[zipfile.ZipFile, FakeAws]:
-    from conftest import fake_aws as make_fake
-
-    fake: FakeAws = make_fake.__wrapped__(tmp_path_factory.mktemp("package"))
+    fake: FakeAws = make_fake_aws(tmp_path_factory.mktemp("package"))
     result = fake.deploy("sot-academy", "la-vida-mocha", umask="077")
     assert result.returncode == 0, result.stdout + result.stderr
     return zipfile.ZipFile(fake.artifacts / "uploaded.zip"), fake

@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from conftest import HANDOUTS
+from aws_mode_support import HANDOUTS
 
 sys.path.insert(0, str(HANDOUTS / "src"))
 from utils import db_utils  # noqa: E402

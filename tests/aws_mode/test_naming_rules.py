@@ -16,7 +16,7 @@ import subprocess
 import pytest
 
 from cfn_model import Stack, load_template
-from conftest import ACCOUNT, DEPLOY, HANDOUTS, REPO
+from aws_mode_support import ACCOUNT, DEPLOY, HANDOUTS, REPO
 
 # --- AWS's rules, written from their documentation (sources in docs/aws-naming-rules.md) ----------
 COURSE_TEAM_RULE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")  # the course's own convention, <= 40

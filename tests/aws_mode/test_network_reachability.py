@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 
 from cfn_model import Network, Placement, deploy, load_template
-from conftest import HANDOUTS, REPO, FakeAws
+from aws_mode_support import HANDOUTS, REPO, FakeAws, make_fake_aws
 from fake_aws_cli import parse
 
 INFRA = REPO / "infra"
@@ -33,9 +33,7 @@ TEAM = "la-vida-mocha"
 @pytest.fixture(scope="module")
 def etl_parameters(tmp_path_factory) -> dict[str, str]:
     """What deploy.sh passes to the ETL stack in aws mode."""
-    from conftest import fake_aws as make_fake  # the fixture's function, called once here
-
-    fake: FakeAws = make_fake.__wrapped__(tmp_path_factory.mktemp("deploy"))
+    fake: FakeAws = make_fake_aws(tmp_path_factory.mktemp("deploy"))
     result = fake.deploy("sot-academy", TEAM)
     assert result.returncode == 0, result.stderr
     for call in fake.calls():

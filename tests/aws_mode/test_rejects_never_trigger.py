@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from cfn_model import Stack, load_template
-from conftest import HANDOUTS
+from aws_mode_support import HANDOUTS
 
 sys.path.insert(0, str(HANDOUTS / "src"))
 from utils import s3_utils  # noqa: E402

@@ -11,7 +11,7 @@ import types
 import pytest
 
 from cfn_model import load_template
-from conftest import REPO
+from aws_mode_support import REPO
 
 TEMPLATE = REPO / "infra" / "redshift-serverless-stack.yml"
 WORKGROUP = "arn:aws:redshift-serverless:eu-west-1:123456789012:workgroup/abc"

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import DEPLOY, REPO
+from aws_mode_support import DEPLOY, REPO
 
 TEMPLATES = sorted([*REPO.glob("handouts/*-stack.yml"), *REPO.glob("infra/*-stack.yml")])
 BIN = Path(sys.executable).parent

@@ -13,7 +13,7 @@ import pytest
 from cfnlint.schema import PROVIDER_SCHEMA_MANAGER
 
 from cfn_model import load_template
-from conftest import REPO
+from aws_mode_support import REPO
 
 TEMPLATES = sorted([*REPO.glob("handouts/*-stack.yml"), *REPO.glob("infra/*-stack.yml")])
 COURSE_TAG = {"Key": "course", "Value": "aws-07-redshift"}
