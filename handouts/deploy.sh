@@ -213,16 +213,19 @@ fi
 # A stack whose first creation failed is left in ROLLBACK_COMPLETE, which CloudFormation can only
 # delete; one with a deploy or delete under way must be left to finish.
 stack_status() {
-  local out
+  local out errors
+  errors="$(mktemp)"
   if out="$("${AWS[@]}" cloudformation describe-stacks --stack-name "$1" \
-      --query 'Stacks[0].StackStatus' --output text 2>&1)"; then
+      --query 'Stacks[0].StackStatus' --output text 2>"${errors}")"; then
     echo "${out}"
-  elif [[ "${out}" == *"does not exist"* ]]; then
+  elif grep -q "does not exist" "${errors}"; then
     echo "NONE"
   else
-    printf '%s\n' "${out}" >&2
+    cat "${errors}" >&2
+    rm -f "${errors}"
     return 1
   fi
+  rm -f "${errors}"
 }
 make_deployable() {
   local stack="$1" status
@@ -233,6 +236,9 @@ make_deployable() {
       "${AWS[@]}" cloudformation delete-stack --stack-name "${stack}"
       "${AWS[@]}" cloudformation wait stack-delete-complete --stack-name "${stack}" \
         || fail "stack ${stack} could not be deleted: see its events in the CloudFormation console, delete it there, then run deploy.sh again."
+      ;;
+    UPDATE_ROLLBACK_FAILED)
+      fail "stack ${stack} is UPDATE_ROLLBACK_FAILED: CloudFormation could not undo a failed update. Run 'aws cloudformation continue-update-rollback --stack-name ${stack} --profile ${PROFILE} --region ${REGION}', then deploy.sh again."
       ;;
     REVIEW_IN_PROGRESS|*_COMPLETE|NONE) ;;
     *_IN_PROGRESS)

@@ -211,6 +211,15 @@ def test_a_stack_being_deployed_by_someone_else_is_left_alone(fake_aws: FakeAws)
     assert ("cloudformation", "delete-stack", ETL_STACK) not in fake_aws.operations()
 
 
+def test_a_stack_whose_rollback_failed_gets_the_command_that_frees_it(fake_aws: FakeAws):
+    fake_aws.set_stack(ETL_STACK, "UPDATE_ROLLBACK_FAILED")
+    result = fake_aws.deploy(PROFILE, TEAM)
+    assert result.returncode == 1
+    assert (f"aws cloudformation continue-update-rollback --stack-name {ETL_STACK} --profile {PROFILE} "
+            "--region eu-west-1") in result.stderr
+    assert ("cloudformation", "deploy", ETL_STACK) not in fake_aws.operations()
+
+
 def test_a_failed_deploy_says_why_from_the_stack_events(fake_aws: FakeAws):
     fake_aws.set_state(fail_deploy=[ETL_STACK], stack_events={ETL_STACK: [
         {"LogicalResourceId": "EtlFunction", "ResourceStatus": "CREATE_FAILED",
