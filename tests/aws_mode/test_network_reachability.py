@@ -203,3 +203,12 @@ def test_the_model_notices_a_broken_network(etl_parameters, mutation):
         "laptop-redshift": network.reaches(laptop(LAPTOP_IN_CLASS), warehouse, 5439)[0],
     }
     assert {name for name, ok in flows.items() if not ok} == {broken}
+
+
+def test_only_orderable_node_types_are_offered():
+    """DC2 nodes can no longer be ordered for new clusters: RA3 only (or the serverless stack)."""
+    spec = load_template(INFRA / "redshift-cluster-stack.yml")["Parameters"]["NodeType"]
+    assert spec["AllowedValues"] and all(node.startswith("ra3.") for node in spec["AllowedValues"])
+    assert spec["Default"] == "ra3.large"
+    serverless = load_template(INFRA / "redshift-serverless-stack.yml")["Parameters"]
+    assert {"BaseCapacity", "MaxCapacity", "UsageLimitRpuHours", "UsageLimitPeriod", "UsageLimitBreachAction"} <= set(serverless)
