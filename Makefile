@@ -13,7 +13,7 @@ PYTHON ?= $(shell for p in python3 python3.13 python3.12 python3.11; do \
 NBVAL := --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout=600
 JUPYTEXT_NOTEBOOKS := $(wildcard notebooks/[0-9]*.py) $(wildcard solutions/*.py)
 
-.PHONY: lab test lint setup stack down notebooks notebooks-alone exercises slides bench lock environment.yml clean
+.PHONY: lab test lint setup tools stack down notebooks notebooks-alone exercises slides bench lock environment.yml clean
 
 setup: $(STAMP)
 
@@ -24,6 +24,17 @@ $(STAMP): requirements.txt pyproject.toml
 	$(BIN)/python -m pip install --quiet -r requirements.txt
 	$(BIN)/python -m pip install --quiet --no-deps -e .
 	@touch $(STAMP)
+
+# Static-analysis tools whose pins conflict with the course's (checkov pins its own boto3), in their
+# own git-ignored venv; tests/aws_mode/test_static_checks.py uses it and skips where it is missing.
+tools: .venv-tools/.installed
+
+.venv-tools/.installed: requirements-tools.txt
+	@test -n "$(PYTHON)" || { echo "Python 3.11, 3.12 or 3.13 is needed: install one, or run make PYTHON=/path/to/python3.x"; exit 1; }
+	@test -d .venv-tools || $(PYTHON) -m venv .venv-tools
+	.venv-tools/bin/python -m pip install --quiet --upgrade pip
+	.venv-tools/bin/python -m pip install --quiet -r requirements-tools.txt
+	@touch $@
 
 lab: $(STAMP)
 	$(BIN)/course up
@@ -37,7 +48,7 @@ down: $(STAMP)
 
 # Notebooks first, on a freshly reset stack, so their outputs match a clean top-to-bottom run;
 # then the solutions notebook and the tests; then every notebook once more on its own fresh stack.
-test: $(STAMP) lint
+test: $(STAMP) tools lint
 	$(BIN)/course reset
 	status=0; $(BIN)/pytest $(NBVAL) notebooks solutions tests || status=$$?; \
 	[ $$status -ne 0 ] || $(MAKE) --no-print-directory notebooks-alone || status=$$?; \
@@ -83,7 +94,7 @@ environment.yml:
 
 clean:
 	-$(BIN)/course down
-	rm -rf $(VENV) .course handouts/build
+	rm -rf $(VENV) .venv-tools .course handouts/build
 
 # Offline reveal.js slides of every notebook, speaker notes included (press s), in _site/.
 slides: $(STAMP)

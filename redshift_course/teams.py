@@ -1,5 +1,6 @@
 """A team and every name derived from it, each checked against the rules of the AWS service that
-owns it, before anything is created.
+owns it, before anything is created. The rules and their sources: docs/aws-naming-rules.md;
+deploy.sh applies the same ones (tests/aws_mode/test_naming_rules.py runs both on 1,500 names).
 
 `Team("la-vida-mocha")` gives the database and user `la_vida_mocha`, the Parameter Store name
 `la_vida_mocha_redshift_settings`, the stacks `la-vida-mocha-shopper-deployment-bucket` and
@@ -25,9 +26,10 @@ REDSHIFT_TAKEN_NAMES = {
     "padb_harvest": "is a Redshift system database",
     "template0": "is a Redshift system database",
     "template1": "is a Redshift system database",
-    "public": "is the schema every user can see, not a valid Redshift user name",
-    "rdsdb": "is Redshift's own internal superuser",
+    "postgres": "is the local Redshift's PostgreSQL system database",
+    "public": "means every user (PUBLIC), not a valid Redshift user name",
 }
+SYSTEM_USER_PREFIX = "pg_"  # names starting with pg_ belong to the system
 
 
 class TeamNameError(SettingsError):
@@ -55,6 +57,8 @@ def _problem(team: str) -> str | None:
             return f"do not start with {prefix!r}: S3 reserves bucket names beginning with it ({bucket}...)"
     if identifier in REDSHIFT_TAKEN_NAMES:
         return f"choose another: {identifier!r} {REDSHIFT_TAKEN_NAMES[identifier]}"
+    if identifier.startswith(SYSTEM_USER_PREFIX):
+        return f"do not start with 'pg-': user names starting with {SYSTEM_USER_PREFIX!r} belong to the system"
     return None
 
 

@@ -68,14 +68,18 @@ def get_redshift_settings(ssm, parameter_name: str) -> dict[str, Any]:
 def connection_arguments(settings: dict[str, Any]) -> dict[str, Any]:
     """The settings JSON (host, port, database-name, user, password) as redshift_connector's arguments."""
     host = settings["host"]
+    # TLS whenever the host is not this machine's loopback (the local course stack), and then with
+    # the certificate checked against the host name too (verify-full; the driver's default,
+    # verify-ca, checks only the issuer). The cluster refuses plain connections anyway (require_ssl).
+    tls = {"ssl": True, "sslmode": "verify-full"} if tls_required(host) else {"ssl": False}
     return {
         "host": host,
         "port": int(settings["port"]),
         "database": settings["database-name"],
         "user": settings["user"],
         "password": settings["password"],
-        "ssl": tls_required(host),
         "timeout": SOCKET_TIMEOUT_SECONDS,
+        **tls,
     }
 
 

@@ -12,9 +12,14 @@ from urllib.parse import unquote_plus
 
 from botocore.exceptions import ClientError
 
-# Rejects files go here. The bucket notification filters this prefix out, so writing a rejects
-# file never triggers the Lambda again (and the handler skips it too, should a filter be missing).
+# Rejects files go here. On AWS the EventBridge rule that invokes the Lambda excludes this prefix,
+# so writing a rejects file never triggers it again; S3's own notifications (the local course
+# stack) cannot exclude a prefix, so the handler skips these keys too.
 REJECTED_PREFIX = "rejected/"
+# The files the Lambda loads. S3's notification filter asks for this suffix; an EventBridge
+# pattern cannot ask for it besides excluding REJECTED_PREFIX, so objects_in_event applies it to
+# events that EventBridge delivers, the same filter as S3's.
+UPLOAD_SUFFIX = ".csv"
 
 
 def rejects_key_for(key: str) -> str:
@@ -39,10 +44,19 @@ class S3Object:
 def objects_in_event(event: dict[str, Any]) -> list[S3Object]:
     """The objects an S3 event notification names; one event may hold several records.
 
-    S3 URL-encodes keys in events (a space arrives as ``+``), so they are decoded here.
+    S3 URL-encodes keys in its notifications (a space arrives as ``+``), so they are decoded here.
+    An S3 event delivered by EventBridge ("Object Created", one object) carries the key as it is;
+    its rule cannot filter on the suffix (it excludes rejected/), so a key without it names nothing.
     """
     if event.get("Event") == "s3:TestEvent":  # sent once when a notification is set up
         return []
+    if event.get("source") == "aws.s3" and isinstance(event.get("detail"), dict):
+        detail = event["detail"]
+        try:
+            source = S3Object(detail["bucket"]["name"], detail["object"]["key"])
+        except (KeyError, TypeError) as error:
+            raise ValueError(f"An EventBridge S3 event has no bucket name or object key: {event!r}") from error
+        return [source] if source.key.endswith(UPLOAD_SUFFIX) else []
     records = event.get("Records")
     if not isinstance(records, list):
         raise ValueError("This is not an S3 event notification: it has no 'Records' list.")
