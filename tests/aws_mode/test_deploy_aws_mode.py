@@ -10,6 +10,14 @@ import pytest
 from aws_mode_support import ACCOUNT, NETWORK_STACK, FakeAws, network_stack
 from fake_aws_cli import parse
 
+from local_cloud.config import client_environment
+
+
+def lifecycle_env() -> dict[str, str]:
+    """Exactly what `eval "$(course env)"` exports."""
+    return client_environment("eu-west-1")
+
+
 PROFILE = "sot-academy"
 TEAM = "la-vida-mocha"
 BUCKET_STACK = f"{TEAM}-shopper-deployment-bucket"
@@ -89,11 +97,9 @@ def test_a_region_that_is_no_region_is_refused_before_any_call(fake_aws: FakeAws
 def test_local_endpoints_left_in_the_terminal_never_reach_aws(fake_aws: FakeAws):
     # What `eval "$(course env)"` leaves behind, plus a service-specific endpoint.
     leaked = {
-        "AWS_ENDPOINT_URL": "http://127.0.0.1:4566",
+        **lifecycle_env(),
         "AWS_ENDPOINT_URL_S3": "http://127.0.0.1:4566",
         "AWS_ENDPOINT_URL_CLOUDFORMATION": "http://127.0.0.1:4566",
-        "AWS_ACCESS_KEY_ID": "testing-local-dummy-key",
-        "AWS_SECRET_ACCESS_KEY": "testing-local-dummy-secret",
     }
     result = fake_aws.deploy(PROFILE, TEAM, **leaked)
     ok(result)
