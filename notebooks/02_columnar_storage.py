@@ -153,7 +153,7 @@ print(f"  column layout: {len(columnar.column_layout(new_visit)):>3} (one value 
 #
 # A column holds one kind of value. `store_type` has only five distinct values; `overall_score`
 # is always a single digit; `visit_date` changes slowly. Compressors look for repetition, and a
-# column is full of it. We compress each column five ways:
+# column is full of it. We compress each column four ways:
 #
 # | encoding | idea |
 # |---|---|
@@ -180,7 +180,7 @@ plt.tight_layout()
 plt.show()
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
-# Every column shrinks, by 5× to well over 100×. Columns with few distinct values that repeat in
+# Every column shrinks: the least by almost 5×, the most by well over 100× (the ends of the chart). Columns with few distinct values that repeat in
 # patterns — store types, dates, shopper ids — shrink the most; even the unique `visit_id` squeezes
 # well, because neighbouring ids share most of their digits. Now look at the **run-length** column of the table: poor almost
 # everywhere (below 1 means *bigger* than raw), because in load order equal values rarely sit next

@@ -159,8 +159,9 @@ plt.show()
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # `EVEN` and `KEY (visit_id)` keep every slice equally busy. `KEY (store_id)` is already uneven:
 # only 19 stores, some visited far more than others, so one slice carries more than twice the rows
-# of another. **`KEY (store_type)` is a bad key**: there are only five store types, so at most five
-# slices could ever hold data — here one slice got none at all and another more than half the table.
+# of another. **`KEY (store_type)` is a bad key**: there are only five store types, so however many
+# slices a cluster has, at most five can ever hold data, and five values rarely hash evenly — here
+# one slice got none at all and another more than half the table.
 # A query over this table finishes only when its busiest slice does, while the others sit idle. That
 # is **skew**, and Redshift reports it as `skew_rows` in `SVV_TABLE_INFO`.
 #
@@ -348,8 +349,8 @@ print(table_info.to_string(index=False))
 
 # %% slideshow={"slide_type": "fragment"}
 if settings.is_local:
-    print("Local stand-in: one node, one slice, and no distribution or sort keys kept (NULL above).\n"
-          "On an AWS cluster of 2 x ra3.xlplus, STV_SLICES lists 4 slices (2 per node), and\n"
+    print("Local stand-in: one node, one slice, and no distribution or sort keys kept (None above).\n"
+          "On the instructor's cluster (1 x ra3.large, docs/instructor-guide.md), STV_SLICES lists 2 slices, and\n"
           "SVV_TABLE_INFO shows diststyle KEY(store_id) for mpp_demo_visit, ALL for mpp_demo_store,\n"
           "sortkey1 visit_id, and skew_rows = rows on the fullest slice / rows on the emptiest.")
 else:

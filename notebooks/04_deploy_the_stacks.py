@@ -136,7 +136,7 @@ for attempt in ["La Vida Mocha", "la_vida_mocha", "la-vida-mocha"]:
     try:
         print(f"{attempt!r:18} ok -> {validate_team_name(attempt)}")
     except SettingsError as error:
-        print(f"{attempt!r:18} refused: {str(error).split(':')[0]}")
+        print(f"{attempt!r:18} refused: {error}")
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Demo: the deploy script
@@ -283,7 +283,7 @@ for example in ["UPDATE_IN_PROGRESS", "UPDATE_ROLLBACK_IN_PROGRESS", "ROLLBACK_C
 # team's shared resources at that moment: so one person deploys, everybody watches, and the team
 # agrees what goes in first.
 #
-# Uploading files (next notebook, step 02) is different: everybody can do that at once. Notebook 06
+# Uploading files (notebook 06, step 02) is different: everybody can do that at once. Notebook 06
 # shows why.
 
 # %% [markdown] slideshow={"slide_type": "notes"}

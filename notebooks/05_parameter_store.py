@@ -182,7 +182,7 @@ def git(*args, cwd):
 with tempfile.TemporaryDirectory() as repo:
     git("init", "-q", cwd=repo)
     config = Path(repo, "config.py")
-    config.write_text("REDSHIFT_PASSWORD = made-up-for-this-demo\n")
+    config.write_text('REDSHIFT_PASSWORD = "made-up-for-this-demo"\n')
     git("add", "config.py", cwd=repo); git("commit", "-q", "-m", "connect to redshift", cwd=repo)
     config.write_text("REDSHIFT_PASSWORD = None  # oops, removed\n")
     git("commit", "-q", "-am", "remove password", cwd=repo)

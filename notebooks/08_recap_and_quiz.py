@@ -81,7 +81,8 @@ plt.show()
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Quiz time! 🤓
 #
-# Twelve questions on the whole session. Pick an answer for each, then press **Check my answers**.
+# Twelve questions on the whole session. Pick an answer, then press its **Check** button: only then
+# do you see whether it is right, and why. The score so far is at the bottom.
 # (If you are reading a static copy of this notebook, the questions are printed as text instead.)
 
 # %% slideshow={"slide_type": "subslide"}
@@ -89,17 +90,9 @@ from redshift_course import quiz
 
 quiz.show(quiz.QUESTIONS)
 
-# %% [markdown] slideshow={"slide_type": "subslide"}
-# ### Answers
-#
-# Try the quiz first. Then run the cell below to see every answer with the reason.
-
-# %% slideshow={"slide_type": "fragment"}
-print(quiz.as_text(quiz.QUESTIONS, with_answers=True))
-
 # %% [markdown] slideshow={"slide_type": "notes"}
 # **Speaker notes.** Run the quiz as a group: read each question, give the room ten seconds, then
-# reveal. Questions 3, 5 and 8 link back to the measurements in notebooks 02 and 03 — if people
+# press its Check button with the room's answer. Questions 3, 5 and 8 link back to the measurements in notebooks 02 and 03 — if people
 # miss them, show the chart again rather than re-explaining.
 
 # %% [markdown] slideshow={"slide_type": "slide"}

@@ -20,7 +20,8 @@ class Check:
     detail: str
 
     def __str__(self) -> str:
-        return f"{'✅' if self.ok else '❌'} {self.name}: {self.detail}"
+        # The word as well as the emoji: without an emoji font the mark is an empty box.
+        return f"{'✅ OK  ' if self.ok else '❌ FAIL'} {self.name}: {self.detail}"
 
 
 def check_python() -> Check:

@@ -222,13 +222,28 @@ def test_text_version_lists_every_question_and_hides_answers():
     assert quiz.as_text([Q], with_answers=True).count("<- answer") == 1
 
 
-def test_widget_checks_answers():
-    box = quiz.widget([Q])
-    picker = box.children[0].children[1]
-    button, total = box.children[1], box.children[2]
+def test_widget_reveals_a_question_only_when_it_is_checked():
+    box = quiz.widget([Q, Q])
+    (first, second), total = box.children[:2], box.children[2]
+    prompt, picker, button, feedback = first.children
     picker.value = "4"
+    assert feedback.value == "" and second.children[3].value == ""  # nothing shown before a check
     button.click()
-    assert "1 / 1" in total.value
+    assert "Correct" in feedback.value and second.children[3].value == ""
+    assert "1 / 2" in total.value
+
+
+def test_the_quiz_file_puts_the_right_answer_under_every_letter():
+    letters = [q.answer for q in quiz.QUESTIONS]
+    assert set(letters) == {0, 1, 2, 3}
+    assert max(letters.count(n) for n in range(4)) - min(letters.count(n) for n in range(4)) <= 1
+
+
+def test_a_quiz_file_with_a_wrong_answer_letter_is_refused(tmp_path):
+    path = tmp_path / "quiz.yaml"
+    path.write_text("- question: Q?\n  options: [a, b]\n  answer: c\n  why: because\n")
+    with pytest.raises(ValueError, match="not one of ab"):
+        quiz.load(path)
 
 
 # --- diagrams -----------------------------------------------------------------------------------------
