@@ -74,7 +74,7 @@ notebooks: $(STAMP)
 	for nb in $(or $(NB),notebooks/[0-9]*.ipynb solutions/*.ipynb); do \
 		$(BIN)/jupyter nbconvert --to notebook --execute --inplace \
 			--ExecutePreprocessor.record_timing=False --ExecutePreprocessor.store_widget_state=False "$$nb" || exit 1; \
-		$(BIN)/python tools/strip_execution_metadata.py "$$nb"; done
+		$(BIN)/python tools/tidy_executed_notebook.py "$$nb"; done
 
 exercises: $(STAMP)
 	$(BIN)/python tools/make_exercises.py

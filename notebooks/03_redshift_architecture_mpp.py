@@ -48,8 +48,6 @@ plt.show()
 # **Speaker notes.** The cluster that makes up the Redshift engine is made of several nodes: a
 # **leader**, which talks to the outside world like an API, and **compute nodes** behind it. Clients
 # (BI tools, the Query Editor, our Lambda) only ever talk to the leader.
-#
-# Opt/Alt+Click to zoom the diagram on Macs; Ctrl+Click on Linux.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ## Clusters

@@ -61,7 +61,7 @@ diagrams.pipeline("e2e")
 plt.show()
 
 # %% [markdown] slideshow={"slide_type": "notes"}
-# **Speaker notes.** Opt/Alt+Click to zoom the diagram (Ctrl+Click on Linux). Walk the arrows from
+# **Speaker notes.** Walk the arrows from
 # the left: upload, S3, Lambda, Parameter Store, Redshift, Grafana.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
@@ -82,7 +82,7 @@ diagrams.pipeline("goal")
 plt.show()
 
 # %% [markdown] slideshow={"slide_type": "notes"}
-# **Speaker notes.** Opt/Alt+Click to zoom the diagram, or open it in a new tab. The goal picture is
+# **Speaker notes.** The goal picture is
 # the chain we test today: CSV → S3 → Lambda (settings from Parameter Store) → Redshift.
 
 # %% [markdown] slideshow={"slide_type": "slide"}

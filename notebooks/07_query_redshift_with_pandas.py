@@ -277,4 +277,4 @@ diagrams.pipeline("next")
 plt.show()
 
 # %% [markdown] slideshow={"slide_type": "notes"}
-# **Speaker notes.** Opt/Alt+Click to zoom the diagram, or open in a new tab.
+# **Speaker notes.** Right-click the diagram and open it in a new tab to show it full size.

@@ -48,7 +48,7 @@ diagrams.pipeline("next")
 plt.show()
 
 # %% [markdown] slideshow={"slide_type": "notes"}
-# **Speaker notes.** Opt/Alt+Click to zoom the diagram, or open it in a new tab. Walk the chain once
+# **Speaker notes.** Walk the chain once
 # more: upload → S3 event → Lambda reads its settings from Parameter Store → INSERTs into Redshift →
 # we query it. Next session adds the Grafana VM that turns those queries into a dashboard.
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -60,8 +61,13 @@ def run_deploy(settings: CourseSettings, echo: Callable[[str], None] | None = No
     return result
 
 
-def live_log(height: str = "220px") -> Callable[[str], None]:
-    """A scrolling log box in Jupyter (a widget, so its changing text is not a cell output); print elsewhere."""
+# Colour and cursor codes some tools print even when asked not to.
+_ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
+
+
+def live_log(lines_shown: int = 12) -> Callable[[str], None]:
+    """A log box in Jupyter that always shows the last ``lines_shown`` lines, colour codes removed;
+    print elsewhere. Its saved output is a sentence, not a widget placeholder."""
     try:
         import ipywidgets as widgets
         from IPython import get_ipython
@@ -70,11 +76,16 @@ def live_log(height: str = "220px") -> Callable[[str], None]:
         return print
     if get_ipython() is None or not hasattr(get_ipython(), "kernel"):
         return print
-    box = widgets.Textarea(value="", layout=widgets.Layout(width="100%", height=height), disabled=True)
-    display(box)
+    box = widgets.Textarea(value="", rows=lines_shown, layout=widgets.Layout(width="100%"), disabled=True)
+    view = {"version_major": 2, "version_minor": 0, "model_id": box.model_id}
+    plain = "(deploy.sh's output streams here while it runs, its last lines always in view)"
+    display({"application/vnd.jupyter.widget-view+json": view, "text/plain": plain}, raw=True)
+    tail: list[str] = []
 
     def append(line: str) -> None:
-        box.value = f"{box.value}{line}\n"
+        tail.append(_ANSI.sub("", line))
+        del tail[:-lines_shown]
+        box.value = "\n".join(tail)
 
     return append
 

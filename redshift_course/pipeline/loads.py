@@ -14,7 +14,7 @@ from ..paths import MONTH_FILES
 from ..settings import CourseSettings
 from .stacks import pipeline_names
 from .uploads import now_ms, upload_file
-from .warehouse import SOURCE_COLUMN, _count_for, rows_by_source, source_uri
+from .warehouse import SOURCE_COLUMN, rows_by_source, source_uri
 
 
 class LoadFailed(RuntimeError):
@@ -82,72 +82,41 @@ def wait_for_load(
 ) -> dict[str, Any]:
     """Wait until the Lambda has finished loading ``key`` (its summary line is in the logs).
 
-    A progress line counts the file's rows in Redshift while it waits (one transaction per file, so
-    it jumps from none to all of them) and ends with every row accounted for: loaded + rejected =
+    It says what it waits for, and at the end that every row is accounted for: loaded + rejected =
     the file's rows. ``since`` (ms) is when the upload started, so an earlier load of the same key
     does not count. Returns the Lambda's summary for the file; raises ``LoadFailed`` when the
     Lambda logged an error for it and ``TimeoutError`` after ``timeout``.
     """
     since = since if since is not None else now_ms() - 60_000
     log_group = pipeline_names(settings).log_group
-    uri = source_uri(settings, key)
     deadline = time.monotonic() + timeout
     line = _ProgressLine(key, expected_rows) if progress else None
-    with settings.connect() as connection:
-        connection.autocommit = True  # each poll sees the latest committed data
-        cursor = connection.cursor()
-        while True:
-            summaries = file_summaries(settings, since, key, log_group)
-            if summaries and "error" in summaries[-1]:
-                if line:
-                    line.show(f"FAILED: {summaries[-1]['error']}")
-                raise LoadFailed(f"The Lambda could not load {key}: {summaries[-1]['error']}")
-            if summaries:
-                if line:
-                    line.finished(summaries[-1])
-                return summaries[-1]
+    while True:
+        summaries = file_summaries(settings, since, key, log_group)
+        if summaries and "error" in summaries[-1]:
             if line:
-                line.waiting(_count_for(cursor, uri))
-            if time.monotonic() > deadline:
-                raise TimeoutError(f"No load of {key} finished within {timeout:.0f} s; check the Lambda's logs.")
-            time.sleep(poll_seconds)
+                line.show(f"FAILED: {summaries[-1]['error']}")
+            raise LoadFailed(f"The Lambda could not load {key}: {summaries[-1]['error']}")
+        if summaries:
+            if line:
+                line.finished(summaries[-1])
+            return summaries[-1]
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"No load of {key} finished within {timeout:.0f} s; check the Lambda's logs.")
+        time.sleep(poll_seconds)
 
 
 class _ProgressLine:
-    """One line of plain text that updates in place in a notebook (and prints once elsewhere).
-
-    Plain text rather than a progress-bar widget: the notebook's saved output is then the final
-    line itself, never a widget placeholder frozen at 0 %.
-    """
+    """What a wait shows: one line when it starts, one when it ends (plain text, so a notebook's
+    saved output is exactly what a learner saw, never a widget frozen at 0 %)."""
 
     def __init__(self, key: str, expected_rows: int | None) -> None:
-        self.key, self.expected = key, expected_rows
-        self._handle = None
-        try:
-            from IPython import get_ipython
-
-            if get_ipython() is not None:
-                from IPython.display import display
-
-                self._handle = display(
-                    {"text/plain": self._text("waiting for the Lambda ...")}, raw=True, display_id=True
-                )
-        except ImportError:
-            pass
-
-    def _text(self, state: str) -> str:
-        return f"{self.key}: {state}"
+        self.key = key
+        rows = f" ({expected_rows} rows)" if expected_rows is not None else ""
+        print(f"{key}{rows}: waiting for the Lambda to load it (one transaction: none, then all) ...", flush=True)
 
     def show(self, state: str) -> None:
-        if self._handle is not None:
-            self._handle.update({"text/plain": self._text(state)}, raw=True)
-        else:
-            print(self._text(state))
-
-    def waiting(self, rows_in_redshift: int) -> None:
-        if self._handle is not None:  # outside a notebook only the end is worth a line
-            of = f" of {self.expected}" if self.expected is not None else ""
-            self.show(f"{rows_in_redshift}{of} rows in Redshift, waiting for the Lambda ...")
+        print(f"{self.key}: {state}", flush=True)
 
     def finished(self, summary: Mapping[str, Any]) -> None:
         loaded, rejected = int(summary.get("loaded", 0)), int(summary.get("rejected", 0))
