@@ -79,9 +79,9 @@ def test_the_course_connects_as_the_lambda_does(monkeypatch):
         ("amzn-s3-demo-team", "S3 reserves"),
         ("dev", "first database"),
         ("public", "not a valid Redshift user"),
-    ("pg-admins", "belong to the system"),
+        ("pg-admins", "belong to the system"),
         ("template1", "system database"),
-    ("postgres", "PostgreSQL system database"),
+        ("postgres", "PostgreSQL system database"),
     ],
 )
 def test_team_names_aws_would_refuse_are_refused_naming_the_rule(team, rule):
