@@ -72,6 +72,7 @@ _TYPE_NAMES = {
 _SIGNED = {"int2", "int4", "int8", "float4", "float8", "numeric"}
 _ID_RULE = re.compile(r"^[a-z0-9]{8}(-[a-z0-9]{4}){3}-[a-z0-9]{12}(:\d+)?$")
 # A `:name` placeholder outside quotes (and not a `::type` cast).
+_PASSWORD_LITERAL = re.compile(r"(\bPASSWORD\s+)'(?:[^']|'')*'", re.IGNORECASE)
 _SQL_TOKENS = re.compile(r"'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"|::|:([A-Za-z_][A-Za-z0-9_]*)")
 
 
@@ -348,6 +349,12 @@ def _find(account: str, region: str, statement_id: str | None) -> tuple[_Stateme
 
 
 # --- the responses -------------------------------------------------------------------------------
+def _shown(query: str) -> str:
+    """The statement's text as Describe/ListStatements show it: a PASSWORD literal (even in its md5
+    form, which logs in as well as the password) is never echoed back."""
+    return _PASSWORD_LITERAL.sub(r"\1'***'", query)
+
+
 def _summary(statement: _Statement) -> dict[str, Any]:
     request = statement.request
     out: dict[str, Any] = {
@@ -358,9 +365,9 @@ def _summary(statement: _Statement) -> dict[str, Any]:
         "IsBatchStatement": statement.is_batch,
     }
     if statement.is_batch:
-        out["QueryStrings"] = [part.query for part in statement.parts]
+        out["QueryStrings"] = [_shown(part.query) for part in statement.parts]
     else:
-        out["QueryString"] = statement.parts[0].query
+        out["QueryString"] = _shown(statement.parts[0].query)
     for key in ("SecretArn", "StatementName", "Database"):
         if request.get(key):
             out[key] = request[key]
@@ -426,7 +433,7 @@ def describe_statement(self: RedshiftDataAPIServiceResponse) -> TYPE_RESPONSE:
             {
                 "Id": f"{statement.id}:{number}",
                 "Status": item.status,
-                "QueryString": item.query,
+                "QueryString": _shown(item.query),
                 "Duration": item.duration,
                 "HasResultSet": item.has_result_set,
                 "ResultRows": item.result_rows,

@@ -220,3 +220,36 @@ def test_bad_requests_are_refused_at_once(data, cluster, arguments, message):
 def test_unknown_statement(data):
     with pytest.raises(ClientError, match="ResourceNotFoundException"):
         data.describe_statement(Id="00000000-0000-0000-0000-000000000000")
+
+
+def test_provisioning_through_the_data_api_end_to_end(client, data, cluster, redshift):
+    """The private design's path, locally: provision_teams and teardown through the Data API with the
+    cluster's admin secret; the team then logs in through the gateway with its SecureString."""
+    from redshift_course.provisioning import ClusterAccess, provision_teams, teardown
+
+    access = ClusterAccess(CLUSTER, redshift.host, redshift.port, cluster["SecretArn"])
+    admin_connect = access.data_api_connect(data, delay=0.05)
+    ssm = client("ssm")
+    report = provision_teams(
+        ["brew-crew"], ssm=ssm, admin_connect=admin_connect, host=redshift.host, port=redshift.port
+    )
+    assert report.teams[0].actions == ["user created", "database created", "SecureString written"]
+    name = report.teams[0].parameter
+    tags = ssm.list_tags_for_resource(ResourceType="Parameter", ResourceId=name)["TagList"]
+    assert {"Key": "team", "Value": "brew-crew"} in tags
+    settings = json.loads(ssm.get_parameter(Name=name, WithDecryption=True)["Parameter"]["Value"])
+    with redshift.connect(settings["user"], settings["password"], settings["database-name"]) as team:
+        cursor = team.cursor()
+        cursor.execute("create table beans (name varchar(10))")
+        cursor.execute("select current_user, current_database()")
+        assert cursor.fetchone() == ["brew_crew", "brew_crew"]
+        team.commit()
+    shown = [item.get("QueryString", "") for item in data.list_statements(MaxResults=100)["Statements"]]
+    assert not [text for text in shown if settings["password"] in text or "md5" in text]
+
+    again = provision_teams(["brew-crew"], ssm=ssm, admin_connect=admin_connect, host=redshift.host, port=redshift.port)
+    assert again.teams[0].actions == []
+
+    gone = teardown(["brew-crew"], cfn=client("cloudformation"), s3=client("s3"), ssm=ssm, admin_connect=admin_connect)
+    assert {"database brew_crew", "user brew_crew", f"parameter {name}"} <= set(gone.removed), gone.summary()
+    assert gone.clean, gone.summary()
