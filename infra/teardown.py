@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import argparse
 
-from _common import Target, add_common_arguments, teams_from
+from _common import Target, add_common_arguments, run_tool, teams_from
 
 from redshift_course.provisioning import teardown
 
@@ -33,17 +33,18 @@ def main(argv: list[str] | None = None) -> int:
         )
         return 2
     target = Target(args)
-    admin_connect = None if args.keep_redshift else target.cluster()[0]
+    warehouse = None if args.keep_redshift else target.cluster()
     report = teardown(
         teams,
         cfn=target.client("cloudformation"),
         s3=target.client("s3"),
         ssm=target.client("ssm"),
-        admin_connect=admin_connect,
+        admin_connect=warehouse.admin_connect if warehouse else None,
+        admin_database=warehouse.admin_database if warehouse else "dev",
     )
     print(report.summary())
     return 0 if report.clean else 1
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    raise SystemExit(run_tool(main))

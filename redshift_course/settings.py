@@ -38,6 +38,7 @@ __all__ = [
     "CourseSettings",
     "SettingsError",
     "aws_session",
+    "default_region",
     "parameter_name_for",
     "team_identifier",
     "validate_team_name",
@@ -46,6 +47,11 @@ __all__ = [
 
 # aws mode never follows an endpoint URL from the environment or the profile: only AWS's own.
 AWS_CLIENT_CONFIG = Config(ignore_configured_endpoint_urls=True)
+
+
+def default_region() -> str:
+    """deploy.sh's order: COURSE_REGION, then AWS_REGION, then the course's region."""
+    return os.environ.get("COURSE_REGION") or os.environ.get("AWS_REGION") or DEFAULT_REGION
 
 
 def aws_session(profile: str | None, region: str) -> boto3.Session:
@@ -89,8 +95,7 @@ class CourseSettings:
             "mode": os.environ.get("COURSE_MODE", "local"),
             "team": os.environ.get("COURSE_TEAM", DEFAULT_TEAM),
             "profile": os.environ.get("COURSE_PROFILE") or None,
-            # deploy.sh's order: COURSE_REGION, then AWS_REGION, then the course's region.
-            "region": os.environ.get("COURSE_REGION") or os.environ.get("AWS_REGION") or DEFAULT_REGION,
+            "region": default_region(),
         }
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)
