@@ -253,3 +253,62 @@ def test_provisioning_through_the_data_api_end_to_end(client, data, cluster, red
     gone = teardown(["brew-crew"], cfn=client("cloudformation"), s3=client("s3"), ssm=ssm, admin_connect=admin_connect)
     assert {"database brew_crew", "user brew_crew", f"parameter {name}"} <= set(gone.removed), gone.summary()
     assert gone.clean, gone.summary()
+
+
+def test_manage_master_password_keeps_the_login_in_secrets_manager(client, data, redshift, helpers):
+    redshift_api = client("redshift")
+    created = redshift_api.create_cluster(
+        ClusterIdentifier="course-managed",
+        NodeType="ra3.large",
+        MasterUsername="managedadmin",
+        ManageMasterPassword=True,
+        DBName="dev",
+        ClusterType="single-node",
+    )["Cluster"]
+    secret_arn = created["MasterPasswordSecretArn"]
+    assert (
+        redshift_api.describe_clusters(ClusterIdentifier="course-managed")["Clusters"][0]["MasterPasswordSecretArn"]
+        == secret_arn
+    )
+    secret = json.loads(client("secretsmanager").get_secret_value(SecretId=secret_arn)["SecretString"])
+    assert secret["username"] == "managedadmin" and len(secret["password"]) >= 8
+    statement_id = data.execute_statement(
+        ClusterIdentifier="course-managed", Database="dev", SecretArn=secret_arn, Sql="select current_user"
+    )["Id"]
+    assert finished(data, statement_id, helpers)["Status"] == "FINISHED"
+    assert data.get_statement_result(Id=statement_id)["Records"] == [[{"stringValue": "managedadmin"}]]
+
+
+def test_cloudformation_cluster_with_managed_password_serves_cluster_access(client, aws, data, redshift, tmp_path):
+    from redshift_course.provisioning import ClusterAccess
+
+    (tmp_path / "managed.yaml").write_text(
+        """
+Resources:
+  Cluster:
+    Type: AWS::Redshift::Cluster
+    Properties:
+      ClusterType: single-node
+      NodeType: ra3.large
+      DBName: dev
+      MasterUsername: stackadmin
+      ManageMasterPassword: true
+Outputs:
+  ClusterIdentifier:
+    Value: !Ref Cluster
+  EndpointAddress:
+    Value: !GetAtt Cluster.Endpoint.Address
+  EndpointPort:
+    Value: !GetAtt Cluster.Endpoint.Port
+  MasterPasswordSecretArn:
+    Value: !GetAtt Cluster.MasterPasswordSecretArn
+  DatabaseName:
+    Value: dev
+"""
+    )
+    aws("cloudformation", "deploy", "--template-file", str(tmp_path / "managed.yaml"), "--stack-name", "managed")
+    access = ClusterAccess.from_stack(client("cloudformation"), "managed")
+    assert access.secret_arn and access.secret_arn.startswith("arn:aws:secretsmanager:")
+    cursor = access.data_api_connect(data, delay=0.05)("dev").cursor()
+    cursor.execute("select current_user")
+    assert cursor.fetchall() == [("stackadmin",)]
