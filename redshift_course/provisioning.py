@@ -522,7 +522,27 @@ def empty_bucket(s3, bucket: str) -> int:
     return deleted
 
 
-def _delete_stack(cfn, s3, name: str, report: TeardownReport) -> None:
+# A Lambda in a VPC leaves its network interfaces behind for a while after the function is gone:
+# AWS releases them in 20 minutes or more, and until then the stack's security group (and so the
+# stack) cannot be deleted. The waiter waits that long (15 s x 160 = 40 min) before reporting.
+STACK_DELETE_WAIT = {"Delay": 15, "MaxAttempts": 160}
+
+
+def _left_in_stack(cfn, name: str) -> str:
+    """The resources of a stack that are not deleted yet, for the report."""
+    try:
+        left = [
+            f"{resource['ResourceType']} {resource['LogicalResourceId']} {resource['ResourceStatus']}"
+            for page in cfn.get_paginator("list_stack_resources").paginate(StackName=name)
+            for resource in page["StackResourceSummaries"]
+            if resource["ResourceStatus"] != "DELETE_COMPLETE"
+        ]
+    except Exception:
+        return ""
+    return f"; not deleted yet: {', '.join(left)}" if left else ""
+
+
+def _delete_stack(cfn, s3, name: str, report: TeardownReport, wait: dict[str, int] | None = None) -> None:
     if not _stack_exists(cfn, name):
         report.absent.append(f"stack {name}")
         return
@@ -531,11 +551,67 @@ def _delete_stack(cfn, s3, name: str, report: TeardownReport) -> None:
         report.removed.append(f"{count} object(s) and version(s) in bucket {bucket}")
     cfn.delete_stack(StackName=name)
     try:
-        cfn.get_waiter("stack_delete_complete").wait(StackName=name, WaiterConfig={"Delay": 2, "MaxAttempts": 300})
+        cfn.get_waiter("stack_delete_complete").wait(StackName=name, WaiterConfig=wait or STACK_DELETE_WAIT)
     except Exception as error:  # the waiter's message names the failed state; report, go on
-        report.left.append(f"stack {name} ({error})")
+        report.left.append(f"stack {name} ({error}{_left_in_stack(cfn, name)})")
         return
     report.removed.append(f"stack {name}")
+
+
+# --- the final sweep ---------------------------------------------------------------------------------
+# Rough on-demand list prices in USD per hour (eu-west-1, 2025), to say what a leftover costs while
+# it stays. Anything not listed costs little or nothing while idle (storage and requests aside).
+HOURLY_COST = {
+    "redshift:cluster": 0.60,  # per ra3.large node
+    "redshift-serverless:workgroup": 3.00,  # 8 RPU base capacity, only while it runs queries
+    "redshift-serverless:namespace": 0.0,  # storage only
+    "ec2:natgateway": 0.05,
+    "ec2:vpc-endpoint": 0.011,  # an interface endpoint, per AZ (a gateway endpoint is free)
+    "ec2:elastic-ip": 0.005,
+}
+
+
+@dataclass
+class Leftover:
+    arn: str
+    kind: str  # service:resource type, e.g. redshift:cluster
+    hourly_usd: float
+
+
+def _kind(arn: str) -> str:
+    parts = arn.split(":", 5)
+    service = parts[2] if len(parts) > 2 else "?"
+    resource = parts[5] if len(parts) > 5 else ""
+    resource_type = re.split(r"[/:]", resource, maxsplit=1)[0] if ("/" in resource or ":" in resource) else service
+    return f"{service}:{resource_type}"
+
+
+def sweep(tagging, tag_value: str = COURSE_TAG["Value"]) -> list[Leftover]:
+    """Everything in the region still tagged course=<tag_value> (Resource Groups Tagging API),
+    with a rough hourly cost."""
+    found = []
+    for page in tagging.get_paginator("get_resources").paginate(
+        TagFilters=[{"Key": COURSE_TAG["Key"], "Values": [tag_value]}]
+    ):
+        for item in page.get("ResourceTagMappingList", []):
+            kind = _kind(item["ResourceARN"])
+            found.append(Leftover(item["ResourceARN"], kind, HOURLY_COST.get(kind, 0.0)))
+    return found
+
+
+def sweep_summary(leftovers: list[Leftover]) -> str:
+    if not leftovers:
+        return "Sweep: nothing tagged course=aws-07-redshift is left in this region."
+    lines = [f"Sweep: {len(leftovers)} resource(s) still tagged course=aws-07-redshift in this region:"]
+    for item in sorted(leftovers, key=lambda leftover: (-leftover.hourly_usd, leftover.arn)):
+        cost = f"~${item.hourly_usd:.3f}/h" if item.hourly_usd else "~$0/h idle"
+        lines.append(f"  {cost:>13}  {item.kind:32} {item.arn}")
+    total = sum(item.hourly_usd for item in leftovers)
+    lines.append(
+        f"  about ${total:.2f} per hour in all (rough list prices). The instructor's network and warehouse "
+        "stacks are among them until you delete those (docs/instructor-guide.md)."
+    )
+    return "\n".join(lines)
 
 
 def _terminate_sessions(cursor, database: str) -> None:
@@ -554,17 +630,25 @@ def _terminate_sessions(cursor, database: str) -> None:
 
 
 def teardown(
-    teams: Iterable[str], *, cfn, s3, ssm, admin_connect: AdminConnect | None, admin_database: str = "dev"
+    teams: Iterable[str],
+    *,
+    cfn,
+    s3,
+    ssm,
+    admin_connect: AdminConnect | None,
+    admin_database: str = "dev",
+    wait: dict[str, int] | None = None,
 ) -> TeardownReport:
     """Delete each team's ETL and deployment-bucket stacks (emptying their buckets first), its
     SecureString, its database and its user. Reports what was removed, what was not there, and
-    anything left behind (with the reason). ``admin_connect=None`` leaves Redshift alone."""
+    anything left behind (with the reason). ``admin_connect=None`` leaves Redshift alone. ``wait``
+    is the stack-delete waiter's config (default STACK_DELETE_WAIT, long enough for VPC Lambdas)."""
     report = TeardownReport()
     for team in teams:
         probe = CourseSettings(mode="local", team=team)  # only for the names
         for stack_name in (probe.etl_stack, probe.deployment_bucket_stack):
             try:
-                _delete_stack(cfn, s3, stack_name, report)
+                _delete_stack(cfn, s3, stack_name, report, wait)
             except Exception as error:
                 report.left.append(f"stack {stack_name} ({error})")
 

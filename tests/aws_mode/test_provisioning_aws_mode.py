@@ -326,3 +326,70 @@ def test_settings_json_never_leaves_the_parameter():
         )
     assert report.teams[0].actions == []
     assert "Secret123abc" not in report.summary()
+
+
+def stack(status: str) -> dict[str, Any]:
+    return {"Stacks": [{"StackName": "s", "CreationTime": "2026-01-01T00:00:00Z", "StackStatus": status}]}
+
+
+def test_a_stack_that_will_not_go_is_reported_with_what_is_left():
+    from redshift_course.provisioning import TeardownReport, _delete_stack
+
+    cfn, s3 = client("cloudformation"), client("s3")
+    resources = {
+        "StackResourceSummaries": [
+            {
+                "LogicalResourceId": "LambdaSecurityGroup",
+                "ResourceType": "AWS::EC2::SecurityGroup",
+                "ResourceStatus": "DELETE_FAILED",
+                "LastUpdatedTimestamp": "2026-01-01T00:00:00Z",
+            }
+        ]
+    }
+    report = TeardownReport()
+    with Stubber(cfn) as stub:
+        stub.add_response("describe_stacks", stack("CREATE_COMPLETE"), {"StackName": "t-shopper-etl-pipeline"})
+        stub.add_response(
+            "list_stack_resources", {"StackResourceSummaries": []}, {"StackName": "t-shopper-etl-pipeline"}
+        )
+        stub.add_response("delete_stack", {}, {"StackName": "t-shopper-etl-pipeline"})
+        stub.add_response("describe_stacks", stack("DELETE_IN_PROGRESS"), {"StackName": "t-shopper-etl-pipeline"})
+        stub.add_response("describe_stacks", stack("DELETE_FAILED"), {"StackName": "t-shopper-etl-pipeline"})
+        stub.add_response("list_stack_resources", resources, {"StackName": "t-shopper-etl-pipeline"})
+        _delete_stack(cfn, s3, "t-shopper-etl-pipeline", report, {"Delay": 0, "MaxAttempts": 5})
+    assert len(report.left) == 1
+    assert "AWS::EC2::SecurityGroup LambdaSecurityGroup DELETE_FAILED" in report.left[0]
+
+
+def test_the_default_wait_fits_a_vpc_lambdas_network_interfaces():
+    from redshift_course.provisioning import STACK_DELETE_WAIT
+
+    assert STACK_DELETE_WAIT["Delay"] * STACK_DELETE_WAIT["MaxAttempts"] >= 30 * 60
+    teardown_tool = importlib.import_module("teardown")
+    assert teardown_tool.stack_wait(Namespace(local=False, wait_minutes=40)) == {"Delay": 15, "MaxAttempts": 160}
+
+
+def test_the_sweep_lists_what_is_tagged_with_a_rough_cost():
+    from redshift_course.provisioning import sweep, sweep_summary
+
+    tagging = client("resourcegroupstaggingapi")
+    arns = [
+        "arn:aws:redshift:eu-central-1:123456789012:cluster:course-cluster",
+        "arn:aws:ec2:eu-central-1:123456789012:vpc-endpoint/vpce-0abc",
+        "arn:aws:s3:::brew-crew-raw-data-123456789012",
+    ]
+    with Stubber(tagging) as stub:
+        stub.add_response(
+            "get_resources",
+            {"ResourceTagMappingList": [{"ResourceARN": arn} for arn in arns]},
+            {"TagFilters": [{"Key": "course", "Values": ["aws-07-redshift"]}]},
+        )
+        leftovers = sweep(tagging)
+    assert [(item.kind, item.hourly_usd > 0) for item in leftovers] == [
+        ("redshift:cluster", True),
+        ("ec2:vpc-endpoint", True),
+        ("s3:s3", False),
+    ]
+    text = sweep_summary(leftovers)
+    assert text.splitlines()[1].strip().startswith("~$0.600/h") and "course-cluster" in text.splitlines()[1]
+    assert sweep_summary([]).startswith("Sweep: nothing")
