@@ -71,6 +71,13 @@ class LocalRedshiftHandle:
         return connection
 
     def create_login(self, user: str, password: str, database: str | None = None, superuser: bool = False) -> None:
+        admin = read_admin_credentials(self.data_dir)["user"]
+        if (user or "").lower() == admin:
+            # A new password for the admin role would lock the supervisor (and every tool) out.
+            raise ValueError(
+                f"{user!r} is the local Redshift's own admin role: give the cluster another master "
+                "user name (e.g. --parameter-overrides MasterUsername=awsuser)."
+            )
         create_login(self.data_dir, user, password, database, superuser, host=self.host, port=self.port)
 
     def stop(self) -> None:

@@ -312,3 +312,19 @@ Outputs:
     cursor = access.data_api_connect(data, delay=0.05)("dev").cursor()
     cursor.execute("select current_user")
     assert cursor.fetchall() == [("stackadmin",)]
+
+
+def test_a_cluster_cannot_take_over_the_local_admin_role(client, redshift):
+    from local_cloud.redshift.admin import read_admin_credentials
+
+    admin = read_admin_credentials(redshift.data_dir)["user"]
+    with pytest.raises(ClientError, match="own admin role"):
+        client("redshift").create_cluster(
+            ClusterIdentifier="course-takeover",
+            NodeType="ra3.large",
+            MasterUsername=admin,
+            ManageMasterPassword=True,
+            ClusterType="single-node",
+        )
+    connection = redshift.admin()
+    connection.close()  # the admin still logs in
