@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import tempfile
 from pathlib import Path
@@ -328,3 +329,56 @@ def test_a_cluster_cannot_take_over_the_local_admin_role(client, redshift):
         )
     connection = redshift.admin()
     connection.close()  # the admin still logs in
+
+
+def test_the_instructor_tools_provision_through_the_data_api_with_the_course_stacks(
+    client, aws, data, redshift, local_aws, monkeypatch, capsys
+):
+    """infra/network-stack.yml and infra/redshift-cluster-stack.yml deployed in the local AWS, then
+    infra/provision_teams.py --via data-api and infra/teardown.py, as an instructor runs them."""
+    import importlib
+
+    from local_cloud import config
+
+    repo = Path(__file__).resolve().parents[3]
+    aws(
+        "cloudformation",
+        "deploy",
+        "--stack-name",
+        "redshift-course-network",
+        "--template-file",
+        str(repo / "infra" / "network-stack.yml"),
+    )
+    aws(
+        "cloudformation",
+        "deploy",
+        "--stack-name",
+        "redshift-course-cluster",
+        "--template-file",
+        str(repo / "infra" / "redshift-cluster-stack.yml"),
+        "--parameter-overrides",
+        "NetworkStackName=redshift-course-network",
+        "MasterUsername=awsuser",
+    )
+    monkeypatch.setenv(config.AWS.variable, str(local_aws.port))
+    monkeypatch.syspath_prepend(str(repo / "infra"))
+    provision_tool, teardown_tool, common = (
+        importlib.import_module(name) for name in ("provision_teams", "teardown", "_common")
+    )
+    assert common.design_via(client("cloudformation"), "redshift-course-network") == "data-api"
+
+    assert common.run_tool(provision_tool.main, ["--local", "--via", "data-api", "--teams", "bean-there"]) == 0
+    assert "bean-there: database bean_there, user bean_there" in capsys.readouterr().out
+    settings = json.loads(
+        client("ssm").get_parameter(Name="bean_there_redshift_settings", WithDecryption=True)["Parameter"]["Value"]
+    )
+    assert settings["port"] == int(os.environ["COURSE_REDSHIFT_PORT"])  # the cluster's endpoint
+    # The test's own Redshift listens elsewhere: log in there with the team's settings.
+    with redshift.connect(settings["user"], settings["password"], settings["database-name"]) as team:
+        cursor = team.cursor()
+        cursor.execute("select current_user")
+        assert cursor.fetchone() == ["bean_there"]
+
+    argv = ["--local", "--via", "data-api", "--teams", "bean-there", "--yes"]
+    assert common.run_tool(teardown_tool.main, argv) == 0
+    assert "Everything is gone." in capsys.readouterr().out
