@@ -52,4 +52,6 @@ def test_aws_mode_clients_ignore_configured_endpoint_urls(profile_with_local_end
 
 
 def test_local_mode_still_uses_the_local_aws(profile_with_local_endpoints):
-    assert CourseSettings().client("ssm").meta.endpoint_url == LOCAL
+    from local_cloud import config
+
+    assert CourseSettings().client("ssm").meta.endpoint_url == config.aws_endpoint_url()
