@@ -8,7 +8,7 @@ It owns three things and stops them in reverse order:
    moto keeps its state in memory: both fresh means the AWS state and the database always agree;
 2. the wire-protocol gateway (127.0.0.1:5439 by default) that redshift_connector talks to;
 3. moto in server mode (127.0.0.1:4566 by default) with our adapter, which sends Redshift clusters created in
-   the local AWS to the local Redshift.
+   the local AWS to the local Redshift, and runs the Data API's statements there.
 
 While it runs, ``<state>/supervisor.json`` says where everything is; it never holds a password.
 """
@@ -77,7 +77,7 @@ def serve() -> None:
 
         from .aws.server import start_local_aws
 
-        aws = start_local_aws(on_redshift_cluster=serve_cluster)
+        aws = start_local_aws(on_redshift_cluster=serve_cluster, redshift_connect=redshift.data_api_connect)
         started.append(aws.stop)
 
         info = SupervisorInfo(

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import boto3
+from botocore.config import Config
 
 from local_cloud import config as local_cloud
 
@@ -33,12 +34,32 @@ MODES = ("local", "aws")
 __all__ = [
     "DEFAULT_REGION",
     "DEFAULT_TEAM",
+    "AWS_CLIENT_CONFIG",
     "CourseSettings",
     "SettingsError",
+    "aws_session",
+    "default_region",
     "parameter_name_for",
     "team_identifier",
     "validate_team_name",
 ]
+
+
+# aws mode never follows an endpoint URL from the environment or the profile: only AWS's own.
+AWS_CLIENT_CONFIG = Config(ignore_configured_endpoint_urls=True)
+
+
+def default_region() -> str:
+    """deploy.sh's order: COURSE_REGION, then AWS_REGION, then the course's region."""
+    return os.environ.get("COURSE_REGION") or os.environ.get("AWS_REGION") or DEFAULT_REGION
+
+
+def aws_session(profile: str | None, region: str) -> boto3.Session:
+    """A session on the real AWS whose clients ignore configured endpoint URLs (also when a
+    caller builds them with ``session.client(...)`` without our Config)."""
+    session = boto3.Session(profile_name=profile, region_name=region)
+    session._session.set_config_variable("ignore_configured_endpoint_urls", True)
+    return session
 
 
 def team_identifier(team: str) -> str:
@@ -74,7 +95,7 @@ class CourseSettings:
             "mode": os.environ.get("COURSE_MODE", "local"),
             "team": os.environ.get("COURSE_TEAM", DEFAULT_TEAM),
             "profile": os.environ.get("COURSE_PROFILE") or None,
-            "region": os.environ.get("COURSE_REGION", DEFAULT_REGION),
+            "region": default_region(),
         }
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)
@@ -116,17 +137,22 @@ class CourseSettings:
         return local_cloud.aws_endpoint_url() if self.is_local else None
 
     def session(self) -> boto3.Session:
+        """A boto3 session for this mode. In aws mode it ignores configured endpoint URLs
+        (``AWS_ENDPOINT_URL*``, ``endpoint_url`` in the profile), so a terminal that ran
+        ``eval "$(course env)"`` cannot send aws-mode calls to the local AWS."""
         if self.is_local:
             return boto3.Session(
                 aws_access_key_id=local_cloud.DUMMY_ACCESS_KEY_ID,
                 aws_secret_access_key=local_cloud.DUMMY_SECRET_ACCESS_KEY,
                 region_name=self.region,
             )
-        return boto3.Session(profile_name=self.profile, region_name=self.region)
+        return aws_session(self.profile, self.region)
 
     def client(self, service: str, **kwargs: Any):
         if self.is_local:
             kwargs.setdefault("endpoint_url", self.aws_endpoint_url)
+            return self.session().client(service, **kwargs)
+        kwargs["config"] = AWS_CLIENT_CONFIG.merge(kwargs["config"]) if kwargs.get("config") else AWS_CLIENT_CONFIG
         return self.session().client(service, **kwargs)
 
     def local_env(self) -> dict[str, str]:

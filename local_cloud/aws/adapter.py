@@ -13,6 +13,7 @@
 | cloudformation_fixes.py  | nested GetAtt, dynamic references, Outputs/Exports after change     |
 |                          | sets, DELETE_FAILED                                                 |
 | redshift_clusters.py     | cluster endpoint = local Redshift; master login created via callback|
+| redshift_data.py         | the Data API runs the SQL on the local Redshift, asynchronously     |
 
 See docs/local_aws.md for why each one exists and what stays AWS-only.
 """
@@ -20,9 +21,14 @@ See docs/local_aws.md for why each one exists and what stays AWS-only.
 from __future__ import annotations
 
 from .redshift_clusters import RedshiftClusterCallback
+from .redshift_data import RedshiftConnect
 
 
-def apply_adapter(endpoint_url: str, on_redshift_cluster: RedshiftClusterCallback | None = None) -> None:
+def apply_adapter(
+    endpoint_url: str,
+    on_redshift_cluster: RedshiftClusterCallback | None = None,
+    redshift_connect: RedshiftConnect | None = None,
+) -> None:
     """Patch moto's classes in this process. Safe to call again (for example with a new port)."""
     from . import (
         cloudformation_fixes,
@@ -30,6 +36,7 @@ def apply_adapter(endpoint_url: str, on_redshift_cluster: RedshiftClusterCallbac
         lambda_invoke,
         lambda_runtime,
         redshift_clusters,
+        redshift_data,
         s3_bucket_policies,
         s3_notifications,
     )
@@ -41,3 +48,4 @@ def apply_adapter(endpoint_url: str, on_redshift_cluster: RedshiftClusterCallbac
     cloudformation_s3.apply()
     cloudformation_fixes.apply()
     redshift_clusters.apply(on_redshift_cluster)
+    redshift_data.apply(redshift_connect)

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from .. import config, ports
 from ..ports import PortInUseError
 from .redshift_clusters import RedshiftClusterCallback
+from .redshift_data import RedshiftConnect
 
 
 @dataclass
@@ -52,12 +53,15 @@ def start_local_aws(
     port: int | None = None,
     *,
     on_redshift_cluster: RedshiftClusterCallback | None = None,
+    redshift_connect: RedshiftConnect | None = None,
     verbose: bool = False,
 ) -> LocalAwsHandle:
     """Apply the adapter and serve moto on host:port in a daemon thread; returns once it listens.
 
     `on_redshift_cluster(master_username, master_password, db_name)` is called whenever a Redshift
-    cluster is created in the local AWS (API or CloudFormation). `verbose` logs every request.
+    cluster is created in the local AWS (API or CloudFormation). `redshift_connect(database, user,
+    password)` is how the Data API reaches the local Redshift (see redshift_data.RedshiftConnect).
+    `verbose` logs every request.
     """
     _skip_slow_optional_imports()
     from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
@@ -70,7 +74,7 @@ def start_local_aws(
     port = config.AWS.port if port is None else port
     listener = ports.listen(host, port, config.AWS.name, config.AWS.variable)
     port = listener.getsockname()[1]  # the real one when 0 asked for any free port
-    apply_adapter(f"http://{host}:{port}", on_redshift_cluster)
+    apply_adapter(f"http://{host}:{port}", on_redshift_cluster, redshift_connect)
     app = DomainDispatcherApplication(create_backend_app)
     server = make_server(host, port, app, threaded=True, request_handler=MotoRequestHandler, fd=listener.fileno())
     listener.close()  # werkzeug holds its own duplicate of the socket

@@ -20,6 +20,7 @@ import redshift_connector
 
 from .. import config
 from ..ports import free_port
+from ..sqltext import quote_ident
 from .admin import admin_connect, create_login, read_admin_credentials
 from .errors import LocalRedshiftError
 from .gateway import Gateway
@@ -52,7 +53,31 @@ class LocalRedshiftHandle:
             host=self.host, port=self.port, database=database, user=user, password=password, **kwargs
         )
 
+    def data_api_connect(self, database: str, user: str | None, password: str | None) -> redshift_connector.Connection:
+        """How the local Data API reaches this Redshift (autocommit on): as ``user`` with ``password``;
+        as an existing ``user`` without one (AWS's temporary credentials: the admin's session, SET
+        SESSION AUTHORIZATION); or as the admin when ``user`` is None."""
+        if password is not None:
+            connection = self.connect(user, password, database)
+            connection.autocommit = True
+            return connection
+        connection = self.admin(database)
+        if user is not None:
+            try:
+                connection.cursor().execute(f"SET SESSION AUTHORIZATION {quote_ident(user.lower())}")
+            except Exception:
+                connection.close()
+                raise
+        return connection
+
     def create_login(self, user: str, password: str, database: str | None = None, superuser: bool = False) -> None:
+        admin = read_admin_credentials(self.data_dir)["user"]
+        if (user or "").lower() == admin:
+            # A new password for the admin role would lock the supervisor (and every tool) out.
+            raise ValueError(
+                f"{user!r} is the local Redshift's own admin role: give the cluster another master "
+                "user name (e.g. --parameter-overrides MasterUsername=awsuser)."
+            )
         create_login(self.data_dir, user, password, database, superuser, host=self.host, port=self.port)
 
     def stop(self) -> None:

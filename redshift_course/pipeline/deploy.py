@@ -25,11 +25,12 @@ class DeployResult:
 
 
 def deploy_command(settings: CourseSettings) -> list[str]:
-    return ["bash", str(DEPLOY_SCRIPT), settings.cli_profile, settings.team]
+    """``deploy.sh <profile> <team> <region>``: the region is the settings' in both modes."""
+    return ["bash", str(DEPLOY_SCRIPT), settings.cli_profile, settings.team, settings.region]
 
 
 def run_deploy(settings: CourseSettings, echo: Callable[[str], None] | None = None) -> DeployResult:
-    """Run ``handouts/deploy.sh <profile> <team>`` and stream its output, line by line, to ``echo``.
+    """Run ``handouts/deploy.sh <profile> <team> <region>`` and stream its output, line by line, to ``echo``.
 
     In local mode the profile is ``local`` (deploy.sh points the AWS CLI at the local AWS itself);
     in aws mode it is the learner's own profile. The script runs from ``handouts/`` as a learner

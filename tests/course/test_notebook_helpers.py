@@ -76,13 +76,15 @@ def test_can_deploy_now(status, allowed):
 
 def test_deploy_command_uses_the_local_profile_in_local_mode():
     command = deploy_command(CourseSettings(mode="local", team="la-vida-mocha"))
-    assert command[-2:] == ["local", "la-vida-mocha"]
+    assert command[-3:] == ["local", "la-vida-mocha", "eu-west-1"]
     assert Path(command[1]) == DEPLOY_SCRIPT
 
 
 def test_deploy_command_uses_the_learners_profile_in_aws_mode():
-    command = deploy_command(CourseSettings(mode="aws", team="la-vida-mocha", profile="sot-academy"))
-    assert command[-2:] == ["sot-academy", "la-vida-mocha"]
+    command = deploy_command(
+        CourseSettings(mode="aws", team="la-vida-mocha", profile="sot-academy", region="eu-central-1")
+    )
+    assert command[-3:] == ["sot-academy", "la-vida-mocha", "eu-central-1"]
 
 
 def test_template_resources_reads_intrinsics():

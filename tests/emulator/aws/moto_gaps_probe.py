@@ -235,5 +235,42 @@ Outputs:
         cfn.update_stack(StackName="lg", TemplateBody=template(14))
         return cfn.describe_stacks(StackName="lg")["Stacks"][0].get("Outputs")
 
+    @probe("redshift_data_canned")
+    def _():
+        data = boto3.client("redshift-data", region_name=REGION)
+        statement_id = data.execute_statement(
+            ClusterIdentifier="any", Database="dev", DbUser="u", Sql="select 1 as one"
+        )["Id"]
+        result = data.get_statement_result(Id=statement_id)
+        return {
+            "status": data.describe_statement(Id=statement_id)["Status"],
+            "columns": [column["name"] for column in result["ColumnMetadata"]],
+        }
+
+    @probe("redshift_data_batch")
+    def _():
+        data = boto3.client("redshift-data", region_name=REGION)
+        return data.batch_execute_statement(ClusterIdentifier="any", Database="dev", DbUser="u", Sqls=["select 1"])
+
+    @probe("redshift_managed_password")
+    def _():
+        redshift = boto3.client("redshift", region_name=REGION)
+        created = redshift.create_cluster(
+            ClusterIdentifier="managed",
+            NodeType="ra3.large",
+            MasterUsername="admin",
+            ManageMasterPassword=True,
+            ClusterType="single-node",
+        )["Cluster"]
+        return created.get("MasterPasswordSecretArn")
+
+    @probe("redshift_ref_cluster")
+    def _():
+        cfn.create_stack(
+            StackName="refcluster",
+            TemplateBody=cluster_template.split("Outputs:")[0] + "Outputs:\n  Id:\n    Value: !Ref Cluster\n",
+        )
+        return cfn.describe_stacks(StackName="refcluster")["Stacks"][0]["Outputs"][0]["OutputValue"]
+
 
 print(json.dumps(seen, default=str))

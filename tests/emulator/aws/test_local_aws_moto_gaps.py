@@ -72,3 +72,19 @@ def test_redshift_endpoint_password_and_getatt(moto_itself):  # redshift_cluster
 
 def test_resource_without_update_is_lost_on_update(moto_itself):  # cloudformation_fixes.py
     assert moto_itself["log_group_after_update"] in (None, []) or "raised" in str(moto_itself["log_group_after_update"])
+
+
+def test_redshift_data_returns_canned_rows(moto_itself):  # redshift_data.py
+    assert moto_itself["redshift_data_canned"] == {"status": "STARTED", "columns": ["Number", "Street", "City"]}
+
+
+def test_redshift_data_has_no_batch(moto_itself):  # redshift_data.py
+    assert str(moto_itself["redshift_data_batch"]).startswith("raised")
+
+
+def test_redshift_manage_master_password_is_ignored(moto_itself):  # redshift_clusters.py
+    assert moto_itself["redshift_managed_password"] is None
+
+
+def test_redshift_ref_cluster_is_the_objects_repr(moto_itself):  # redshift_clusters.py
+    assert "moto.redshift.models.Cluster object" in moto_itself["redshift_ref_cluster"]
