@@ -49,9 +49,11 @@ def configure(endpoint_url: str) -> None:
     lambda_environments.configure(endpoint_url)
 
 
-def run_function(function: LambdaFunction, event: Any) -> InvocationResult:
-    """Run one invocation to its end (or its timeout) and return what Invoke returns."""
-    request_id = str(uuid.uuid4())
+def run_function(function: LambdaFunction, event: Any, request_id: str | None = None) -> InvocationResult:
+    """Run one invocation to its end (or its timeout) and return what Invoke returns.
+
+    An asynchronous event's retries pass its request id: on AWS every attempt has the same one."""
+    request_id = request_id or str(uuid.uuid4())
     timeout = float(function.timeout or 3)
     environment = ENVIRONMENTS.acquire(function)
     reusable = False
