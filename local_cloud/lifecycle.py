@@ -126,7 +126,8 @@ def _check_aws(endpoint: str) -> PieceHealth:
 
 def _check_postgres(port: int) -> PieceHealth:
     name = "PostgreSQL"
-    process = _recorded_process(supervisor.read_children().get("postgres"))
+    # postmaster.pid first: whoever (re)started the server on our data folder, it is the one serving.
+    process = _postmaster_from_pid_file() or _recorded_process(supervisor.read_children().get("postgres"))
     if process is None:
         return PieceHealth(name, False, "its process is gone")
     try:
