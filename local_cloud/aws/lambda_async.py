@@ -111,13 +111,11 @@ def _attempt(account_id: str, region: str, arn: str, event: Any, request_id: str
 
 def _retry(*arguments: Any) -> None:
     with _lock:
-        _timers.difference_update(
-            {timer for timer in _timers if not timer.is_alive() or timer is threading.current_thread()}
-        )
-    try:
-        _queue(*arguments)
-    except RuntimeError:  # the pool was shut down meanwhile
-        pass
+        timer = threading.current_thread()
+        if timer not in _timers:  # shutdown() dropped it while it was firing
+            return
+        _timers.discard(timer)
+    _queue(*arguments)
 
 
 def shutdown() -> None:
