@@ -72,3 +72,26 @@ def client_environment(region: str) -> dict[str, str]:
         "AWS_DEFAULT_REGION": region,
         "AWS_REGION": region,
     }
+
+
+def _float_variable(name: str, default: float) -> float:
+    value = os.environ.get(name, "")
+    try:
+        return float(value) if value else default
+    except ValueError:
+        raise ValueError(f"{name}={value!r} is not a number") from None
+
+
+def lambda_idle_seconds() -> float:
+    """How long an idle Lambda execution environment is kept warm (AWS: some minutes)."""
+    return _float_variable("COURSE_LAMBDA_IDLE_SECONDS", 300.0)
+
+
+# AWS's limit on a function's init phase (imports and module code), apart from its timeout.
+LAMBDA_INIT_LIMIT_SECONDS = 10.0
+
+
+def lambda_time_scale() -> float:
+    """Local seconds per AWS second for asynchronous retries: AWS's ~60 s and ~120 s waits become
+    15 s and 30 s by default, short for a lesson yet long enough to outlast a 20 s database pause."""
+    return _float_variable("COURSE_LAMBDA_TIME_SCALE", 0.25)

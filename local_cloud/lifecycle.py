@@ -2,16 +2,25 @@
 
 `course up/down/status/reset` (the course's command) call these; so do the tests and benchmarks.
 Idempotent: `up` on a running local cloud, or `down` on a stopped one, only says so.
+Healing: `status` checks every piece for real (an HTTP call to the local AWS, PostgreSQL's
+process and port, a `select 1` through the gateway) and names the one that is down; `up` on a
+local cloud with a dead piece restarts the whole of it (both fresh, as every start), and `up` or
+`down` after the supervisor itself died stops the PostgreSQL it left behind (`stop_leftovers`).
 """
 
 from __future__ import annotations
 
 import os
 import shutil
+import signal
+import socket
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.request
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import psutil
 
@@ -36,6 +45,113 @@ def running_process() -> psutil.Process | None:
     except psutil.Error:
         pass
     return None
+
+
+@dataclass
+class PieceHealth:
+    name: str
+    ok: bool
+    detail: str
+
+
+def _recorded_process(entry: dict | None) -> psutil.Process | None:
+    """The recorded process if it still runs (same pid AND start time: a reused pid is not it)."""
+    if not entry or not entry.get("pid"):
+        return None
+    try:
+        process = psutil.Process(entry["pid"])
+        if abs(process.create_time() - entry.get("create_time", 0)) < 1 and process.status() != psutil.STATUS_ZOMBIE:
+            return process
+    except psutil.Error:
+        pass
+    return None
+
+
+def _postmaster_from_pid_file() -> psutil.Process | None:
+    """A PostgreSQL still serving our data folder (a supervisor that died before recording it)."""
+    pgdata = supervisor.postgres_dir() / "pgdata"
+    try:
+        process = psutil.Process(int((pgdata / "postmaster.pid").read_text().splitlines()[0]))
+        if process.name().startswith("postgres") and str(pgdata) in " ".join(process.cmdline()):
+            return process
+    except (OSError, ValueError, IndexError, psutil.Error):
+        pass
+    return None
+
+
+def _leftover_postgres() -> psutil.Process | None:
+    return _recorded_process(supervisor.read_children().get("postgres")) or _postmaster_from_pid_file()
+
+
+def stop_leftovers(say: Callable[[str], None] = print) -> bool:
+    """Stop what a supervisor that died without stopping (kill -9, a crash) left running.
+
+    PostgreSQL above all: it keeps its port, so the next start would fail. Returns whether
+    anything was stopped. Only for a supervisor that is gone: never call it while one runs."""
+    postgres = _leftover_postgres()
+    if postgres is not None:
+        family = [postgres, *postgres.children(recursive=True)]
+        try:  # SIGINT is PostgreSQL's fast shutdown: sessions ended, data consistent
+            postgres.send_signal(signal.SIGINT) if os.name != "nt" else postgres.terminate()
+        except psutil.Error:
+            pass
+        psutil.wait_procs([postgres], timeout=15)
+        for leftover in family:
+            try:
+                leftover.kill()
+            except psutil.Error:
+                pass
+        psutil.wait_procs(family, timeout=5)
+        say(f"Stopped PostgreSQL (pid {postgres.pid}) left running by a local cloud that did not stop cleanly.")
+    supervisor.children_path().unlink(missing_ok=True)
+    supervisor.info_path().unlink(missing_ok=True)
+    return postgres is not None
+
+
+def check_pieces(info: supervisor.SupervisorInfo) -> list[PieceHealth]:
+    """Each piece, checked for real: does it answer, not merely does a process exist."""
+    return [_check_aws(info.aws_endpoint), _check_postgres(info.postgres_port), _check_gateway(info)]
+
+
+def _check_aws(endpoint: str) -> PieceHealth:
+    name = "local AWS"
+    try:
+        urllib.request.urlopen(endpoint + "/", timeout=5).close()
+    except urllib.error.HTTPError:
+        pass  # an HTTP answer of any status: it serves
+    except OSError as error:
+        return PieceHealth(name, False, f"{endpoint} does not answer ({error})")
+    return PieceHealth(name, True, endpoint)
+
+
+def _check_postgres(port: int) -> PieceHealth:
+    name = "PostgreSQL"
+    # postmaster.pid first: whoever (re)started the server on our data folder, it is the one serving.
+    process = _postmaster_from_pid_file() or _recorded_process(supervisor.read_children().get("postgres"))
+    if process is None:
+        return PieceHealth(name, False, "its process is gone")
+    try:
+        socket.create_connection((config.HOST, port), timeout=3).close()
+    except OSError as error:
+        return PieceHealth(name, False, f"pid {process.pid} does not accept connections on port {port} ({error})")
+    return PieceHealth(name, True, f"{config.HOST}:{port}, pid {process.pid} (internal)")
+
+
+def _check_gateway(info: supervisor.SupervisorInfo) -> PieceHealth:
+    from .redshift.admin import admin_connect  # redshift_connector: only when checking
+
+    name = "local Redshift"
+    where = f"{info.redshift_host}:{info.redshift_port}"
+    try:
+        with admin_connect(
+            supervisor.postgres_dir(), host=info.redshift_host, port=info.redshift_port, timeout=5
+        ) as db:
+            cursor = db.cursor()
+            cursor.execute("select 1")
+            cursor.fetchall()
+    except Exception as error:  # whatever redshift_connector raises: the piece does not serve
+        return PieceHealth(name, False, f"{where}: select 1 failed ({type(error).__name__}: {error})")
+    return PieceHealth(name, True, f"{where} (select 1 answered)")
 
 
 def check_ports_free() -> None:
@@ -87,11 +203,20 @@ def log_tail(lines: int = 25) -> str:
 
 
 def up(say: Callable[[str], None] = print) -> bool:
-    """Start the supervisor unless it runs. Returns whether it was started now."""
-    if running_process() is not None:
-        say("Local cloud already running.")
-        return False
-    supervisor.info_path().unlink(missing_ok=True)
+    """Start the supervisor unless it runs with every piece healthy. Returns whether it was started now."""
+    info = supervisor.read_info()
+    if running_process() is not None and info is not None:
+        down_pieces = [piece.name for piece in check_pieces(info) if not piece.ok]
+        if not down_pieces:
+            say("Local cloud already running.")
+            return False
+        say(
+            f"{' and '.join(down_pieces)} down: restarting the whole local cloud "
+            "(the local AWS and the database start fresh, as on every start)."
+        )
+        down(say=lambda _: None)
+    else:
+        stop_leftovers(say)
     check_ports_free()
     started = time.monotonic()
     _wait_until_ready(_start_supervisor())
@@ -102,8 +227,8 @@ def up(say: Callable[[str], None] = print) -> bool:
 def down(say: Callable[[str], None] = print) -> None:
     process = running_process()
     if process is None:
-        supervisor.info_path().unlink(missing_ok=True)
-        say("Local cloud is not running.")
+        if not stop_leftovers(say):
+            say("Local cloud is not running.")
         return
     family = [process, *process.children(recursive=True)]
     process.terminate()
@@ -114,16 +239,18 @@ def down(say: Callable[[str], None] = print) -> None:
         except psutil.Error:
             pass
     psutil.wait_procs(family, timeout=5)
-    supervisor.info_path().unlink(missing_ok=True)
+    stop_leftovers(say=lambda _: None)  # the supervisor had to be killed, or PostgreSQL outlived it
     say("Local cloud stopped." + (" (it had to be killed)" if alive else ""))
 
 
-def status_lines() -> list[str] | None:
-    """What runs where and its memory, or None when the local cloud is not running."""
+def status_report() -> tuple[str, list[str]]:
+    """("running" | "degraded" | "stopped", lines): what runs where, each piece checked for real."""
     process = running_process()
     info = supervisor.read_info()
     if process is None or info is None:
-        return None
+        leftover = _leftover_postgres()
+        lines = [f"  PostgreSQL (pid {leftover.pid}) is still running: `course down` stops it."] if leftover else []
+        return "stopped", lines
     family = [process, *process.children(recursive=True)]
     rss = 0
     for member in family:
@@ -131,12 +258,16 @@ def status_lines() -> list[str] | None:
             rss += member.memory_info().rss
         except psutil.Error:
             pass
-    return [
-        f"Local cloud: running (supervisor pid {process.pid}, {len(family)} processes, {rss / 2**20:.0f} MB resident)",
-        f"  local AWS       {info.aws_endpoint}",
-        f"  local Redshift  {info.redshift_host}:{info.redshift_port} (PostgreSQL on {config.HOST}:{info.postgres_port})",
-        f"  state           {state_dir()}",
+    pieces = check_pieces(info)
+    state = "running" if all(piece.ok for piece in pieces) else "degraded"
+    lines = [
+        f"Local cloud: {state} (supervisor pid {process.pid}, {len(family)} processes, {rss / 2**20:.0f} MB resident)"
     ]
+    lines += [f"  {piece.name:<15} {'ok  ' if piece.ok else 'DOWN'}  {piece.detail}" for piece in pieces]
+    lines.append(f"  state           {state_dir()}")
+    if state == "degraded":
+        lines.append("  `course up` restarts the local cloud (fresh, as every start).")
+    return state, lines
 
 
 def delete_state(say: Callable[[str], None] = print) -> None:

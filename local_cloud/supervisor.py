@@ -11,6 +11,12 @@ It owns three things and stops them in reverse order:
    the local AWS to the local Redshift, and runs the Data API's statements there.
 
 While it runs, ``<state>/supervisor.json`` says where everything is; it never holds a password.
+``<state>/children.json`` names the processes it started (PostgreSQL's postmaster, with its start
+time so that a reused pid is never mistaken for it; the gateway runs in the supervisor itself).
+It is written as soon as PostgreSQL runs and removed only after a clean stop, so when the
+supervisor is killed (kill -9, a crash) the next `course up` or `course down` finds what it left
+behind and stops it (`lifecycle.stop_leftovers`). Lambda environments need no record: they end
+when the supervisor's end of their stdin closes.
 """
 
 from __future__ import annotations
@@ -49,6 +55,33 @@ def log_dir() -> Path:
     return state_dir() / "logs"
 
 
+def children_path() -> Path:
+    return state_dir() / "children.json"
+
+
+def record_children(children: dict[str, dict]) -> None:
+    """{"postgres": {"pid": ..., "create_time": ...}, ...}: what to stop if this process dies."""
+    temporary = children_path().with_suffix(".tmp")
+    temporary.write_text(json.dumps(children, indent=2))
+    temporary.replace(children_path())
+
+
+def read_children() -> dict[str, dict]:
+    try:
+        return json.loads(children_path().read_text())
+    except (FileNotFoundError, ValueError):
+        return {}
+
+
+def _process_record(pid: int | None) -> dict | None:
+    import psutil
+
+    try:
+        return {"pid": pid, "create_time": psutil.Process(pid).create_time()} if pid else None
+    except psutil.Error:
+        return None
+
+
 def read_info() -> SupervisorInfo | None:
     try:
         return SupervisorInfo(**json.loads(info_path().read_text()))
@@ -70,6 +103,12 @@ def serve() -> None:
 
     redshift = start_local_redshift(postgres_dir())
     started = [redshift.stop]
+    record_children(
+        {
+            "postgres": _process_record(redshift.postgres.pid),
+            "gateway": {"pid": os.getpid(), "in_process": True},
+        }
+    )
     try:
 
         def serve_cluster(master_username: str, master_password: str, db_name: str | None) -> None:
@@ -98,6 +137,7 @@ def serve() -> None:
             except Exception as error:  # keep stopping the rest; say what failed
                 print(f"while stopping {stop!r}: {error}", file=sys.stderr, flush=True)
         info_path().unlink(missing_ok=True)
+        children_path().unlink(missing_ok=True)
         print("local cloud stopped", flush=True)
 
 

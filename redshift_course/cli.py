@@ -2,7 +2,7 @@
 
 course up        start it (idempotent) and provision the team's Redshift settings
 course down      stop it; no process is left behind
-course status    what runs where, and how much memory it takes
+course status    each piece checked (local AWS, PostgreSQL, the Redshift gateway), where, its memory
 course reset     stop, delete all local state, start again
 course env       shell exports that point the aws CLI and boto3 at the local AWS:
                  eval "$(course env)"
@@ -31,12 +31,13 @@ def up(settings: CourseSettings, quiet: bool = False) -> None:
 
 
 def status() -> int:
-    lines = lifecycle.status_lines()
-    if lines is None:
+    """0 when every piece answers; 1 when it is stopped or a piece is down (`course up` heals it)."""
+    state, lines = lifecycle.status_report()
+    if state == "stopped":
         print("Local cloud: not running. Start it with `course up` (or `make lab`).")
-        return 1
-    print("\n".join(lines))
-    return 0
+    if lines:
+        print("\n".join(lines))
+    return 0 if state == "running" else 1
 
 
 def reset(settings: CourseSettings) -> None:

@@ -32,12 +32,13 @@ class LocalAwsHandle:
         return f"http://{self.host}:{self.port}"
 
     def stop(self) -> None:
-        from . import lambda_async
+        from . import lambda_async, lambda_environments
 
         self._server.shutdown()
         self._server.server_close()
         self._thread.join(timeout=10)
         lambda_async.shutdown()
+        lambda_environments.ENVIRONMENTS.shutdown()
 
 
 def _skip_slow_optional_imports() -> None:
