@@ -52,6 +52,7 @@ DEFAULT_DATABASE = "dev"
 HERE = Path(__file__).resolve().parent
 COMPAT_SQL = HERE / "compat.sql"
 CATALOG_VIEWS_SQL = HERE / "catalog_views.sql"
+COPY_UNLOAD_SQL = HERE / "copy_unload.sql"
 # Bump when the way the template is built changes, so existing templates are rebuilt.
 TEMPLATE_RECIPE = 1
 
@@ -172,6 +173,7 @@ class LocalPostgres:
             "settings": SERVER_SETTINGS,
             "compat.sql": hashlib.sha256(compat_sql().encode()).hexdigest(),
             "catalog_views.sql": hashlib.sha256(CATALOG_VIEWS_SQL.read_bytes()).hexdigest(),
+            "copy_unload.sql": hashlib.sha256(COPY_UNLOAD_SQL.read_bytes()).hexdigest(),
         }
 
     def _template_is_current(self, stamp: dict[str, Any]) -> bool:
@@ -225,6 +227,7 @@ class LocalPostgres:
                 self._wait_ready(process, cluster)
                 self._psql(socket_dir, "template1", compat_sql(), what=COMPAT_SQL.name)
                 self._psql(socket_dir, "template1", CATALOG_VIEWS_SQL.read_text(), what=CATALOG_VIEWS_SQL.name)
+                self._psql(socket_dir, "template1", COPY_UNLOAD_SQL.read_text(), what=COPY_UNLOAD_SQL.name)
                 self._psql(
                     socket_dir,
                     "template1",
