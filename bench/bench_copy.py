@@ -87,7 +87,7 @@ def main(argv: list[str] | None = None) -> None:
             aws_secret_access_key=config.DUMMY_SECRET_ACCESS_KEY,
         )
         s3.create_bucket(Bucket=BUCKET)
-        conn = redshift.admin()
+        conn = redshift.admin(timeout=1800)  # a 1M-row COPY takes longer than the default 10 s
         cursor = conn.cursor()
         cursor.execute(DDL)
         credentials = read_admin_credentials(redshift.data_dir)

@@ -247,6 +247,18 @@ BEGIN
                       AND c.relnamespace = pg_my_temp_schema()) THEN
         RAISE EXCEPTION 'UNLOAD runs through pg_catalog._rs_unload' USING ERRCODE = '42501';
     END IF;
+    -- Functions in a view run with the rights of whoever runs the query (here, this procedure's
+    -- owner): the query may only call functions its user may call. Built-in functions are not in
+    -- pg_depend, so they are read from the view's rule itself (funcid/opfuncid of its nodes).
+    SELECT string_agg(DISTINCT p.proname::text, ', ') INTO problem
+      FROM pg_rewrite r
+     CROSS JOIN LATERAL regexp_matches(r.ev_action::text, ':(?:op)?funcid (\d+)', 'g') AS m(ids)
+      JOIN pg_proc p ON p.oid = m.ids[1]::oid
+     WHERE r.ev_class = to_regclass('pg_temp._rs_unload_view')
+       AND NOT has_function_privilege(session_user, p.oid, 'EXECUTE');
+    IF problem IS NOT NULL THEN
+        RAISE EXCEPTION 'permission denied for function %', problem USING ERRCODE = '42501';
+    END IF;
     CREATE TEMP TABLE _rs_unload_check (status text, message text);
     EXECUTE format('COPY pg_temp._rs_unload_check FROM PROGRAM %L', pg_catalog._rs_s3_command('check', spec));
     SELECT message INTO problem FROM pg_temp._rs_unload_check WHERE status = 'error' LIMIT 1;

@@ -283,3 +283,31 @@ def test_translation_leaves_other_statements_alone():
     assert both.startswith("BEGIN;CALL pg_catalog._rs_copy('t'::regclass") and both.endswith("; COMMIT")
     assert datestyle("DD/MM/YYYY") == "ISO, DMY" and datestyle("YYYY-MM-DD") == "ISO, YMD"
     assert datestyle("auto") is None
+
+
+def test_a_user_who_is_not_superuser_copies_and_unloads_their_own_tables(redshift, s3):
+    redshift.create_login("copy_learner", "Learner-pass-1")
+    admin = redshift.admin()
+    admin.cursor().execute("GRANT CREATE ON SCHEMA public TO copy_learner")
+    admin.close()
+    learner = redshift.connect(user="copy_learner", password="Learner-pass-1")
+    learner.autocommit = True
+    try:
+        run(learner, "CREATE TABLE learner_rows (id INT, amount INT)")
+        s3.put_object(Bucket=BUCKET, Key="learner/rows.csv", Body=b"1,10\n2,x\n3,30\n")
+        run(learner, f"COPY learner_rows FROM 's3://{BUCKET}/learner/rows.csv' IAM_ROLE default CSV MAXERROR 1")
+        assert [r[0] for r in run(learner, "SELECT id FROM learner_rows ORDER BY 1")] == [1, 3]
+        mine = run(learner, "SELECT DISTINCT tbl FROM stl_load_errors")
+        assert [r[0] for r in mine] == [run(learner, "SELECT 'learner_rows'::regclass::oid")[0][0]]
+        run(learner, f"UNLOAD ('select * from learner_rows') TO 's3://{BUCKET}/learner/out_' IAM_ROLE default")
+        body = s3.get_object(Bucket=BUCKET, Key="learner/out_0000_part_00")["Body"].read()
+        assert sorted(body.splitlines()) == [b"1|10", b"3|30"]
+        with pytest.raises(redshift_connector.Error, match="permission denied for function pg_read_file"):
+            run(
+                learner,
+                f"UNLOAD ('select pg_read_file(''PG_VERSION'')') TO 's3://{BUCKET}/learner/x_' IAM_ROLE default",
+            )
+        with pytest.raises(redshift_connector.Error, match="permission denied"):
+            run(learner, f"UNLOAD ('select * from pg_authid') TO 's3://{BUCKET}/learner/y_' IAM_ROLE default")
+    finally:
+        learner.close()
