@@ -148,10 +148,11 @@ BEGIN
         END IF;
         IF spec ? 'null_as' THEN
             opts := opts || format(', NULL %L', spec->>'null_as');
-        ELSIF coalesce((spec->>'csv')::boolean, false) AND NOT coalesce((spec->>'emptyasnull')::boolean, false)
-              AND true = ANY (chars) THEN
-            opts := opts || ', FORCE_NOT_NULL (' || (SELECT string_agg(quote_ident(c), ', ')
-                                                    FROM unnest(cols, chars) AS u(c, s) WHERE s) || ')';
+        ELSIF coalesce((spec->>'csv')::boolean, false) AND true = ANY (chars) THEN
+            -- Empty CHAR/VARCHAR fields load as '' unless EMPTYASNULL, which also takes "" as empty.
+            opts := opts || CASE WHEN coalesce((spec->>'emptyasnull')::boolean, false) THEN ', FORCE_NULL ('
+                                 ELSE ', FORCE_NOT_NULL (' END
+                         || (SELECT string_agg(quote_ident(c), ', ') FROM unnest(cols, chars) AS u(c, s) WHERE s) || ')';
         END IF;
         BEGIN
             EXECUTE format('COPY %s (%s) FROM PROGRAM %L WITH (%s)', target, col_list,

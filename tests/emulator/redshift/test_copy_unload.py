@@ -311,3 +311,21 @@ def test_a_user_who_is_not_superuser_copies_and_unloads_their_own_tables(redshif
             run(learner, f"UNLOAD ('select * from pg_authid') TO 's3://{BUCKET}/learner/y_' IAM_ROLE default")
     finally:
         learner.close()
+
+
+def test_empty_fields_acceptinvchars_and_invalid_utf8(conn, s3):
+    s3.put_object(Bucket=BUCKET, Key="chars/empty.csv", Body=b'1,,""\n')
+    s3.put_object(Bucket=BUCKET, Key="chars/latin1.csv", Body=b"1,caf\xe9\n2,tea\n")
+    run(conn, "DROP TABLE IF EXISTS chars")
+    run(conn, "CREATE TABLE chars (id INT, a VARCHAR(10), b VARCHAR(10))")
+    run(conn, f"COPY chars FROM 's3://{BUCKET}/chars/empty.csv' IAM_ROLE default CSV")
+    run(conn, f"COPY chars FROM 's3://{BUCKET}/chars/empty.csv' IAM_ROLE default CSV EMPTYASNULL")
+    assert [tuple(r) for r in run(conn, "SELECT a, b FROM chars ORDER BY a NULLS LAST")] == [("", ""), (None, None)]
+
+    run(conn, "DROP TABLE IF EXISTS words")
+    run(conn, "CREATE TABLE words (id INT, word VARCHAR(10))")
+    with pytest.raises(redshift_connector.Error, match="stl_load_errors"):
+        run(conn, f"COPY words FROM 's3://{BUCKET}/chars/latin1.csv' IAM_ROLE default CSV")
+    assert run(conn, "SELECT count(*) FROM words")[0][0] == 0
+    run(conn, f"COPY words FROM 's3://{BUCKET}/chars/latin1.csv' IAM_ROLE default CSV ACCEPTINVCHARS AS '^'")
+    assert [tuple(r) for r in run(conn, "SELECT id, word FROM words ORDER BY id")] == [(1, "caf^"), (2, "tea")]
