@@ -90,7 +90,7 @@ DECLARE
     careful boolean := coalesce((spec->>'blanksasnull')::boolean, false) OR coalesce((spec->>'truncatecolumns')::boolean, false);
     truncating boolean := coalesce((spec->>'truncatecolumns')::boolean, false);
     query_id bigint; started timestamp := clock_timestamp()::timestamp;
-    values_list text; casts text; stage_cols text; check_type text[];
+    values_list text; casts text; stage_cols text; check_type text[]; valid_row text;
     problem text;
 BEGIN
     PERFORM pg_catalog._rs_check_endpoint(spec);
@@ -166,13 +166,20 @@ BEGIN
     END IF;
 
     -- The careful path: every row as text, checked column by column with PostgreSQL's input
-    -- functions (pg_input_error_info), bad rows recorded and skipped within MAXERROR.
+    -- functions (pg_input_is_valid, pg_input_error_info), bad rows recorded and skipped within MAXERROR.
     check_type := (SELECT array_agg(CASE WHEN truncating AND s THEN 'text' ELSE t END ORDER BY o)
                      FROM unnest(types, chars) WITH ORDINALITY AS u(t, s, o));
     stage_cols := (SELECT string_agg(format('f%s text', o), ', ' ORDER BY o) FROM generate_series(1, cardinality(cols)) AS o);
     EXECUTE 'CREATE TEMP TABLE _rs_copy_stage (filename text, line_number bigint, raw_line text, err_code integer, '
             || 'err_reason text, ' || stage_cols || ')';
     EXECUTE format('COPY pg_temp._rs_copy_stage FROM PROGRAM %L', pg_catalog._rs_s3_command('rows', spec));
+    -- A row is good when each field is NULL where allowed or valid input for its column's type:
+    -- pg_input_is_valid is cheap; the details (pg_input_error_info) are only asked for bad rows.
+    valid_row := coalesce((SELECT string_agg(
+            CASE WHEN k = 'text' THEN CASE WHEN n THEN format('s.f%s IS NOT NULL', o) END
+                 WHEN n THEN format('(s.f%s IS NOT NULL AND pg_input_is_valid(s.f%s, %L))', o, o, k)
+                 ELSE format('(s.f%s IS NULL OR pg_input_is_valid(s.f%s, %L))', o, o, k) END, ' AND ' ORDER BY o)
+        FROM unnest(check_type, required) WITH ORDINALITY AS u(k, n, o)), 'true');
     values_list := (SELECT string_agg(format('(%s, %L, s.f%s, %L, %L::boolean)', o, c, o, k, n), ', ' ORDER BY o)
                       FROM unnest(cols, check_type, required) WITH ORDINALITY AS u(c, k, n, o));
     EXECUTE
@@ -187,7 +194,7 @@ BEGIN
         '                     WHEN v.type IN (''real'', ''double precision'') THEN 1208 ELSE 1200 END, '
         '       CASE WHEN v.value IS NULL THEN ''Missing data for not-null field'' '
         '            WHEN e.sql_error_code = ''22001'' THEN ''String length exceeds DDL length'' ELSE e.message END '
-        'FROM pg_temp._rs_copy_stage s '
+        'FROM (SELECT * FROM pg_temp._rs_copy_stage s WHERE s.err_code IS NULL AND NOT (' || valid_row || ')) AS s '
         'CROSS JOIN LATERAL (VALUES ' || values_list || ') AS v(position, colname, value, type, required) '
         'LEFT JOIN LATERAL pg_input_error_info(v.value, v.type) AS e ON v.value IS NOT NULL '
         'WHERE s.err_code IS NULL AND (e.message IS NOT NULL OR (v.value IS NULL AND v.required)) '
@@ -212,9 +219,8 @@ BEGIN
     END IF;
     casts := (SELECT string_agg(format('s.f%s::%s', o, t), ', ' ORDER BY o) FROM unnest(types) WITH ORDINALITY AS u(t, o));
     EXECUTE format(
-        'INSERT INTO %s (%s) SELECT %s FROM pg_temp._rs_copy_stage s WHERE s.err_code IS NULL AND NOT EXISTS '
-        '(SELECT 1 FROM pg_temp._rs_copy_errors e WHERE e.filename = s.filename AND e.line_number = s.line_number)',
-        target, col_list, casts);
+        'INSERT INTO %s (%s) SELECT %s FROM pg_temp._rs_copy_stage s WHERE s.err_code IS NULL AND %s',
+        target, col_list, casts, valid_row);
     GET DIAGNOSTICS loaded = ROW_COUNT;
     DROP TABLE pg_temp._rs_copy_stage;
     DROP TABLE pg_temp._rs_copy_errors;
