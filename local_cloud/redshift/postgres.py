@@ -52,7 +52,6 @@ DEFAULT_DATABASE = "dev"
 HERE = Path(__file__).resolve().parent
 COMPAT_SQL = HERE / "compat.sql"
 CATALOG_VIEWS_SQL = HERE / "catalog_views.sql"
-COPY_UNLOAD_SQL = HERE / "copy_unload.sql"
 # Bump when the way the template is built changes, so existing templates are rebuilt.
 TEMPLATE_RECIPE = 1
 
@@ -82,6 +81,8 @@ SERVER_SETTINGS = {
 }
 
 
+# COPY from S3 and UNLOAD to S3 (docs/local_redshift_copy.md), installed after the two above.
+COPY_UNLOAD_SQL = HERE / "copy_unload.sql"
 DATEPART_MARKER = "-- pg_catalog._rs_datepart(part) is written from dateparts.py"
 
 
