@@ -57,6 +57,14 @@ GRANT SELECT ON pg_catalog.stl_load_errors TO PUBLIC;
 -- (s3_stream.StreamService, in the process that started the local Redshift) for one stream through
 -- a named pipe in <data directory>/rs_s3_stream, using only POSIX tools, so PostgreSQL's service
 -- user needs no Python of its own. A failure in the service makes the program fail.
+-- PG_LAST_COPY_ID(): the query id of this session's latest COPY, -1 if none. A COPY that failed
+-- is rolled back with its setting, so the errors it recorded for this session count too.
+CREATE OR REPLACE FUNCTION pg_catalog.pg_last_copy_id() RETURNS integer
+LANGUAGE sql STABLE AS $$
+    SELECT greatest(coalesce(nullif(current_setting('rs.last_copy_id', true), '')::integer, -1),
+                    coalesce((SELECT max(query) FROM pg_catalog.stl_load_errors WHERE session = pg_backend_pid()), -1))
+$$;
+
 CREATE OR REPLACE FUNCTION pg_catalog._rs_s3_command(verb text, spec jsonb) RETURNS text
 LANGUAGE sql IMMUTABLE AS $cmd$
     SELECT 'cd rs_s3_stream || exit 3; f=r.$$; mkfifo -m 600 "$f" "$f.done" || exit 3; '
@@ -94,6 +102,7 @@ DECLARE
     problem text;
 BEGIN
     PERFORM pg_catalog._rs_check_endpoint(spec);
+    query_id := nextval('pg_catalog._rs_load_query_seq');
     IF NOT has_table_privilege(session_user, target, 'INSERT') THEN
         RAISE EXCEPTION 'permission denied for relation %', tname USING ERRCODE = '42501';
     END IF;
@@ -159,6 +168,7 @@ BEGIN
                            pg_catalog._rs_s3_command('source', spec), opts);
             GET DIAGNOSTICS loaded = ROW_COUNT;
             RAISE INFO 'Load into table ''%'' completed, % record(s) loaded successfully.', tname, loaded;
+            PERFORM set_config('rs.last_copy_id', query_id::text, false);
             RETURN;
         EXCEPTION WHEN data_exception OR not_null_violation OR character_not_in_repertoire THEN
             NULL;  -- a bad row: the careful path below finds and records each one
@@ -201,7 +211,6 @@ BEGIN
         'ORDER BY 1, 2, 6';
     SELECT count(*) INTO bad FROM pg_temp._rs_copy_errors;
     IF bad > 0 THEN
-        query_id := nextval('pg_catalog._rs_load_query_seq');
         EXECUTE format(
             'COPY (SELECT encode(convert_to(row_to_json(r)::text, ''UTF8''), ''hex'') FROM ('
             '  SELECT %s AS userid, 0 AS slice, %s AS tbl, %L::timestamp AS starttime, pg_backend_pid() AS session, '
@@ -213,6 +222,7 @@ BEGIN
             (SELECT oid FROM pg_roles WHERE rolname = session_user)::integer, target::oid::integer, started, query_id,
             format('mkdir -p rs_load_errors && cat > rs_load_errors/%s.hex', lpad(query_id::text, 12, '0')));
     END IF;
+    PERFORM set_config('rs.last_copy_id', query_id::text, false);
     IF bad > maxerror THEN
         RAISE EXCEPTION 'Load into table ''%'' failed.  Check ''stl_load_errors'' system table for details.', tname
             USING ERRCODE = 'XX000';

@@ -180,8 +180,12 @@ def test_bad_rows_are_recorded_and_fail_the_copy(conn, s3):
     assert latest[1][2].strip() == "day" and latest[1][4] == 1205
     assert latest[0][6].strip() == "2,ten,01/02/2024"
     assert run(conn, "SELECT count(*) FROM bad_rows")[0][0] == 0  # nothing loaded
+    last = run(conn, "SELECT count(*) FROM stl_load_errors WHERE query = pg_last_copy_id()")
+    assert last[0][0] == 2
 
+    failed_id = run(conn, "SELECT pg_last_copy_id()")[0][0]
     run(conn, copy + " MAXERROR 2")
+    assert run(conn, "SELECT pg_last_copy_id()")[0][0] > failed_id
     assert [r[0] for r in run(conn, "SELECT id FROM bad_rows ORDER BY id")] == [1, 4]
 
 
