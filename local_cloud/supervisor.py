@@ -30,7 +30,7 @@ import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from .config import state_dir
+from .config import aws_endpoint_url, state_dir
 
 
 @dataclass
@@ -101,7 +101,8 @@ def serve() -> None:
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop_requested.set())
 
-    redshift = start_local_redshift(postgres_dir())
+    # COPY and UNLOAD reach the local S3 at the local AWS's configured address (it starts next).
+    redshift = start_local_redshift(postgres_dir(), s3_endpoint_url=aws_endpoint_url())
     started = [redshift.stop]
     record_children(
         {

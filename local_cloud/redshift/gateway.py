@@ -10,7 +10,9 @@ What it changes, and why (each measured with redshift_connector 2.2.0 against Po
 * ParameterStatus ``server_version`` becomes Redshift's ``8.0.2``: the driver parses it with
   ``packaging.version``, which rejects PostgreSQL's "18.6 (...)" forms, and with 8.0.2 the driver
   counts rows exactly as it does against Redshift.
-* Every simple Query ('Q') and every Parse ('P') passes its SQL through ``rewrite_sql``.
+* Every simple Query ('Q') and every Parse ('P') passes its SQL through ``rewrite_sql``; a COPY from
+  S3 or an UNLOAD becomes a CALL of the local Redshift's own procedures first (``copy_unload``),
+  which read and write the local S3 at ``s3_endpoint_url``.
 
 Authentication is relayed untouched (pg_hba uses md5, which the driver handles; it mis-parses SCRAM).
 After the first ReadyForQuery the server→client direction is copied byte for byte.
@@ -28,6 +30,7 @@ from functools import lru_cache
 
 from .. import config, ports
 from ..ports import PortInUseError
+from .copy_unload import translate as translate_copy_unload
 from .rewrite import rewrite_sql
 
 log = logging.getLogger(__name__)
@@ -73,13 +76,15 @@ def _rewrite_cached(sql: str) -> str:
     return rewrite_sql(sql)
 
 
-def rewrite_statement(sql: bytes) -> bytes:
+def rewrite_statement(sql: bytes, s3_endpoint_url: str | None = None) -> bytes:
     """Run one statement through ``rewrite_sql``; if the rewriter fails, send the SQL as written
     (PostgreSQL then reports what it cannot run) and log the failure without the SQL, which may hold
-    a password."""
+    a password. COPY from S3 and UNLOAD are translated first (``copy_unload``)."""
     text = sql.decode("utf-8", "surrogateescape")
     try:
-        rewritten = _rewrite_cached(text)
+        rewritten = translate_copy_unload(text, s3_endpoint_url or config.aws_endpoint_url(), _rewrite_cached)
+        if rewritten is None:
+            rewritten = _rewrite_cached(text)
     except Exception as error:  # noqa: BLE001 – a rewriter bug must not take the session down
         log.warning("rewrite_sql failed (%s: %s); forwarding the statement unchanged", type(error).__name__, error)
         return sql
@@ -88,15 +93,16 @@ def rewrite_statement(sql: bytes) -> bytes:
     return rewritten.encode("utf-8", "surrogateescape")
 
 
-def rewrite_frontend_message(kind: bytes, body: bytes) -> bytes:
+def rewrite_frontend_message(kind: bytes, body: bytes, s3_endpoint_url: str | None = None) -> bytes:
     """The body of a client→server message, with the SQL of Query and Parse rewritten."""
     if kind == b"Q":
         end = body.index(b"\0")
-        return rewrite_statement(body[:end]) + body[end:]
+        return rewrite_statement(body[:end], s3_endpoint_url) + body[end:]
     if kind == b"P":
         name_end = body.index(b"\0")
         sql_end = body.index(b"\0", name_end + 1)
-        return body[: name_end + 1] + rewrite_statement(body[name_end + 1 : sql_end]) + body[sql_end:]
+        statement = rewrite_statement(body[name_end + 1 : sql_end], s3_endpoint_url)
+        return body[: name_end + 1] + statement + body[sql_end:]
     return body
 
 
@@ -134,11 +140,14 @@ class Gateway:
         listen_port: int | None = None,
         upstream_host: str = config.HOST,
         upstream_port: int | None = None,
+        s3_endpoint_url: str | None = None,
     ) -> None:
         self.listen_host = listen_host
         self.listen_port = int(listen_port if listen_port is not None else config.REDSHIFT.port)
         self.upstream_host = upstream_host
         self.upstream_port = int(upstream_port if upstream_port is not None else config.POSTGRES.port)
+        # Where COPY and UNLOAD find S3; None: config.aws_endpoint_url(), read at each statement.
+        self.s3_endpoint_url = s3_endpoint_url
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
         self._sessions: set[asyncio.Task] = set()
@@ -328,13 +337,12 @@ class Gateway:
                 task.cancel()
             await asyncio.gather(to_server, to_client, return_exceptions=True)
 
-    @staticmethod
-    async def _client_to_server(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    async def _client_to_server(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         try:
             while True:
                 kind, body = await _read_message(reader)
                 if kind in (b"Q", b"P"):
-                    writer.write(_frame(kind, rewrite_frontend_message(kind, body)))
+                    writer.write(_frame(kind, rewrite_frontend_message(kind, body, self.s3_endpoint_url)))
                 else:
                     writer.write(_frame(kind, body))
                 if kind == b"X":
@@ -378,9 +386,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--listen-port", type=int, default=None, help="default: $COURSE_REDSHIFT_PORT or 5439")
     parser.add_argument("--upstream-host", default=config.HOST)
     parser.add_argument("--upstream-port", type=int, default=None, help="default: $COURSE_POSTGRES_PORT or 54329")
+    parser.add_argument("--s3-endpoint-url", default=None, help="the S3 COPY and UNLOAD use; default: the local AWS")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    gateway = Gateway(args.listen_host, args.listen_port, args.upstream_host, args.upstream_port)
+    gateway = Gateway(args.listen_host, args.listen_port, args.upstream_host, args.upstream_port, args.s3_endpoint_url)
     try:
         sock = gateway.bind()
     except PortInUseError as error:

@@ -24,7 +24,8 @@ from ..sqltext import quote_ident
 from .admin import admin_connect, create_login, read_admin_credentials
 from .errors import LocalRedshiftError
 from .gateway import Gateway
-from .postgres import DEFAULT_DATABASE, LocalPostgres
+from .postgres import DEFAULT_DATABASE, LocalPostgres, ensure_service_user
+from .s3_stream import STREAM_DIRECTORY, StreamService
 
 
 @dataclass
@@ -34,6 +35,7 @@ class LocalRedshiftHandle:
     port: int
     host: str = config.HOST
     gateway: Gateway | None = field(default=None, repr=False)  # when it runs in this process
+    streams: StreamService | None = field(default=None, repr=False)  # COPY and UNLOAD's S3 streams
     _gateway_process: subprocess.Popen | None = field(default=None, repr=False)
 
     def admin(self, database: str = DEFAULT_DATABASE, **kwargs: Any) -> redshift_connector.Connection:
@@ -88,7 +90,11 @@ class LocalRedshiftHandle:
                 self._gateway_process.terminate()
                 self._gateway_process.wait(10)
         finally:
-            self.postgres.stop()
+            try:
+                self.postgres.stop()
+            finally:
+                if self.streams is not None:
+                    self.streams.stop()
 
     def __enter__(self) -> LocalRedshiftHandle:
         return self
@@ -98,40 +104,63 @@ class LocalRedshiftHandle:
 
 
 def start_local_redshift(
-    data_dir: Path, *, port: int | None = None, postgres_port: int | None = None, gateway_in_process: bool = True
+    data_dir: Path,
+    *,
+    port: int | None = None,
+    postgres_port: int | None = None,
+    gateway_in_process: bool = True,
+    s3_endpoint_url: str | None = None,
 ) -> LocalRedshiftHandle:
     """Start PostgreSQL fresh in ``data_dir`` and the gateway in front of it; returns once both listen.
 
     ``port`` and ``postgres_port``: None means the configured ports (``COURSE_REDSHIFT_PORT``,
     ``COURSE_POSTGRES_PORT``), 0 any free one. ``gateway_in_process=False`` runs the gateway in a
     process of its own, so that a benchmark does not share its CPU time (and GIL) with it.
+    ``s3_endpoint_url``: the S3 that COPY and UNLOAD read and write (default: the local AWS,
+    ``config.aws_endpoint_url()``, read at each statement); it may also be set later on the handle
+    (``handle.gateway.s3_endpoint_url``) when the gateway runs in this process.
     """
     postgres = LocalPostgres(Path(data_dir), port=free_port() if postgres_port == 0 else postgres_port)
     postgres.fresh_start()
-    listen_port = config.REDSHIFT.port if port is None else port
+    service_user = ensure_service_user()
+    owner = (service_user.pw_uid, service_user.pw_gid) if service_user is not None else None
     try:
-        if gateway_in_process:
-            gateway = Gateway(config.HOST, listen_port, config.HOST, postgres.port).start_in_thread()
-            return LocalRedshiftHandle(postgres.data_dir, postgres, gateway.listen_port, gateway=gateway)
-        listen_port = listen_port or free_port()
-        process = _gateway_process(listen_port, postgres.port)
-        return LocalRedshiftHandle(postgres.data_dir, postgres, listen_port, _gateway_process=process)
+        streams = StreamService(postgres.pgdata / STREAM_DIRECTORY, owner).start()
     except BaseException:
         postgres.stop()
         raise
+    listen_port = config.REDSHIFT.port if port is None else port
+    try:
+        if gateway_in_process:
+            gateway = Gateway(config.HOST, listen_port, config.HOST, postgres.port, s3_endpoint_url).start_in_thread()
+            return LocalRedshiftHandle(
+                postgres.data_dir, postgres, gateway.listen_port, gateway=gateway, streams=streams
+            )
+        listen_port = listen_port or free_port()
+        process = _gateway_process(listen_port, postgres.port, s3_endpoint_url)
+        return LocalRedshiftHandle(postgres.data_dir, postgres, listen_port, streams=streams, _gateway_process=process)
+    except BaseException:
+        postgres.stop()
+        streams.stop()
+        raise
 
 
-def _gateway_process(listen_port: int, upstream_port: int, timeout: float = 30.0) -> subprocess.Popen:
+def _gateway_process(
+    listen_port: int, upstream_port: int, s3_endpoint_url: str | None = None, timeout: float = 30.0
+) -> subprocess.Popen:
+    command = [
+        sys.executable,
+        "-m",
+        "local_cloud.redshift.gateway",
+        "--listen-port",
+        str(listen_port),
+        "--upstream-port",
+        str(upstream_port),
+    ]
+    if s3_endpoint_url:
+        command += ["--s3-endpoint-url", s3_endpoint_url]
     process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "local_cloud.redshift.gateway",
-            "--listen-port",
-            str(listen_port),
-            "--upstream-port",
-            str(upstream_port),
-        ],
+        command,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,  # a full pipe would stall it
     )
