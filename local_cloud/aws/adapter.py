@@ -3,7 +3,8 @@
 | module                   | what it changes                                                     |
 |--------------------------|---------------------------------------------------------------------|
 | lambda_invoke.py         | Invoke without Docker: sync runs here, Event runs queued            |
-| lambda_runtime.py        | a run of the deployed zip in a child Python                         |
+| lambda_runtime.py        | one invocation of the deployed code, in an execution environment    |
+| lambda_environments.py   | warm execution environments: a worker per environment, reused      |
 | lambda_logs.py           | runs log to /aws/lambda/<name> with START/END/REPORT, live          |
 | lambda_async.py          | Event invocations and S3 triggers: thread pool, AWS's two retries   |
 | s3_notifications.py      | S3 → Lambda runs asynchronously, with AWS's full event record       |
