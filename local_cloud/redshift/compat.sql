@@ -486,6 +486,190 @@ SELECT json_extract_path_text(pg_catalog._rs_json(s, null_if_invalid), p1, p2, p
 $$;
 
 -- ---------------------------------------------------------------------------------------------
+-- Table design: Redshift keeps each table's distribution style and key, sort key and column
+-- encodings; PostgreSQL has no place for them. The gateway's rewriter drops them from CREATE
+-- TABLE / CTAS / ALTER TABLE and leaves them in a comment (/*rs:design {...}*/), which the event
+-- trigger below reads from current_query() once the statement has run, and records here (one
+-- row per table, by oid; every CREATE TABLE replaces the row, so a reused oid starts afresh).
+-- PG_TABLE_DEF, SVV_TABLE_INFO, PG_CLASS_INFO and the pg_class/pg_attribute columns Redshift adds
+-- (reldiststyle, attisdistkey, attsortkeyord, attencodingtype) read them back. Nothing is
+-- distributed, sorted or compressed locally: only the design is kept.
+-- ---------------------------------------------------------------------------------------------
+CREATE TABLE IF NOT EXISTS pg_catalog._rs_table_design (
+    relid oid PRIMARY KEY,
+    created timestamp NOT NULL DEFAULT (now() AT TIME ZONE 'UTC'),
+    diststyle text,
+    distkey name,
+    sortkind text,
+    sortkeys name[],
+    encodings jsonb NOT NULL DEFAULT '{}',
+    encode_auto boolean NOT NULL DEFAULT false
+);
+GRANT SELECT ON pg_catalog._rs_table_design TO PUBLIC;
+
+-- A key given by position (CTAS: DISTKEY(1) SORTKEY(1, 3)) or by name, as the column's name.
+CREATE OR REPLACE FUNCTION pg_catalog._rs_design_column(rel oid, key jsonb) RETURNS name
+LANGUAGE sql STABLE AS $$
+SELECT CASE jsonb_typeof(key)
+    WHEN 'number' THEN (SELECT a.attname FROM pg_catalog.pg_attribute a
+                        WHERE a.attrelid = rel AND a.attnum = (key #>> '{}')::integer AND NOT a.attisdropped)
+    WHEN 'string' THEN (key #>> '{}')::name
+END
+$$;
+
+CREATE OR REPLACE FUNCTION pg_catalog._rs_design_apply(rel oid, kind text, spec jsonb) RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog AS $$
+DECLARE
+    parent oid;
+    source pg_catalog._rs_table_design%ROWTYPE;
+BEGIN
+    IF kind = 'create' THEN
+        DELETE FROM pg_catalog._rs_table_design WHERE relid = rel;
+        INSERT INTO pg_catalog._rs_table_design (relid) VALUES (rel);
+        -- CREATE TABLE ... (LIKE parent) copies the parent's keys and encodings.
+        IF spec ? 'like' THEN
+            parent := (spec ->> 'like')::regclass;
+            UPDATE pg_catalog._rs_table_design d
+            SET diststyle = p.diststyle, distkey = p.distkey, sortkind = p.sortkind, sortkeys = p.sortkeys,
+                encodings = p.encodings
+            FROM pg_catalog._rs_table_design p WHERE p.relid = parent AND d.relid = rel;
+        END IF;
+        -- CTAS from one table without keys of its own keeps the source's keys (those it selected).
+        IF spec ? 'inherit' THEN
+            SELECT * INTO source FROM pg_catalog._rs_table_design WHERE relid = (spec ->> 'inherit')::regclass;
+            IF FOUND THEN
+                UPDATE pg_catalog._rs_table_design d
+                SET distkey = CASE WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_attribute a WHERE a.attrelid = rel
+                                                 AND a.attname = source.distkey AND NOT a.attisdropped)
+                                   THEN source.distkey END,
+                    sortkind = source.sortkind,
+                    sortkeys = (SELECT array_agg(k ORDER BY o) FROM unnest(source.sortkeys) WITH ORDINALITY AS u(k, o)
+                                WHERE EXISTS (SELECT 1 FROM pg_catalog.pg_attribute a WHERE a.attrelid = rel
+                                              AND a.attname = k AND NOT a.attisdropped))
+                WHERE d.relid = rel;
+                UPDATE pg_catalog._rs_table_design SET diststyle = 'KEY' WHERE relid = rel AND distkey IS NOT NULL;
+            END IF;
+        END IF;
+    END IF;
+    IF spec ? 'diststyle' THEN
+        UPDATE pg_catalog._rs_table_design SET diststyle = spec ->> 'diststyle', distkey = NULL WHERE relid = rel;
+    END IF;
+    IF spec ? 'distkey' AND jsonb_typeof(spec -> 'distkey') <> 'null' THEN
+        UPDATE pg_catalog._rs_table_design
+        SET distkey = pg_catalog._rs_design_column(rel, spec -> 'distkey'), diststyle = 'KEY'
+        WHERE relid = rel;
+    END IF;
+    IF spec ? 'sortkeys' THEN
+        UPDATE pg_catalog._rs_table_design
+        SET sortkeys = (SELECT array_agg(pg_catalog._rs_design_column(rel, k) ORDER BY o)
+                        FROM jsonb_array_elements(spec -> 'sortkeys') WITH ORDINALITY AS e(k, o)),
+            sortkind = spec ->> 'sortkind'
+        WHERE relid = rel;
+    END IF;
+    IF spec ? 'encodings' THEN
+        UPDATE pg_catalog._rs_table_design SET encodings = encodings || (spec -> 'encodings') WHERE relid = rel;
+    END IF;
+    IF spec ? 'encode_auto' THEN
+        UPDATE pg_catalog._rs_table_design SET encode_auto = true WHERE relid = rel;
+    END IF;
+END $$;
+
+CREATE OR REPLACE FUNCTION pg_catalog._rs_design_event() RETURNS event_trigger
+LANGUAGE plpgsql AS $$
+DECLARE
+    cmd record;
+    query text := coalesce(current_query(), '');
+    found text[];
+    spec jsonb;
+    table_name name;
+BEGIN
+    FOR cmd IN SELECT objid, command_tag FROM pg_event_trigger_ddl_commands() WHERE object_type = 'table' LOOP
+        BEGIN
+            SELECT c.relname INTO table_name FROM pg_catalog.pg_class c WHERE c.oid = cmd.objid;
+            spec := NULL;
+            IF strpos(query, '/*rs:') > 0 THEN
+                FOR found IN SELECT m FROM regexp_matches(query, '/\*rs:(design|alter) (.*?)\*/', 'g') AS m LOOP
+                    IF spec IS NULL AND (found[2]::jsonb ->> 'table') = table_name THEN
+                        spec := found[2]::jsonb;
+                    END IF;
+                END LOOP;
+            END IF;
+            IF cmd.command_tag IN ('CREATE TABLE', 'CREATE TABLE AS', 'SELECT INTO') THEN
+                PERFORM pg_catalog._rs_design_apply(cmd.objid, 'create', coalesce(spec, '{}'));
+            ELSIF spec IS NOT NULL THEN
+                PERFORM pg_catalog._rs_design_apply(cmd.objid, 'alter', spec);
+            END IF;
+        EXCEPTION WHEN others THEN
+            -- Bookkeeping must never make a learner's CREATE or ALTER TABLE fail.
+            RAISE DEBUG 'table design not recorded: %', SQLERRM;
+        END;
+    END LOOP;
+END $$;
+
+DROP EVENT TRIGGER IF EXISTS _rs_table_design;
+CREATE EVENT TRIGGER _rs_table_design ON ddl_command_end
+    WHEN TAG IN ('CREATE TABLE', 'CREATE TABLE AS', 'SELECT INTO', 'ALTER TABLE')
+    EXECUTE FUNCTION pg_catalog._rs_design_event();
+
+-- Redshift's codes: reldiststyle 0 EVEN, 1 KEY, 8 ALL, 9 AUTO; releffectivediststyle 10 AUTO(ALL).
+CREATE OR REPLACE FUNCTION pg_catalog._rs_diststyle_code(diststyle text) RETURNS integer
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+SELECT CASE diststyle WHEN 'EVEN' THEN 0 WHEN 'KEY' THEN 1 WHEN 'ALL' THEN 8 ELSE 9 END
+$$;
+
+-- attencodingtype: 0 for none/raw, a local number for each encoding otherwise.
+CREATE OR REPLACE FUNCTION pg_catalog._rs_encoding_code(encoding text) RETURNS smallint
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+SELECT coalesce(array_position(ARRAY['bytedict', 'delta', 'delta32k', 'lzo', 'mostly8', 'mostly16', 'mostly32',
+                                     'runlength', 'text255', 'text32k', 'zstd', 'az64'], lower(encoding)), 0)::smallint
+$$;
+
+-- The sort key position PG_TABLE_DEF and pg_attribute show: 1, 2, ... for a compound key;
+-- alternately positive and negative (1, -2, 3, ...) for an interleaved one.
+CREATE OR REPLACE FUNCTION pg_catalog._rs_sortkey_position(keys name[], kind text, column_name name) RETURNS integer
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+SELECT coalesce(CASE WHEN kind = 'interleaved' AND array_position(keys, column_name) % 2 = 0
+                     THEN -array_position(keys, column_name)
+                     ELSE array_position(keys, column_name) END, 0)
+$$;
+
+-- The rows of a table, counted (SVV_TABLE_INFO.tbl_rows; PostgreSQL's statistics lag behind).
+CREATE OR REPLACE FUNCTION pg_catalog._rs_count_rows(rel oid) RETURNS bigint
+LANGUAGE plpgsql STABLE AS $$
+DECLARE
+    n bigint;
+BEGIN
+    EXECUTE format('SELECT count(*) FROM %s', rel::regclass) INTO n;
+    RETURN n;
+EXCEPTION WHEN others THEN
+    RETURN NULL;
+END $$;
+
+CREATE OR REPLACE VIEW pg_catalog.pg_class_info AS
+SELECT c.oid AS reloid, c.*,
+       pg_catalog._rs_diststyle_code(d.diststyle) AS reldiststyle,
+       CASE WHEN pg_catalog._rs_diststyle_code(d.diststyle) = 9 THEN 10
+            ELSE pg_catalog._rs_diststyle_code(d.diststyle) END AS releffectivediststyle,
+       d.created AS relcreationtime
+FROM pg_catalog.pg_class c
+LEFT JOIN pg_catalog._rs_table_design d ON d.relid = c.oid;
+
+-- pg_class and pg_attribute with the columns Redshift adds: the rewriter reads a statement's
+-- pg_class / pg_attribute from these when it names one of those columns.
+CREATE OR REPLACE VIEW pg_catalog._rs_pg_class AS
+SELECT c.*, CASE WHEN c.relkind IN ('r', 'p') THEN pg_catalog._rs_diststyle_code(d.diststyle) END AS reldiststyle
+FROM pg_catalog.pg_class c
+LEFT JOIN pg_catalog._rs_table_design d ON d.relid = c.oid;
+
+CREATE OR REPLACE VIEW pg_catalog._rs_pg_attribute AS
+SELECT a.*,
+       coalesce(d.distkey = a.attname, false) AS attisdistkey,
+       pg_catalog._rs_sortkey_position(d.sortkeys, d.sortkind, a.attname) AS attsortkeyord,
+       pg_catalog._rs_encoding_code(d.encodings ->> a.attname) AS attencodingtype
+FROM pg_catalog.pg_attribute a
+LEFT JOIN pg_catalog._rs_table_design d ON d.relid = a.attrelid;
+
+-- ---------------------------------------------------------------------------------------------
 -- System views, answered honestly for a single-node, single-slice database. Redshift-only
 -- properties that PostgreSQL does not keep (distribution style, sort keys, encodings) are NULL
 -- or 'none' rather than invented.
@@ -520,17 +704,23 @@ SELECT current_database()::text AS database,
        n.nspname::text AS schema,
        c.oid::integer AS table_id,
        c.relname::text AS "table",
-       'N'::text AS encoded,
-       NULL::text AS diststyle,
-       NULL::text AS sortkey1,
+       CASE WHEN EXISTS (SELECT 1 FROM jsonb_each_text(d.encodings) e WHERE lower(e.value) NOT IN ('raw', 'none'))
+                THEN 'Y'
+            WHEN d.encode_auto THEN 'Y, AUTO(ENCODE)'
+            ELSE 'N' END::text AS encoded,
+       CASE coalesce(d.diststyle, 'AUTO')
+           WHEN 'KEY' THEN 'KEY(' || d.distkey || ')'
+           WHEN 'AUTO' THEN 'AUTO(ALL)'
+           ELSE d.diststyle END::text AS diststyle,
+       d.sortkeys[1]::text AS sortkey1,
        NULL::integer AS max_varchar,
-       0::integer AS sortkey_num,
+       coalesce(array_length(d.sortkeys, 1), 0)::integer AS sortkey_num,
        greatest(1, ceil(pg_catalog.pg_total_relation_size(c.oid) / 1048576.0))::bigint AS size,
        NULL::numeric AS pct_used,
        0::bigint AS empty,
        NULL::numeric AS unsorted,
        NULL::numeric AS stats_off,
-       greatest(c.reltuples, pg_catalog.pg_stat_get_live_tuples(c.oid), 0)::numeric AS tbl_rows,
+       pg_catalog._rs_count_rows(c.oid)::numeric AS tbl_rows,
        NULL::numeric AS skew_sortkey1,
        1.0::numeric AS skew_rows,
        NULL::numeric AS estimated_visible_rows,
@@ -538,6 +728,7 @@ SELECT current_database()::text AS database,
        NULL::numeric AS vacuum_sort_benefit
 FROM pg_catalog.pg_class c
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+LEFT JOIN pg_catalog._rs_table_design d ON d.relid = c.oid
 WHERE c.relkind IN ('r', 'p')
   AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast')
   AND n.nspname NOT LIKE 'pg_temp%';
@@ -548,13 +739,14 @@ SELECT n.nspname AS schemaname,
        c.relname AS tablename,
        a.attname AS "column",
        pg_catalog.format_type(a.atttypid, a.atttypmod)::text AS type,
-       'none'::text AS encoding,
-       false AS distkey,
-       0::integer AS sortkey,
+       coalesce(lower(d.encodings ->> a.attname), 'none')::text AS encoding,
+       coalesce(d.distkey = a.attname, false) AS distkey,
+       pg_catalog._rs_sortkey_position(d.sortkeys, d.sortkind, a.attname) AS sortkey,
        a.attnotnull AS notnull
 FROM pg_catalog.pg_class c
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+LEFT JOIN pg_catalog._rs_table_design d ON d.relid = c.oid
 WHERE c.relkind IN ('r', 'p')
   AND n.nspname = ANY (current_schemas(false))
   AND n.nspname NOT IN ('pg_catalog', 'information_schema');
@@ -574,7 +766,8 @@ SELECT NULL::integer AS userid, NULL::integer AS slice, NULL::integer AS tbl,
 WHERE false;
 
 GRANT SELECT ON pg_catalog.stv_slices, pg_catalog.stv_blocklist, pg_catalog.svv_table_info,
-    pg_catalog.pg_table_def, pg_catalog.stl_load_errors TO PUBLIC;
+    pg_catalog.pg_table_def, pg_catalog.stl_load_errors, pg_catalog.pg_class_info, pg_catalog._rs_pg_class,
+    pg_catalog._rs_pg_attribute TO PUBLIC;
 
 RESET search_path;
 RESET allow_system_table_mods;

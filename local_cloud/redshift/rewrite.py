@@ -26,6 +26,7 @@ returns the input unchanged and lets PostgreSQL report the error.
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 
@@ -72,6 +73,10 @@ _TRIGGER_WORDS += (
     "inherits",
     "tablespace",
     "partition",
+    "reldiststyle",
+    "attisdistkey",
+    "attsortkeyord",
+    "attencodingtype",
 )
 # Types and constructs PostgreSQL has and Redshift refuses (see _refusal); found by pattern.
 _REFUSED_TYPES = {
@@ -119,7 +124,7 @@ _TRIGGER = re.compile(
     + r")\b"
     + r"|\b(?:"
     + "|".join(_REFUSED_TYPES)
-    + r")\b|\bcreate\s+(?:unique\s+)?index\b|\bcreate\s+type\b|\(\s*values\b|\barray\s*\[|\[\s*\d*\s*\]|#[a-z_]"
+    + r")\b|\bcreate\s+(?:unique\s+)?index\b|\bcreate\s+type\b|\bcreate\s+(?:\w+\s+)*table\b|\(\s*values\b|\barray\s*\[|\[\s*\d*\s*\]|#[a-z_]"
     + r'|"[^"]*[A-Z][^"]*"'
 )
 
@@ -331,6 +336,40 @@ def _character_type(st: _Statement, i: int, edits: _Edits) -> None:
         edits.replace(t[i].start, t[i].end, st.word(i)[1:])
 
 
+def _folded(tok: _Tok) -> str:
+    """An identifier as PostgreSQL stores it: unquoted ones in lower case."""
+    if tok.kind == "qident":
+        return tok.text[1:-1].replace('""', '"')
+    return tok.text.lower()
+
+
+def _key_names(st: _Statement, open_i: int) -> list:
+    """The items of DISTKEY(...)/SORTKEY(...): column names, or positions (CTAS) as integers."""
+    names = []
+    for a, _b in st.split_args(open_i):
+        tok = st.t[a]
+        names.append(int(tok.text) if tok.kind == "num" and tok.text.isdigit() else _folded(tok))
+    return names
+
+
+def _design_marker(kind: str, design: dict) -> str:
+    """The comment that carries what PostgreSQL has no place for (distribution, sort keys,
+    encodings) to the event trigger in compat.sql, which reads it from current_query()."""
+    text = json.dumps(design, separators=(",", ":"), sort_keys=True)
+    if "*/" in text or "/*" in text:
+        raise _Unsupported("a name that would end the design comment")
+    return f" /*rs:{kind} {text}*/"
+
+
+def _table_name_end(st: _Statement, i: int) -> int:
+    """Index of the last token of the table name that starts at token i (schema.table, #table)."""
+    if st.is_op(i, "#"):
+        i += 1
+    while st.is_op(i + 1, ".") and i + 2 < len(st.t):
+        i += 2
+    return i
+
+
 def _create_table(st: _Statement, edits: _Edits) -> None:
     t = st.t
     i = 1
@@ -339,24 +378,41 @@ def _create_table(st: _Statement, edits: _Edits) -> None:
     if st.word(i) != "table":
         return
     end = len(t)
+    design: dict = {}
+    name_i = i + 1
+    if st.word(name_i) == "if" and st.word(name_i + 1) == "not" and st.word(name_i + 2) == "exists":
+        name_i += 3
+    if name_i >= end:
+        return
+    name_end = _table_name_end(st, name_i)
+    design["table"] = _folded(t[name_end])
+    ctas = False
     # Table attributes: at depth 0, before AS (CTAS) and wherever they appear after the name.
-    j = i + 1
+    j = name_end + 1
     while j < end:
         w = st.word(j) if st.depth[j] == 0 else ""
         if w == "as" or w == "select":
+            ctas = True
             break
         if st.is_op(j, "(") and st.depth[j] == 0:
             if j > 0 and st.word(j - 1) not in _TABLE_ATTRIBUTE_WORDS:
-                _column_list(st, j, edits)
+                _column_list(st, j, edits, design)
             j = st.match[j] + 1
             continue
         if w == "diststyle" and st.word(j + 1) in ("auto", "even", "key", "all"):
+            design["diststyle"] = st.word(j + 1).upper()
             edits.replace(t[j].start, t[j + 1].end, "")
             j += 2
         elif w in ("distkey", "sortkey") and st.is_op(j + 1, "("):
+            keys = _key_names(st, j + 1)
+            if w == "distkey":
+                design["distkey"] = keys[0] if keys else None
+            else:
+                design["sortkeys"], design["sortkind"] = keys, "compound"
             edits.replace(t[j].start, t[st.match[j + 1]].end, "")
             j = st.match[j + 1] + 1
         elif w in ("compound", "interleaved") and st.word(j + 1) == "sortkey" and st.is_op(j + 2, "("):
+            design["sortkeys"], design["sortkind"] = _key_names(st, j + 2), w
             edits.replace(t[j].start, t[st.match[j + 2]].end, "")
             j = st.match[j + 2] + 1
         elif (
@@ -364,15 +420,48 @@ def _create_table(st: _Statement, edits: _Edits) -> None:
             or (w == "encode" and st.word(j + 1) == "auto")
             or (w == "backup" and st.word(j + 1) in ("yes", "no"))
         ):
+            if w == "sortkey":
+                design["sortkeys"] = []
+            elif w == "encode":
+                design["encode_auto"] = True
             edits.replace(t[j].start, t[j + 1].end, "")
             j += 2
         else:
             j += 1
+    if ctas and set(design) == {"table"}:
+        source = _single_source_table(st, j)
+        if source:
+            design["inherit"] = source
+    if set(design) != {"table"}:
+        edits.insert(_statement_span(st)[1], _design_marker("design", design))
 
 
-def _column_list(st: _Statement, open_i: int, edits: _Edits) -> None:
+def _single_source_table(st: _Statement, as_i: int) -> str | None:
+    """For CTAS: the one table the query reads (SELECT ... FROM name [alias] [WHERE ...]), if so."""
     t = st.t
+    k = as_i + 1 if st.word(as_i) == "as" else as_i
+    if st.word(k) != "select":
+        return None
+    f = next((x for x in range(k, len(t)) if st.word(x) == "from" and st.depth[x] == 0), None)
+    if f is None or f + 1 >= len(t) or t[f + 1].kind not in ("ident", "qident"):
+        return None
+    n_end = _table_name_end(st, f + 1)
+    rest = [st.word(x) for x in range(n_end + 1, len(t)) if st.depth[x] == 0 and not st.is_op(x, ";")]
+    if any(w in ("join", "union", "intersect", "except", "minus") for w in rest) or any(
+        st.is_op(x, ",") and st.depth[x] == 0 for x in range(n_end + 1, len(t))
+    ):
+        return None
+    return _src(st, f + 1, n_end + 1)
+
+
+def _column_list(st: _Statement, open_i: int, edits: _Edits, design: dict | None = None) -> None:
+    t = st.t
+    design = {} if design is None else design
     for a, b in st.split_args(open_i):
+        if st.word(a) == "like" and a + 1 < b:
+            design["like"] = _src(st, a + 1, _table_name_end(st, a + 1) + 1)
+            continue
+        column = _folded(t[a])
         j = a + 1  # the first token is the column's name (or CONSTRAINT, PRIMARY, ...)
         while j < b:
             w = st.word(j)
@@ -380,8 +469,13 @@ def _column_list(st: _Statement, open_i: int, edits: _Edits) -> None:
                 j = st.match[j] + 1
                 continue
             if w in ("distkey", "sortkey"):
+                if w == "distkey":
+                    design["distkey"] = column
+                else:
+                    design["sortkeys"], design["sortkind"] = [column], "compound"
                 edits.replace(t[j].start, t[j].end, "")
             elif w == "encode" and j + 1 < b and t[j + 1].kind in ("ident", "qident"):
+                design.setdefault("encodings", {})[column] = _folded(t[j + 1]).lower()
                 edits.replace(t[j].start, t[j + 1].end, "")
                 j += 1
             elif w == "identity" and st.is_op(j + 1, "("):
@@ -401,6 +495,70 @@ def _column_list(st: _Statement, open_i: int, edits: _Edits) -> None:
                 )
                 j = close
             j += 1
+
+
+def _alter_table(st: _Statement, edits: _Edits) -> None:
+    """ALTER TABLE t ALTER DISTSTYLE/DISTKEY/[COMPOUND] SORTKEY/ENCODE AUTO, ALTER COLUMN c ENCODE e.
+
+    PostgreSQL stores rows one way only, so these change nothing but the recorded design: the
+    statement becomes a no-op ALTER TABLE (RESET of a storage parameter never set) that carries the
+    change to the event trigger."""
+    t = st.t
+    k = 2
+    if st.word(1) != "table":
+        return
+    if st.word(k) == "if" and st.word(k + 1) == "exists":
+        k += 2
+    if k >= len(t):
+        return
+    name_end = _table_name_end(st, k)
+    design: dict = {"table": _folded(t[name_end])}
+    j = name_end + 1
+    last = len(t) - (2 if st.is_op(len(t) - 1, ";") else 1)
+    seen = False
+    while j <= last:
+        if st.word(j) != "alter":
+            return  # another ALTER TABLE action: PostgreSQL's own
+        w = st.word(j + 1)
+        if w == "diststyle" and st.word(j + 2) in ("even", "all", "auto"):
+            design["diststyle"], design["distkey"] = st.word(j + 2).upper(), None
+            j += 3
+        elif w == "diststyle" and st.word(j + 2) == "key" and st.word(j + 3) == "distkey":
+            design["diststyle"], design["distkey"] = "KEY", _folded(t[j + 4])
+            j += 5
+        elif w == "distkey" and j + 2 <= last:
+            design["diststyle"], design["distkey"] = "KEY", _folded(t[j + 2])
+            j += 3
+        elif w in ("compound", "sortkey"):
+            s = j + 2 if w == "compound" else j + 1
+            if st.word(s) == "sortkey":
+                s += 1
+            if st.is_op(s, "("):
+                design["sortkeys"], design["sortkind"] = _key_names(st, s), "compound"
+                j = st.match[s] + 1
+            elif st.word(s) in ("none", "auto"):
+                design["sortkeys"], design["sortkind"] = [], None
+                j = s + 1
+            else:
+                return
+        elif w == "encode" and st.word(j + 2) == "auto":
+            design["encode_auto"] = True
+            j += 3
+        elif w == "column" and st.word(j + 3) == "encode" and j + 4 <= last:
+            design.setdefault("encodings", {})[_folded(t[j + 2])] = _folded(t[j + 4]).lower()
+            j += 5
+        else:
+            return
+        seen = True
+        if st.is_op(j, ","):
+            j += 1
+    if not seen:
+        return
+    _replace_statement(
+        st,
+        edits,
+        f"{_src(st, 0, name_end + 1)} RESET (fillfactor)" + _design_marker("alter", design),
+    )
 
 
 def _query_end(st: _Statement, i: int) -> int:
@@ -674,6 +832,7 @@ def _create_table_refusal(st: _Statement) -> str | None:
         i += 1
     if st.word(i) != "table":
         return None
+    columns_checked = False
     for j in range(i + 1, len(t)):
         if st.depth[j] != 0:
             continue
@@ -688,7 +847,8 @@ def _create_table_refusal(st: _Statement) -> str | None:
             )
         if w == "tablespace":
             return "Tablespaces are not supported by Amazon Redshift"
-        if st.is_op(j, "(") and st.word(j - 1) not in _TABLE_ATTRIBUTE_WORDS:
+        if st.is_op(j, "(") and st.word(j - 1) not in _TABLE_ATTRIBUTE_WORDS and not columns_checked:
+            columns_checked = True
             for a, b in st.split_args(j):
                 if st.word(a) in ("constraint", "primary", "unique", "foreign", "check", "like"):
                     continue
@@ -705,7 +865,6 @@ def _create_table_refusal(st: _Statement) -> str | None:
                     st.word(k) == "array" for k in range(a + 2, b)
                 ):
                     return f'Column "{column}" has unsupported type "array"'
-            break
     return None
 
 
@@ -843,6 +1002,58 @@ def _convert(st: _Statement, i: int, edits: _Edits) -> None:
     edits.replace(t[i].start, t[eb].end, f"CAST({_src(st, ea, eb)} AS {type_text})")
 
 
+# Columns Redshift adds to pg_class and pg_attribute, and the views (compat.sql) that have them.
+_CATALOG_EXTRAS = {
+    "pg_class": ({"reldiststyle"}, "pg_catalog._rs_pg_class"),
+    "pg_attribute": ({"attisdistkey", "attsortkeyord", "attencodingtype"}, "pg_catalog._rs_pg_attribute"),
+}
+_NOT_AN_ALIAS = {
+    "where",
+    "join",
+    "left",
+    "right",
+    "inner",
+    "outer",
+    "cross",
+    "full",
+    "natural",
+    "on",
+    "group",
+    "order",
+    "limit",
+    "offset",
+    "union",
+    "intersect",
+    "except",
+    "minus",
+    "having",
+    "window",
+    "using",
+    "qualify",
+}
+
+
+def _catalog_extras(st: _Statement, edits: _Edits) -> None:
+    """pg_class / pg_attribute read from views with Redshift's extra columns, where they are named."""
+    words = {tok.word for tok in st.t if tok.word}
+    for table, (columns, view) in _CATALOG_EXTRAS.items():
+        if table not in words or not columns & words:
+            continue
+        for i, tok in enumerate(st.t):
+            if tok.word != table:
+                continue
+            start = i
+            if st.is_op(i - 1, ".") and st.word(i - 2) == "pg_catalog":
+                start = i - 2
+            elif st.is_op(i - 1, "."):
+                continue
+            if not (st.word(start - 1) in ("from", "join") or st.is_op(start - 1, ",")):
+                continue
+            nxt = st.t[i + 1] if i + 1 < len(st.t) else None
+            aliased = nxt is not None and nxt.kind in ("ident", "qident") and nxt.word not in _NOT_AN_ALIAS
+            edits.replace(st.t[start].start, tok.end, view + ("" if aliased else f" AS {table}"))
+
+
 # --- driver -----------------------------------------------------------------------------------
 
 
@@ -908,8 +1119,11 @@ def _pass_local(st: _Statement, edits: _Edits) -> None:
     if first in ("set", "reset", "show"):
         _set_statement(st, edits)
     _hash_table_names(st, edits)
+    _catalog_extras(st, edits)
     if first == "create":
         _create_table(st, edits)
+    elif first == "alter":
+        _alter_table(st, edits)
     for i, tok in enumerate(st.t):
         rewrite = _LOCAL_REWRITES.get(tok.word) if tok.word else None
         if rewrite is not None and not st.is_op(i - 1, "."):
@@ -926,7 +1140,7 @@ def _local(st: _Statement, edits: _Edits) -> bool:
 _LITERALS = re.compile(r"'(?:[^'\\]|'')*'|--[^\n]*|/\*.*?\*/", re.DOTALL)
 
 
-_TRIGGER_MARKS = ("#", "(", '"', "[", "index", "type") + tuple(_REFUSED_TYPES)
+_TRIGGER_MARKS = ("create", "CREATE", "#", "(", '"', "[", "index", "type") + tuple(_REFUSED_TYPES)
 
 
 def _worth_tokenizing(sql: str) -> bool:

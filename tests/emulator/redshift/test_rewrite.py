@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+import json
 import re
 
 import pytest
@@ -11,7 +12,14 @@ from local_cloud.redshift.rewrite import rewrite_sql
 
 
 def squash(sql: str) -> str:
-    return re.sub(r"\s+", " ", sql).strip()
+    """The SQL with spacing normalised and the table-design comment (/*rs:design ...*/) left out."""
+    return re.sub(r"\s+", " ", re.sub(r"/\*rs:\w+ .*?\*/", "", sql)).strip()
+
+
+def design(sql: str) -> dict:
+    """The table design the rewriter left in its /*rs:design|alter {...}*/ comment."""
+    match = re.search(r"/\*rs:\w+ (.*?)\*/", sql)
+    return json.loads(match.group(1)) if match else {}
 
 
 # --- pass-through: the same string object's text comes back ------------------------------------
@@ -32,7 +40,7 @@ PASS_THROUGH = [
     "select max(a), decode(b, 'hex'), encode(c, 'base64') from t",
     "select datediff('day', a, b), dateadd('month', 1, d), getdate(), nvl(a, 0), median(x) from t",
     "create table t (id int primary key, name varchar(20) not null default 'x')",
-    "CREATE TABLE t AS SELECT top_score FROM s",
+    "CREATE TABLE t AS SELECT top_score FROM s JOIN u ON true",
     "select t.top, s.identity from t, s",
     "BEGIN; UPDATE t SET a = a + 1 WHERE b = $2; COMMIT",
     "SELECT extract(year from d), date_part('year', d) FROM t",
@@ -88,6 +96,15 @@ def test_rewrite_create_table_drops_distribution_sort_and_encoding():
     out = squash(rewrite_sql(sql))
     assert out == squash("""CREATE TABLE IF NOT EXISTS mystery_shop_visit (
         visit_id INTEGER NOT NULL , store_name VARCHAR(100) , visit_date DATE ) ;""")
+    assert design(rewrite_sql(sql)) == {
+        "table": "mystery_shop_visit",
+        "diststyle": "KEY",
+        "distkey": "visit_id",
+        "sortkind": "compound",
+        "sortkeys": ["visit_date", "store_id"],
+        "encodings": {"visit_id": "az64", "store_name": "zstd"},
+        "encode_auto": True,
+    }
 
 
 @pytest.mark.parametrize("style", ["AUTO", "EVEN", "KEY", "ALL", "even"])
@@ -231,3 +248,97 @@ def test_rewrite_long_insert_with_redshift_words_in_strings_passes_through():
     assert rewrite_sql(sql) == sql
     tail = sql + "; select top 1 a from t"
     assert rewrite_sql(tail).endswith("; select  a from t LIMIT 1")
+
+
+# --- table design, ALTER TABLE, VACUUM, ANALYZE, SET, refusals ---------------------------------
+
+
+def test_rewrite_ctas_keys_by_position_and_inheritance():
+    out = rewrite_sql("create table s distkey (1) sortkey (1, 3) as select a, b, c from t")
+    assert design(out) == {"table": "s", "distkey": 1, "sortkeys": [1, 3], "sortkind": "compound"}
+    assert design(rewrite_sql("create table s as select * from public.t")) == {"table": "s", "inherit": "public.t"}
+    assert design(rewrite_sql("create temp table s (like p)")) == {"table": "s", "like": "p"}
+
+
+@pytest.mark.parametrize(
+    "sql, change",
+    [
+        ("alter table t alter diststyle key distkey c", {"diststyle": "KEY", "distkey": "c"}),
+        ("alter table t alter distkey c", {"diststyle": "KEY", "distkey": "c"}),
+        ("alter table t alter diststyle all", {"diststyle": "ALL", "distkey": None}),
+        ("alter table t alter compound sortkey (a, b)", {"sortkeys": ["a", "b"], "sortkind": "compound"}),
+        ("alter table t alter sortkey none", {"sortkeys": [], "sortkind": None}),
+        ("alter table t alter encode auto", {"encode_auto": True}),
+        ("alter table t alter column c encode az64", {"encodings": {"c": "az64"}}),
+    ],
+)
+def test_rewrite_alter_table_design(sql, change):
+    out = rewrite_sql(sql)
+    assert squash(out) == "alter table t RESET (fillfactor)"
+    assert design(out) == {"table": "t", **change}
+
+
+def test_rewrite_keeps_postgresql_alter_table():
+    sql = "alter table t alter column c set not null"
+    assert rewrite_sql(sql) == sql
+
+
+@pytest.mark.parametrize(
+    "sql, out",
+    [
+        ("vacuum sort only sales to 75 percent", "VACUUM sales"),
+        ("vacuum delete only sales", "VACUUM sales"),
+        ("vacuum full sales boost", "VACUUM sales"),
+        ("vacuum sales to 100 percent", "VACUUM sales"),
+        ("vacuum", "vacuum"),
+        ("analyze venue predicate columns", "analyze venue"),
+        ("analyze venue(a, b) all columns", "analyze venue(a, b)"),
+        ("set query_group to 'Monday'", "set rs.query_group to 'Monday'"),
+        ("reset query_group", "reset rs.query_group"),
+        ("SET enable_result_cache_for_session TO off", "SET rs.enable_result_cache_for_session TO off"),
+        ("select a from t minus select a from u", "select a from t EXCEPT select a from u"),
+        ("create table #t (a int)", "create TEMP table t (a int)"),
+        ("insert into #t select * from #t", "insert into t select * from t"),
+        ("select convert(varchar(30), getdate())", "select CAST(getdate() AS varchar(30))"),
+    ],
+)
+def test_rewrite_redshift_statements(sql, out):
+    assert squash(rewrite_sql(sql)) == out
+
+
+def test_rewrite_analyze_compression():
+    out = rewrite_sql("analyze compression sales(qtysold, commission)")
+    assert out == "SELECT * FROM pg_catalog._rs_analyze_compression('sales', 'qtysold,commission')"
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "create table t (id serial)",
+        "create table t (doc jsonb, a int)",
+        "create table t (tags varchar(10)[])",
+        "create table t (a int) partition by range (a)",
+        "create index i on t (a)",
+        "create type mood as enum ('sad')",
+        "select '{}'::json",
+        "select cast(x as uuid) from t",
+        "select array[1, 2]",
+        "select * from (values (1)) v(a)",
+        "select 1 intersect all select 1",
+        "vacuum reindex t to 50 percent",
+    ],
+)
+def test_rewrite_refuses_what_redshift_refuses(sql):
+    assert rewrite_sql(sql).startswith("SELECT pg_catalog._rs_refuse(")
+
+
+def test_rewrite_refusal_names_the_column_and_type():
+    assert 'Column "id" has unsupported type "serial"' in rewrite_sql("create temp table t (id serial)")
+
+
+def test_rewrite_pg_class_with_redshift_columns():
+    out = rewrite_sql("select relname, reldiststyle from pg_class where relname = 'x'")
+    assert out == "select relname, reldiststyle from pg_catalog._rs_pg_class AS pg_class where relname = 'x'"
+    out = rewrite_sql("select attisdistkey from pg_catalog.pg_attribute a where a.attnum > 0")
+    assert out == "select attisdistkey from pg_catalog._rs_pg_attribute a where a.attnum > 0"
+    assert rewrite_sql("select relname from pg_class") == "select relname from pg_class"
