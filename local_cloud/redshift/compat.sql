@@ -751,6 +751,108 @@ WHERE c.relkind IN ('r', 'p')
   AND n.nspname = ANY (current_schemas(false))
   AND n.nspname NOT IN ('pg_catalog', 'information_schema');
 
+-- ---------------------------------------------------------------------------------------------
+-- Monitoring views. Sessions and running queries come from pg_stat_activity; tables from
+-- pg_class (one slice). The local Redshift keeps no history of past queries, so STL_QUERY,
+-- SYS_QUERY_HISTORY, SVL_QLOG and SVL_QUERY_SUMMARY have Redshift's columns and no rows, and
+-- PG_LAST_QUERY_ID() is -1, what Redshift returns before a session's first query
+-- (docs/conformance.md).
+-- ---------------------------------------------------------------------------------------------
+CREATE OR REPLACE VIEW pg_catalog.stl_query AS
+SELECT NULL::integer AS userid, NULL::integer AS query, NULL::char(320) AS label, NULL::bigint AS xid,
+       NULL::integer AS pid, NULL::char(32) AS database, NULL::char(4000) AS querytxt,
+       NULL::timestamp AS starttime, NULL::timestamp AS endtime, NULL::integer AS aborted,
+       NULL::integer AS insert_pristine, NULL::integer AS concurrency_scaling_status
+WHERE false;
+
+CREATE OR REPLACE VIEW pg_catalog.sys_query_history AS
+SELECT NULL::integer AS user_id, NULL::bigint AS query_id, NULL::char(320) AS query_label,
+       NULL::bigint AS transaction_id, NULL::integer AS session_id, NULL::char(128) AS database_name,
+       NULL::char(32) AS query_type, NULL::char(128) AS status, NULL::boolean AS result_cache_hit,
+       NULL::timestamp AS start_time, NULL::timestamp AS end_time, NULL::bigint AS elapsed_time,
+       NULL::bigint AS queue_time, NULL::bigint AS execution_time, NULL::char(512) AS error_message,
+       NULL::bigint AS returned_rows, NULL::bigint AS returned_bytes, NULL::char(4000) AS query_text,
+       NULL::char(256) AS redshift_version, NULL::char(128) AS usage_limit, NULL::char(10) AS compute_type,
+       NULL::bigint AS compile_time, NULL::bigint AS planning_time, NULL::bigint AS lock_wait_time
+WHERE false;
+
+CREATE OR REPLACE VIEW pg_catalog.svl_qlog AS
+SELECT NULL::integer AS userid, NULL::integer AS query, NULL::bigint AS xid, NULL::integer AS pid,
+       NULL::timestamp AS starttime, NULL::timestamp AS endtime, NULL::bigint AS elapsed,
+       NULL::integer AS aborted, NULL::char(320) AS label, NULL::char(60) AS substring,
+       NULL::integer AS source_query, NULL::text AS concurrency_scaling_status_txt,
+       NULL::integer AS from_sp_call
+WHERE false;
+
+CREATE OR REPLACE VIEW pg_catalog.svl_query_summary AS
+SELECT NULL::integer AS userid, NULL::integer AS query, NULL::integer AS stm, NULL::integer AS seg,
+       NULL::integer AS step, NULL::bigint AS maxtime, NULL::bigint AS avgtime, NULL::bigint AS rows,
+       NULL::bigint AS bytes, NULL::bigint AS rate_row, NULL::bigint AS rate_byte, NULL::text AS label,
+       NULL::char(1) AS is_diskbased, NULL::bigint AS workmem, NULL::char(1) AS is_rrscan,
+       NULL::char(1) AS is_delayed_scan, NULL::bigint AS rows_pre_filter
+WHERE false;
+
+CREATE OR REPLACE FUNCTION pg_catalog.pg_last_query_id() RETURNS integer
+LANGUAGE sql STABLE AS $$ SELECT -1 $$;
+
+CREATE OR REPLACE VIEW pg_catalog.stv_sessions AS
+SELECT a.backend_start::timestamp AS starttime, a.pid::integer AS process,
+       a.usename::char(50) AS user_name, a.datname::char(50) AS db_name, 0::integer AS timeout_sec
+FROM pg_catalog.pg_stat_activity a
+WHERE a.backend_type = 'client backend';
+
+CREATE OR REPLACE VIEW pg_catalog.stv_recents AS
+SELECT a.usesysid::integer AS userid,
+       (CASE WHEN a.state = 'active' THEN 'Running' ELSE 'Done' END)::char(20) AS status,
+       a.query_start::timestamp AS starttime,
+       (extract(epoch FROM (coalesce(CASE WHEN a.state = 'active' THEN now() END, a.state_change) - a.query_start))
+        * 1000000)::integer AS duration,
+       a.usename::char(50) AS user_name, a.datname::char(50) AS db_name, a.query::char(600) AS query,
+       a.pid::integer AS pid
+FROM pg_catalog.pg_stat_activity a
+WHERE a.backend_type = 'client backend' AND a.query_start IS NOT NULL;
+
+-- STV_TBL_PERM: one row per table on the one slice; rows counted, blocks as in STV_BLOCKLIST.
+CREATE OR REPLACE VIEW pg_catalog.stv_tbl_perm AS
+SELECT 0::integer AS slice, c.oid::integer AS id, c.relname::char(72) AS name,
+       pg_catalog._rs_count_rows(c.oid) AS rows,
+       CASE WHEN coalesce(array_length(d.sortkeys, 1), 0) > 0 THEN pg_catalog._rs_count_rows(c.oid) ELSE 0 END
+           AS sorted_rows,
+       (c.relpersistence = 't')::integer AS temp,
+       (SELECT oid FROM pg_catalog.pg_database WHERE datname = current_database())::integer AS db_id,
+       0::integer AS insert_pristine, 0::integer AS delete_pristine, 1::integer AS backup,
+       pg_catalog._rs_diststyle_code(d.diststyle) AS dist_style,
+       (greatest(1, ceil(pg_catalog.pg_relation_size(c.oid) / 1048576.0))
+        * (SELECT count(*) FROM pg_catalog.pg_attribute a
+           WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped))::integer AS block_count
+FROM pg_catalog.pg_class c
+JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+LEFT JOIN pg_catalog._rs_table_design d ON d.relid = c.oid
+WHERE c.relkind IN ('r', 'p') AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast');
+
+-- SVV_DISKUSAGE: STV_BLOCKLIST's blocks with the table's name and database.
+CREATE OR REPLACE VIEW pg_catalog.svv_diskusage AS
+SELECT (SELECT oid FROM pg_catalog.pg_database WHERE datname = current_database())::integer AS db_id,
+       c.relname::char(72) AS name, b.slice, b.col, b.tbl, b.blocknum, b.num_values,
+       0::integer AS extended_limits, b.minvalue, b.maxvalue, 0::integer AS sb_pos, 0::integer AS pinned,
+       1::integer AS on_disk, 0::integer AS modified, 0::integer AS hdr_modified, 0::integer AS unsorted,
+       0::integer AS tombstone, 0::integer AS preferred_diskno, 0::integer AS temporary, 0::integer AS newblock
+FROM pg_catalog.stv_blocklist b
+JOIN pg_catalog.pg_class c ON c.oid = b.tbl;
+
+-- STV_PARTITIONS: one disk; used is the database's size in 1 MB blocks, capacity a nominal 1 TB.
+CREATE OR REPLACE VIEW pg_catalog.stv_partitions AS
+SELECT 0::integer AS owner, 0::integer AS host, 0::integer AS diskno, 0::bigint AS part_begin,
+       1099511627776::bigint AS part_end,
+       ceil(pg_catalog.pg_database_size(current_database()) / 1048576.0)::integer AS used,
+       0::integer AS tossed, 1048576::integer AS capacity, 0::bigint AS reads, 0::bigint AS writes,
+       0::integer AS seek_forward, 0::integer AS seek_back, 0::integer AS is_san, 0::integer AS failed,
+       0::integer AS mbps, '/local'::char(256) AS mount;
+
+GRANT SELECT ON pg_catalog.stl_query, pg_catalog.sys_query_history, pg_catalog.svl_qlog,
+    pg_catalog.svl_query_summary, pg_catalog.stv_sessions, pg_catalog.stv_recents, pg_catalog.stv_tbl_perm,
+    pg_catalog.svv_diskusage, pg_catalog.stv_partitions TO PUBLIC;
+
 -- The catalog views redshift_connector's metadata calls read (svv_tables, svv_columns...) are in
 -- catalog_views.sql.
 
