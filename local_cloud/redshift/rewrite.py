@@ -73,6 +73,7 @@ _TRIGGER_WORDS += (
     "inherits",
     "tablespace",
     "partition",
+    "nullif",
     "reldiststyle",
     "attisdistkey",
     "attsortkeyord",
@@ -1054,6 +1055,98 @@ def _catalog_extras(st: _Statement, edits: _Edits) -> None:
             edits.replace(st.t[start].start, tok.end, view + ("" if aliased else f" AS {table}"))
 
 
+# --- default column names ----------------------------------------------------------------------
+
+# The name Redshift gives an unaliased select-list item that is one call of these functions.
+_DEFAULT_NAMES = {
+    "dateadd": "date_add",
+    "datediff": "date_diff",
+    "date_part": "pgdate_part",
+    "pgdate_part": "pgdate_part",
+    "extract": "date_part",
+    "nvl": "coalesce",
+    "log": "dlog10",
+    "listagg": "listagg",
+}
+_BARE_NAMES = {"sysdate": "timestamp", "current_date": "date"}
+_SELECT_LIST_END = {
+    "from",
+    "where",
+    "group",
+    "having",
+    "order",
+    "limit",
+    "offset",
+    "union",
+    "intersect",
+    "except",
+    "minus",
+    "into",
+    "window",
+    "qualify",
+    "fetch",
+    "for",
+}
+
+
+def _default_column_names(st: _Statement, edits: _Edits) -> None:
+    """Unaliased DATEADD(...), NVL(...), SYSDATE... get the column names Redshift gives them."""
+    t = st.t
+    for s, tok in enumerate(t):
+        if tok.word != "select":
+            continue
+        depth = st.depth[s]
+        a = s + 1
+        while st.word(a) in ("distinct", "all") or (st.word(a) == "top" and a + 1 < len(t) and t[a + 1].kind == "num"):
+            a += 2 if st.word(a) == "top" else 1
+        items, start, j = [], a, a
+        while j < len(t):
+            if st.depth[j] < depth or (
+                st.depth[j] == depth
+                and (
+                    st.is_op(j, ";")
+                    or (st.word(j) in _SELECT_LIST_END and st.word(j - 1) != "within")
+                    or st.is_op(j, ")")
+                )
+            ):
+                break
+            if st.is_op(j, "(") and j in st.match:
+                j = st.match[j] + 1
+                continue
+            if st.is_op(j, ",") and st.depth[j] == depth:
+                items.append((start, j))
+                start = j + 1
+            j += 1
+        if start < j:
+            items.append((start, j))
+        for x, y in items:
+            name = _redshift_default_name(st, x, y)
+            if name:
+                edits.insert(t[y - 1].end, f' AS "{name}"')
+
+
+def _redshift_default_name(st: _Statement, x: int, y: int) -> str | None:
+    t = st.t
+    w = t[x].word
+    if y - x == 1 and w in _BARE_NAMES and not st.is_op(x - 1, "."):
+        return _BARE_NAMES[w]
+    if not (t[x].kind == "ident" and st.is_op(x + 1, "(") and x + 1 in st.match) or st.is_op(x - 1, "."):
+        return None
+    close = st.match[x + 1]
+    if w == "listagg" and st.word(close + 1) == "within" and st.is_op(close + 3, "(") and close + 3 in st.match:
+        close = st.match[close + 3]
+    if close != y - 1:
+        return None  # an alias, OVER (...), or an expression around the call
+    if w in _DEFAULT_NAMES:
+        return _DEFAULT_NAMES[w]
+    if w == "nullif":
+        args = st.split_args(x + 1)
+        if args and args[0][1] - args[0][0] in (1, 3) and t[args[0][1] - 1].kind in ("ident", "qident"):
+            if args[0][1] - args[0][0] == 1 or st.is_op(args[0][0] + 1, "."):
+                return _folded(t[args[0][1] - 1])
+    return None
+
+
 # --- driver -----------------------------------------------------------------------------------
 
 
@@ -1120,6 +1213,7 @@ def _pass_local(st: _Statement, edits: _Edits) -> None:
         _set_statement(st, edits)
     _hash_table_names(st, edits)
     _catalog_extras(st, edits)
+    _default_column_names(st, edits)
     if first == "create":
         _create_table(st, edits)
     elif first == "alter":
