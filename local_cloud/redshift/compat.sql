@@ -670,6 +670,79 @@ FROM pg_catalog.pg_attribute a
 LEFT JOIN pg_catalog._rs_table_design d ON d.relid = a.attrelid;
 
 -- ---------------------------------------------------------------------------------------------
+-- AVG as Redshift computes it (the rewriter calls pg_catalog._rs_avg for avg): of SMALLINT,
+-- INTEGER and BIGINT a BIGINT, truncated toward zero (AVG of 10, 10, 30 is 16); of DECIMAL a
+-- DECIMAL with the argument's scale (truncated to it); of REAL and DOUBLE PRECISION a DOUBLE
+-- PRECISION. (The result's declared precision, NUMERIC(38, s) on Redshift, is NUMERIC locally.)
+-- ---------------------------------------------------------------------------------------------
+CREATE OR REPLACE FUNCTION pg_catalog._rs_int_avg_final(state bigint[]) RETURNS bigint
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT CASE WHEN state[1] = 0 THEN NULL ELSE state[2] / state[1] END $$;
+
+CREATE OR REPLACE AGGREGATE pg_catalog._rs_avg(smallint) (
+    SFUNC = pg_catalog.int2_avg_accum, STYPE = bigint[], INITCOND = '{0,0}',
+    FINALFUNC = pg_catalog._rs_int_avg_final, COMBINEFUNC = pg_catalog.int4_avg_combine, PARALLEL = SAFE
+);
+
+CREATE OR REPLACE AGGREGATE pg_catalog._rs_avg(integer) (
+    SFUNC = pg_catalog.int4_avg_accum, STYPE = bigint[], INITCOND = '{0,0}',
+    FINALFUNC = pg_catalog._rs_int_avg_final, COMBINEFUNC = pg_catalog.int4_avg_combine, PARALLEL = SAFE
+);
+
+-- State: {count, sum, largest scale seen}.
+CREATE OR REPLACE FUNCTION pg_catalog._rs_numeric_avg_add(state numeric[], v numeric) RETURNS numeric[]
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+SELECT ARRAY[state[1] + 1, state[2] + v, greatest(state[3], scale(v))]
+$$;
+
+CREATE OR REPLACE FUNCTION pg_catalog._rs_bigint_avg_add(state numeric[], v bigint) RETURNS numeric[]
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$ SELECT ARRAY[state[1] + 1, state[2] + v, 0] $$;
+
+CREATE OR REPLACE FUNCTION pg_catalog._rs_bigint_avg_final(state numeric[]) RETURNS bigint
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+SELECT CASE WHEN state[1] = 0 THEN NULL ELSE trunc(state[2] / state[1])::bigint END
+$$;
+
+CREATE OR REPLACE FUNCTION pg_catalog._rs_numeric_avg_final(state numeric[]) RETURNS numeric
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+SELECT CASE WHEN state[1] = 0 THEN NULL ELSE trunc(state[2] / state[1], state[3]::integer) END
+$$;
+
+CREATE OR REPLACE AGGREGATE pg_catalog._rs_avg(bigint) (
+    SFUNC = pg_catalog._rs_bigint_avg_add, STYPE = numeric[], INITCOND = '{0,0,0}',
+    FINALFUNC = pg_catalog._rs_bigint_avg_final, PARALLEL = SAFE
+);
+
+CREATE OR REPLACE AGGREGATE pg_catalog._rs_avg(numeric) (
+    SFUNC = pg_catalog._rs_numeric_avg_add, STYPE = numeric[], INITCOND = '{0,0,0}',
+    FINALFUNC = pg_catalog._rs_numeric_avg_final, PARALLEL = SAFE
+);
+
+CREATE OR REPLACE AGGREGATE pg_catalog._rs_avg(real) (
+    SFUNC = pg_catalog.float4_accum, STYPE = float8[], INITCOND = '{0,0,0}',
+    FINALFUNC = pg_catalog.float8_avg, COMBINEFUNC = pg_catalog.float8_combine, PARALLEL = SAFE
+);
+
+CREATE OR REPLACE AGGREGATE pg_catalog._rs_avg(double precision) (
+    SFUNC = pg_catalog.float8_accum, STYPE = float8[], INITCOND = '{0,0,0}',
+    FINALFUNC = pg_catalog.float8_avg, COMBINEFUNC = pg_catalog.float8_combine, PARALLEL = SAFE
+);
+
+-- INTERVAL (Redshift has no INTERVAL columns, but an expression may be one): PostgreSQL's average.
+CREATE OR REPLACE FUNCTION pg_catalog._rs_interval_avg_add(state interval[], v interval) RETURNS interval[]
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$ SELECT ARRAY[state[1] + v, state[2] + interval '1 microsecond'] $$;
+
+CREATE OR REPLACE FUNCTION pg_catalog._rs_interval_avg_final(state interval[]) RETURNS interval
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+SELECT CASE WHEN state[2] = interval '0' THEN NULL
+            ELSE state[1] / (extract(epoch FROM state[2]) * 1000000) END
+$$;
+
+CREATE OR REPLACE AGGREGATE pg_catalog._rs_avg(interval) (
+    SFUNC = pg_catalog._rs_interval_avg_add, STYPE = interval[], INITCOND = '{0,0}',
+    FINALFUNC = pg_catalog._rs_interval_avg_final, PARALLEL = SAFE
+);
+
+-- ---------------------------------------------------------------------------------------------
 -- System views, answered honestly for a single-node, single-slice database. Redshift-only
 -- properties that PostgreSQL does not keep (distribution style, sort keys, encodings) are NULL
 -- or 'none' rather than invented.

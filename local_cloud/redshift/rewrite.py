@@ -74,6 +74,7 @@ _TRIGGER_WORDS += (
     "tablespace",
     "partition",
     "nullif",
+    "avg",
     "reldiststyle",
     "attisdistkey",
     "attsortkeyord",
@@ -988,6 +989,11 @@ _CONVERT_TYPES = {
 }
 
 
+def _avg(st: _Statement, i: int, edits: _Edits) -> None:
+    """AVG → pg_catalog._rs_avg (compat.sql): an integer's average is an integer, as in Redshift."""
+    edits.replace(st.t[i].start, st.t[i].end, "pg_catalog._rs_avg")
+
+
 def _convert(st: _Statement, i: int, edits: _Edits) -> None:
     """CONVERT(type, expression) → CAST(expression AS type) (which keeps the expression's name)."""
     args = st.split_args(i + 1)
@@ -1067,6 +1073,7 @@ _DEFAULT_NAMES = {
     "nvl": "coalesce",
     "log": "dlog10",
     "listagg": "listagg",
+    "avg": "avg",
 }
 _BARE_NAMES = {"sysdate": "timestamp", "current_date": "date"}
 _SELECT_LIST_END = {
@@ -1135,6 +1142,8 @@ def _redshift_default_name(st: _Statement, x: int, y: int) -> str | None:
     close = st.match[x + 1]
     if w == "listagg" and st.word(close + 1) == "within" and st.is_op(close + 3, "(") and close + 3 in st.match:
         close = st.match[close + 3]
+    if w == "avg" and st.word(close + 1) == "over" and st.is_op(close + 2, "(") and close + 2 in st.match:
+        close = st.match[close + 2]
     if close != y - 1:
         return None  # an alias, OVER (...), or an expression around the call
     if w in _DEFAULT_NAMES:
@@ -1196,6 +1205,7 @@ _LOCAL_REWRITES = {
     "varying": _character_type,
     "minus": _minus,
     "convert": _call(_convert),
+    "avg": _call(_avg),
 }
 
 
