@@ -43,8 +43,8 @@ SELECT CASE pg_catalog._rs_datepart(part)
                       - (extract(year FROM a)::bigint * 4 + extract(quarter FROM a)::bigint)
     WHEN 'month' THEN (extract(year FROM b)::bigint * 12 + extract(month FROM b)::bigint)
                     - (extract(year FROM a)::bigint * 12 + extract(month FROM a)::bigint)
-    WHEN 'week' THEN (date_trunc('week', b)::date - date_trunc('week', a)::date)::bigint / 7
-    WHEN 'day' THEN (b::date - a::date)::bigint
+    WHEN 'week' THEN (date_trunc('week', b)::pg_catalog.date - date_trunc('week', a)::pg_catalog.date)::bigint / 7
+    WHEN 'day' THEN (b::pg_catalog.date - a::pg_catalog.date)::bigint
     WHEN 'hour' THEN (extract(epoch FROM date_trunc('hour', b) - date_trunc('hour', a)) / 3600)::bigint
     WHEN 'minute' THEN (extract(epoch FROM date_trunc('minute', b) - date_trunc('minute', a)) / 60)::bigint
     WHEN 'second' THEN extract(epoch FROM date_trunc('second', b) - date_trunc('second', a))::bigint
@@ -57,7 +57,7 @@ $$;
 -- PostgreSQL's preferred date/time type); it counts in the session's time zone, like Redshift.
 CREATE OR REPLACE FUNCTION pg_catalog.datediff(part text, a timestamptz, b timestamptz) RETURNS bigint
 LANGUAGE sql STABLE PARALLEL SAFE AS $$
-SELECT pg_catalog.datediff(part, a::timestamp, b::timestamp)
+SELECT pg_catalog.datediff(part, a::pg_catalog.timestamp, b::pg_catalog.timestamp)
 $$;
 
 CREATE OR REPLACE FUNCTION pg_catalog.datediff(part text, a time, b time) RETURNS bigint
@@ -100,13 +100,13 @@ $$;
 -- ---------------------------------------------------------------------------------------------
 CREATE OR REPLACE FUNCTION pg_catalog.getdate() RETURNS timestamp
 LANGUAGE sql STABLE PARALLEL SAFE AS $$
-SELECT date_trunc('second', statement_timestamp())::timestamp
+SELECT date_trunc('second', statement_timestamp())::pg_catalog.timestamp
 $$;
 
 -- TRUNC(timestamp) gives the date in Redshift; PostgreSQL's trunc() only takes numbers.
 CREATE OR REPLACE FUNCTION pg_catalog.trunc(ts timestamp) RETURNS date
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-SELECT ts::date
+SELECT ts::pg_catalog.date
 $$;
 
 -- CONVERT_TIMEZONE([source,] target, timestamp); without a source the timestamp is UTC.
@@ -245,14 +245,14 @@ $$;
 -- DATEADD with a string literal or a DATE: as a TIMESTAMP (without these, PostgreSQL would pick
 -- the TIMESTAMPTZ version for them, its preferred date/time type).
 CREATE OR REPLACE FUNCTION pg_catalog.dateadd(part text, n bigint, ts text) RETURNS timestamp
-LANGUAGE sql STABLE PARALLEL SAFE AS $$ SELECT pg_catalog.dateadd(part, n, ts::timestamp) $$;
+LANGUAGE sql STABLE PARALLEL SAFE AS $$ SELECT pg_catalog.dateadd(part, n, ts::pg_catalog.timestamp) $$;
 
 CREATE OR REPLACE FUNCTION pg_catalog.dateadd(part text, n bigint, d date) RETURNS timestamp
-LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT pg_catalog.dateadd(part, n, d::timestamp) $$;
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT pg_catalog.dateadd(part, n, d::pg_catalog.timestamp) $$;
 
 -- TIMESTAMPTZ: the result is a TIMESTAMP in the session's time zone (UTC unless changed).
 CREATE OR REPLACE FUNCTION pg_catalog.dateadd(part text, n bigint, ts timestamptz) RETURNS timestamp
-LANGUAGE sql STABLE PARALLEL SAFE AS $$ SELECT pg_catalog.dateadd(part, n, ts::timestamp) $$;
+LANGUAGE sql STABLE PARALLEL SAFE AS $$ SELECT pg_catalog.dateadd(part, n, ts::pg_catalog.timestamp) $$;
 
 -- TIME wraps past midnight, as Redshift's does.
 CREATE OR REPLACE FUNCTION pg_catalog.dateadd(part text, n bigint, t time) RETURNS time
@@ -271,7 +271,7 @@ $$;
 CREATE OR REPLACE FUNCTION pg_catalog.add_months(ts timestamp, n bigint) RETURNS timestamp
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
 SELECT CASE
-    WHEN ts::date = (date_trunc('month', ts) + interval '1 month - 1 day')::date
+    WHEN ts::pg_catalog.date = (date_trunc('month', ts) + interval '1 month - 1 day')::pg_catalog.date
         THEN (date_trunc('month', ts) + make_interval(months => (n + 1)::int) - interval '1 day')
              + (ts - date_trunc('day', ts))
     ELSE ts + make_interval(months => n::int)
@@ -279,13 +279,13 @@ END
 $$;
 
 CREATE OR REPLACE FUNCTION pg_catalog.last_day(d date) RETURNS date
-LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT (date_trunc('month', d) + interval '1 month - 1 day')::date $$;
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT (date_trunc('month', d) + interval '1 month - 1 day')::pg_catalog.date $$;
 
 CREATE OR REPLACE FUNCTION pg_catalog.last_day(ts timestamp) RETURNS date
-LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT pg_catalog.last_day(ts::date) $$;
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT pg_catalog.last_day(ts::pg_catalog.date) $$;
 
 CREATE OR REPLACE FUNCTION pg_catalog.last_day(s text) RETURNS date
-LANGUAGE sql STABLE PARALLEL SAFE AS $$ SELECT pg_catalog.last_day(s::timestamp::date) $$;
+LANGUAGE sql STABLE PARALLEL SAFE AS $$ SELECT pg_catalog.last_day(s::pg_catalog.timestamp::pg_catalog.date) $$;
 
 -- MONTHS_BETWEEN(a, b): whole months when the days of month agree or both are last days,
 -- otherwise the rest counted in 31-day months (times included), shown to 2 decimals as the
@@ -294,7 +294,7 @@ CREATE OR REPLACE FUNCTION pg_catalog.months_between(a timestamp, b timestamp) R
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
 SELECT CASE
     WHEN extract(day FROM a) = extract(day FROM b)
-      OR (pg_catalog.last_day(a) = a::date AND pg_catalog.last_day(b) = b::date)
+      OR (pg_catalog.last_day(a) = a::pg_catalog.date AND pg_catalog.last_day(b) = b::pg_catalog.date)
         THEN ((extract(year FROM a) - extract(year FROM b)) * 12 + extract(month FROM a) - extract(month FROM b))::float8
     ELSE round((((extract(year FROM a) - extract(year FROM b)) * 12 + extract(month FROM a) - extract(month FROM b))
                + ((extract(day FROM a) - extract(day FROM b))
@@ -429,6 +429,39 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT round(x::numeric, places)::int
 CREATE OR REPLACE FUNCTION pg_catalog.round(x smallint, places integer) RETURNS smallint
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT round(x::numeric, places)::smallint $$;
 
+-- '+' joins strings in Redshift ('a' + 'b'); PostgreSQL only adds numbers with it.
+CREATE OR REPLACE FUNCTION pg_catalog._rs_text_plus(a text, b text) RETURNS text
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$ SELECT a || b $$;
+DO $$
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_operator
+                   WHERE oprname = '+' AND oprleft = 'text'::regtype AND oprright = 'text'::regtype) THEN
+        CREATE OPERATOR pg_catalog.+ (LEFTARG = text, RIGHTARG = text, FUNCTION = pg_catalog._rs_text_plus);
+    END IF;
+END $$;
+
+-- CONCAT(a, b) (the rewriter calls this for concat): NULL when either is NULL, as in Redshift.
+CREATE OR REPLACE FUNCTION pg_catalog._rs_concat(a text, b text) RETURNS text
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$ SELECT a || b $$;
+
+CREATE OR REPLACE FUNCTION pg_catalog._rs_concat(a text, b anynonarray) RETURNS text
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$ SELECT a || b::text $$;
+
+CREATE OR REPLACE FUNCTION pg_catalog._rs_concat(a anynonarray, b text) RETURNS text
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$ SELECT a::text || b $$;
+
+-- REGEXP_REPLACE(source, pattern [, replacement [, position [, parameters]]]) (the rewriter calls
+-- this for regexp_replace): every match is replaced, from position on; parameters c, i (case),
+-- p (PCRE: PostgreSQL's advanced expressions, which have lookahead too) and e.
+CREATE OR REPLACE FUNCTION pg_catalog._rs_regexp_replace(source text, pattern text, replacement text DEFAULT '',
+                                                         start_at integer DEFAULT 1, parameters text DEFAULT 'c')
+RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+SELECT left(source, start_at - 1)
+       || regexp_replace(substr(source, start_at), pattern, replacement,
+                         'g' || CASE WHEN strpos(lower(coalesce(parameters, '')), 'i') > 0 THEN 'i' ELSE '' END)
+$$;
+
 -- ---------------------------------------------------------------------------------------------
 -- JSON functions on text (Redshift keeps JSON in VARCHAR columns); a final TRUE (null_if_invalid)
 -- gives NULL for invalid JSON instead of an error.
@@ -446,7 +479,7 @@ END $$;
 
 CREATE OR REPLACE FUNCTION pg_catalog.is_valid_json(s text) RETURNS boolean
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-SELECT json_typeof(pg_catalog._rs_json(s, true)) = 'object'
+SELECT coalesce(json_typeof(pg_catalog._rs_json(s, true)) = 'object', false)
 $$;
 
 CREATE OR REPLACE FUNCTION pg_catalog.is_valid_json_array(s text) RETURNS boolean
@@ -528,7 +561,7 @@ BEGIN
         INSERT INTO pg_catalog._rs_table_design (relid) VALUES (rel);
         -- CREATE TABLE ... (LIKE parent) copies the parent's keys and encodings.
         IF spec ? 'like' THEN
-            parent := (spec ->> 'like')::regclass;
+            parent := (spec ->> 'like')::oid;
             UPDATE pg_catalog._rs_table_design d
             SET diststyle = p.diststyle, distkey = p.distkey, sortkind = p.sortkind, sortkeys = p.sortkeys,
                 encodings = p.encodings
@@ -536,7 +569,7 @@ BEGIN
         END IF;
         -- CTAS from one table without keys of its own keeps the source's keys (those it selected).
         IF spec ? 'inherit' THEN
-            SELECT * INTO source FROM pg_catalog._rs_table_design WHERE relid = (spec ->> 'inherit')::regclass;
+            SELECT * INTO source FROM pg_catalog._rs_table_design WHERE relid = (spec ->> 'inherit')::oid;
             IF FOUND THEN
                 UPDATE pg_catalog._rs_table_design d
                 SET distkey = CASE WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_attribute a WHERE a.attrelid = rel
@@ -593,6 +626,13 @@ BEGIN
                         spec := found[2]::jsonb;
                     END IF;
                 END LOOP;
+            END IF;
+            -- Names are resolved here, with the session's search_path.
+            IF spec ? 'like' THEN
+                spec := spec || jsonb_build_object('like', (spec ->> 'like')::regclass::oid);
+            END IF;
+            IF spec ? 'inherit' THEN
+                spec := spec || jsonb_build_object('inherit', (spec ->> 'inherit')::regclass::oid);
             END IF;
             IF cmd.command_tag IN ('CREATE TABLE', 'CREATE TABLE AS', 'SELECT INTO') THEN
                 PERFORM pg_catalog._rs_design_apply(cmd.objid, 'create', coalesce(spec, '{}'));
@@ -821,7 +861,7 @@ JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
 LEFT JOIN pg_catalog._rs_table_design d ON d.relid = c.oid
 WHERE c.relkind IN ('r', 'p')
-  AND n.nspname = ANY (current_schemas(false))
+  AND n.nspname = ANY (current_schemas(true))
   AND n.nspname NOT IN ('pg_catalog', 'information_schema');
 
 -- ---------------------------------------------------------------------------------------------
@@ -834,7 +874,7 @@ WHERE c.relkind IN ('r', 'p')
 CREATE OR REPLACE VIEW pg_catalog.stl_query AS
 SELECT NULL::integer AS userid, NULL::integer AS query, NULL::char(320) AS label, NULL::bigint AS xid,
        NULL::integer AS pid, NULL::char(32) AS database, NULL::char(4000) AS querytxt,
-       NULL::timestamp AS starttime, NULL::timestamp AS endtime, NULL::integer AS aborted,
+       NULL::pg_catalog.timestamp AS starttime, NULL::pg_catalog.timestamp AS endtime, NULL::integer AS aborted,
        NULL::integer AS insert_pristine, NULL::integer AS concurrency_scaling_status
 WHERE false;
 
@@ -842,7 +882,7 @@ CREATE OR REPLACE VIEW pg_catalog.sys_query_history AS
 SELECT NULL::integer AS user_id, NULL::bigint AS query_id, NULL::char(320) AS query_label,
        NULL::bigint AS transaction_id, NULL::integer AS session_id, NULL::char(128) AS database_name,
        NULL::char(32) AS query_type, NULL::char(128) AS status, NULL::boolean AS result_cache_hit,
-       NULL::timestamp AS start_time, NULL::timestamp AS end_time, NULL::bigint AS elapsed_time,
+       NULL::pg_catalog.timestamp AS start_time, NULL::pg_catalog.timestamp AS end_time, NULL::bigint AS elapsed_time,
        NULL::bigint AS queue_time, NULL::bigint AS execution_time, NULL::char(512) AS error_message,
        NULL::bigint AS returned_rows, NULL::bigint AS returned_bytes, NULL::char(4000) AS query_text,
        NULL::char(256) AS redshift_version, NULL::char(128) AS usage_limit, NULL::char(10) AS compute_type,
@@ -851,7 +891,7 @@ WHERE false;
 
 CREATE OR REPLACE VIEW pg_catalog.svl_qlog AS
 SELECT NULL::integer AS userid, NULL::integer AS query, NULL::bigint AS xid, NULL::integer AS pid,
-       NULL::timestamp AS starttime, NULL::timestamp AS endtime, NULL::bigint AS elapsed,
+       NULL::pg_catalog.timestamp AS starttime, NULL::pg_catalog.timestamp AS endtime, NULL::bigint AS elapsed,
        NULL::integer AS aborted, NULL::char(320) AS label, NULL::char(60) AS substring,
        NULL::integer AS source_query, NULL::text AS concurrency_scaling_status_txt,
        NULL::integer AS from_sp_call
@@ -869,7 +909,7 @@ CREATE OR REPLACE FUNCTION pg_catalog.pg_last_query_id() RETURNS integer
 LANGUAGE sql STABLE AS $$ SELECT -1 $$;
 
 CREATE OR REPLACE VIEW pg_catalog.stv_sessions AS
-SELECT a.backend_start::timestamp AS starttime, a.pid::integer AS process,
+SELECT a.backend_start::pg_catalog.timestamp AS starttime, a.pid::integer AS process,
        a.usename::char(50) AS user_name, a.datname::char(50) AS db_name, 0::integer AS timeout_sec
 FROM pg_catalog.pg_stat_activity a
 WHERE a.backend_type = 'client backend';
@@ -877,7 +917,7 @@ WHERE a.backend_type = 'client backend';
 CREATE OR REPLACE VIEW pg_catalog.stv_recents AS
 SELECT a.usesysid::integer AS userid,
        (CASE WHEN a.state = 'active' THEN 'Running' ELSE 'Done' END)::char(20) AS status,
-       a.query_start::timestamp AS starttime,
+       a.query_start::pg_catalog.timestamp AS starttime,
        (extract(epoch FROM (coalesce(CASE WHEN a.state = 'active' THEN now() END, a.state_change) - a.query_start))
         * 1000000)::integer AS duration,
        a.usename::char(50) AS user_name, a.datname::char(50) AS db_name, a.query::char(600) AS query,
@@ -933,7 +973,7 @@ GRANT SELECT ON pg_catalog.stl_query, pg_catalog.sys_query_history, pg_catalog.s
 -- can fail there: the view exists, with Redshift's main columns, and is always empty.
 CREATE OR REPLACE VIEW pg_catalog.stl_load_errors AS
 SELECT NULL::integer AS userid, NULL::integer AS slice, NULL::integer AS tbl,
-       NULL::timestamp AS starttime, NULL::integer AS session, NULL::integer AS query,
+       NULL::pg_catalog.timestamp AS starttime, NULL::integer AS session, NULL::integer AS query,
        NULL::char(256) AS filename, NULL::bigint AS line_number, NULL::char(127) AS colname,
        NULL::char(10) AS type, NULL::char(12) AS col_length, NULL::integer AS position,
        NULL::char(1024) AS raw_line, NULL::char(1024) AS raw_field_value,
