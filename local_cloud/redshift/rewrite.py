@@ -303,6 +303,7 @@ def _date_part(st: _Statement, i: int, edits: _Edits) -> None:
         edits.replace(part.start, part.end, "'" + _PG_DATEPART[name] + "'")
     if st.word(i) == "pgdate_part":
         edits.replace(st.t[i].start, st.t[i].end, "date_part")
+    _redshift_part_value(st, i, _PG_DATEPART.get(name), edits, extract=False)
 
 
 def _extract(st: _Statement, i: int, edits: _Edits) -> None:
@@ -311,6 +312,27 @@ def _extract(st: _Statement, i: int, edits: _Edits) -> None:
         name = st.word(i + 2)
         if name in _PG_DATEPART and _PG_DATEPART[name] != name:
             edits.replace(st.t[i + 2].start, st.t[i + 2].end, _PG_DATEPART[name])
+        _redshift_part_value(st, i, _PG_DATEPART.get(name), edits, extract=True)
+
+
+# Where Redshift's value of a date part differs from PostgreSQL's: milliseconds and microseconds
+# are the fraction of the second only (PostgreSQL counts the seconds in too), the decade of 1999
+# is the 200th, and EXTRACT gives whole seconds.
+_PART_VALUE = {
+    "milliseconds": ("(floor(", ")::integer % 1000)"),
+    "microseconds": ("(floor(", ")::integer % 1000000)"),
+    "decade": ("(floor(", ")::integer + 1)"),
+}
+
+
+def _redshift_part_value(st: _Statement, i: int, part: str | None, edits: _Edits, extract: bool) -> None:
+    wrap = _PART_VALUE.get(part) if part else None
+    if wrap is None and extract and part == "second":
+        wrap = ("(floor(", ")::integer)")
+    if wrap is None or i + 1 not in st.match:
+        return
+    edits.insert(st.t[i].start, wrap[0])
+    edits.insert(st.t[st.match[i + 1]].end, wrap[1])
 
 
 def _sysdate(st: _Statement, i: int, edits: _Edits) -> None:
@@ -1288,7 +1310,6 @@ def _pass_local(st: _Statement, edits: _Edits) -> None:
             _set_statement(st, local)
         _hash_table_names(st, local)
         _catalog_extras(st, local)
-        _default_column_names(st, local)
         if first == "create":
             _create_table(st, local)
         elif first == "alter":
@@ -1297,6 +1318,7 @@ def _pass_local(st: _Statement, edits: _Edits) -> None:
             rewrite = _LOCAL_REWRITES.get(tok.word) if tok.word else None
             if rewrite is not None and not st.is_op(i - 1, "."):
                 rewrite(st, i, local)
+        _default_column_names(st, local)  # last: its AS follows whatever the rewrites put around a call
     except _Refusal as refusal:
         _replace_statement(st, edits, _refuse(str(refusal)))
         return
