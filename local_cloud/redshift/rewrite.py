@@ -17,6 +17,13 @@ system views) are compatibility objects in ``compat.sql``; this module only make
 * SELECT TOP n → LIMIT n; SYSDATE → LOCALTIMESTAMP; APPROXIMATE COUNT(DISTINCT x) → exact count;
   LISTAGG(x, sep) [WITHIN GROUP (ORDER BY ...)] → string_agg; DECODE(e, s, r, ..., d) → CASE.
 * QUALIFY → the query wrapped in a subquery filtered on the condition.
+* The table design (DISTSTYLE, DISTKEY, SORTKEY, ENCODE of CREATE TABLE, CTAS and ALTER TABLE ...
+  ALTER ...) is left in a ``/*rs:design {...}*/`` comment that compat.sql's event trigger records.
+* What Redshift refuses (SERIAL, JSON, UUID, arrays, CREATE INDEX, VALUES in FROM, ...) becomes a
+  call of ``_rs_refuse`` that fails with Redshift's message; VACUUM/ANALYZE options, SET
+  query_group, MINUS, #temp tables, CONVERT(type, x), AVG, CONCAT and REGEXP_REPLACE get
+  Redshift's meaning; unaliased DATEADD(...), NVL(...), SYSDATE... get Redshift's column names;
+  quoted identifiers fold to lower case. docs/conformance.md has the details.
 
 sqlglot (installed) was measured to crash on SORTKEY, to get DATEDIFF's meaning wrong, and its
 eliminate_qualify renames output columns and leaks its helper column through ``SELECT *``, so the
