@@ -462,6 +462,15 @@ SELECT left(source, start_at - 1)
                          'g' || CASE WHEN strpos(lower(coalesce(parameters, '')), 'i') > 0 THEN 'i' ELSE '' END)
 $$;
 
+CREATE OR REPLACE FUNCTION pg_catalog._rs_regexp_substr(source text, pattern text, start_at integer DEFAULT 1,
+                                                        occurrence integer DEFAULT 1, parameters text DEFAULT 'c')
+RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+SELECT regexp_substr(source, pattern, start_at, occurrence,
+                     CASE WHEN strpos(lower(coalesce(parameters, '')), 'i') > 0 THEN 'i' ELSE '' END,
+                     CASE WHEN strpos(lower(coalesce(parameters, '')), 'e') > 0 THEN 1 ELSE 0 END)
+$$;
+
 -- ---------------------------------------------------------------------------------------------
 -- JSON functions on text (Redshift keeps JSON in VARCHAR columns); a final TRUE (null_if_invalid)
 -- gives NULL for invalid JSON instead of an error.

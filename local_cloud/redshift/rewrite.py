@@ -84,6 +84,8 @@ _TRIGGER_WORDS += (
     "avg",
     "concat",
     "regexp_replace",
+    "regexp_substr",
+    "ratio_to_report",
     "reldiststyle",
     "attisdistkey",
     "attsortkeyord",
@@ -136,7 +138,7 @@ _TRIGGER = re.compile(
     + r"|\b(?:"
     + "|".join(_REFUSED_TYPES)
     + r")\b|\bcreate\s+(?:unique\s+)?index\b|\bcreate\s+type\b|\bcreate\s+(?:\w+\s+)*table\b|\(\s*values\b|\barray\s*\[|\[\s*\d*\s*\]|#[a-z_]"
-    + r'|"[^"]*[A-Z][^"]*"'
+    + r'|"[^"]*[A-Z][^"]*"|\\'
 )
 
 _TOKEN = re.compile(
@@ -1077,6 +1079,25 @@ def _regexp_replace(st: _Statement, i: int, edits: _Edits) -> None:
     edits.replace(st.t[i].start, st.t[i].end, "pg_catalog._rs_regexp_replace")
 
 
+def _regexp_substr(st: _Statement, i: int, edits: _Edits) -> None:
+    """REGEXP_SUBSTR(source, pattern, position, occurrence, parameters): e returns the first group."""
+    edits.replace(st.t[i].start, st.t[i].end, "pg_catalog._rs_regexp_substr")
+
+
+def _ratio_to_report(st: _Statement, i: int, edits: _Edits) -> None:
+    """RATIO_TO_REPORT(x) OVER (w) → x / SUM(x) OVER (w), as DOUBLE PRECISION."""
+    close = st.match[i + 1]
+    if not (st.word(close + 1) == "over" and st.is_op(close + 2, "(")) or len(st.split_args(i + 1)) != 1:
+        return
+    arg = _src(st, i + 2, close)
+    window = _src(st, close + 2, st.match[close + 2] + 1)
+    edits.replace(
+        st.t[i].start,
+        st.t[st.match[close + 2]].end,
+        f"(({arg})::double precision / sum({arg}) OVER {window})",
+    )
+
+
 def _avg(st: _Statement, i: int, edits: _Edits) -> None:
     """AVG → pg_catalog._rs_avg (compat.sql): an integer's average is an integer, as in Redshift."""
     edits.replace(st.t[i].start, st.t[i].end, "pg_catalog._rs_avg")
@@ -1164,6 +1185,8 @@ _DEFAULT_NAMES = {
     "avg": "avg",
     "concat": "concat",
     "regexp_replace": "regexp_replace",
+    "regexp_substr": "regexp_substr",
+    "ratio_to_report": "ratio_to_report",
 }
 _BARE_NAMES = {"sysdate": "timestamp", "current_date": "date"}
 _SELECT_LIST_END = {
@@ -1232,7 +1255,12 @@ def _redshift_default_name(st: _Statement, x: int, y: int) -> str | None:
     close = st.match[x + 1]
     if w == "listagg" and st.word(close + 1) == "within" and st.is_op(close + 3, "(") and close + 3 in st.match:
         close = st.match[close + 3]
-    if w == "avg" and st.word(close + 1) == "over" and st.is_op(close + 2, "(") and close + 2 in st.match:
+    if (
+        w in ("avg", "ratio_to_report")
+        and st.word(close + 1) == "over"
+        and st.is_op(close + 2, "(")
+        and close + 2 in st.match
+    ):
         close = st.match[close + 2]
     if close != y - 1:
         return None  # an alias, OVER (...), or an expression around the call
@@ -1298,6 +1326,8 @@ _LOCAL_REWRITES = {
     "avg": _call(_avg),
     "concat": _call(_concat),
     "regexp_replace": _call(_regexp_replace),
+    "regexp_substr": _call(_regexp_substr),
+    "ratio_to_report": _call(_ratio_to_report),
 }
 
 
@@ -1334,10 +1364,14 @@ def _pass_local(st: _Statement, edits: _Edits) -> None:
 
 def _fold_quoted(st: _Statement, edits: _Edits) -> bool:
     """Quoted identifiers in lower case: Redshift folds them too (enable_case_sensitive_identifier
-    is off by default), so "MixedCase" names the column mixedcase."""
+    is off by default), so "MixedCase" names the column mixedcase. And a backslash in a string
+    literal escapes the next character, as in Redshift ('\\.' is a backslash and a dot): such a
+    literal becomes PostgreSQL's E'...'."""
     for tok in st.t:
         if tok.kind == "qident" and tok.text != tok.text.lower():
             edits.replace(tok.start, tok.end, tok.text.lower())
+        elif tok.kind == "str" and tok.text.startswith("'") and "\\" in tok.text:
+            edits.insert(tok.start, "E")
     return False
 
 
@@ -1351,7 +1385,7 @@ def _local(st: _Statement, edits: _Edits) -> bool:
 _LITERALS = re.compile(r"'(?:[^'\\]|'')*'|--[^\n]*|/\*.*?\*/", re.DOTALL)
 
 
-_TRIGGER_MARKS = ("create", "CREATE", "#", "(", '"', "[", "index", "type") + tuple(_REFUSED_TYPES)
+_TRIGGER_MARKS = ("\\", "create", "CREATE", "#", "(", '"', "[", "index", "type") + tuple(_REFUSED_TYPES)
 
 
 _QUOTED_UPPER = re.compile(r'"[^"]*[A-Z]')
@@ -1374,7 +1408,7 @@ def rewrite_sql(sql: str) -> str:
         return sql
     try:
         out, _ = _run_pass(sql, _local)
-        if _QUOTED_UPPER.search(out):
+        if _QUOTED_UPPER.search(out) or "\\" in out:
             out, _ = _run_pass(out, _fold_quoted)
         if re.search(r"(?i)\bqualify\b", out):
             for _ in range(16):  # one QUALIFY per statement and pass; nested ones need more passes

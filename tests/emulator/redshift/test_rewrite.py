@@ -394,3 +394,13 @@ def test_rewrite_decode_matches_null():
 def test_rewrite_concat_takes_two_arguments():
     assert rewrite_sql("select concat(a, b) from t") == 'select pg_catalog._rs_concat(a, b) AS "concat" from t'
     assert rewrite_sql("select concat(a, b, c) from t").startswith("SELECT pg_catalog._rs_refuse(")
+
+
+def test_rewrite_backslash_literals_escape_as_in_redshift():
+    assert rewrite_sql("select regexp_count(s, '\\\\.') from t") == "select regexp_count(s, E'\\\\.') from t"
+    assert rewrite_sql("select E'\\\\.' from t") == "select E'\\\\.' from t"
+
+
+def test_rewrite_ratio_to_report():
+    out = rewrite_sql("select ratio_to_report(qty) over (partition by s) from w")
+    assert out == 'select ((qty)::double precision / sum(qty) OVER (partition by s)) AS "ratio_to_report" from w'
