@@ -81,6 +81,9 @@ _TRIGGER_WORDS += (
     "tablespace",
     "partition",
     "nullif",
+    "median",
+    "percentile_cont",
+    "percentile_disc",
     "avg",
     "concat",
     "regexp_replace",
@@ -892,9 +895,37 @@ def _refusal(st: _Statement) -> str | None:
             pass
         elif w == "as" and i + 1 < len(t) and t[i + 1].word in _REFUSED_TYPES and _inside_cast(st, i):
             return f'type "{_REFUSED_TYPES[t[i + 1].word]}" does not exist'
+    orderings = _sort_based_orderings(st)
+    if any(len(found) > 1 for found in orderings.values()):
+        return (
+            "LISTAGG, PERCENTILE_CONT, PERCENTILE_DISC and MEDIAN in one query must all use the same "
+            "ORDER BY (MEDIAN(x) orders by x)"
+        )
     if w0 == "create":
         return _create_table_refusal(st)
     return None
+
+
+def _sort_based_orderings(st: _Statement) -> dict[int, set[str]]:
+    """Per query level (paren depth): the orderings of its sort-based aggregates."""
+    t = st.t
+    found: dict[int, set[str]] = {}
+    for i, tok in enumerate(t):
+        if tok.word not in ("listagg", "percentile_cont", "percentile_disc", "median"):
+            continue
+        if not st.is_op(i + 1, "(") or i + 1 not in st.match or st.is_op(i - 1, "."):
+            continue
+        close = st.match[i + 1]
+        if tok.word == "median":
+            order = " ".join(x.text.lower() for x in t[i + 2 : close])
+        elif st.word(close + 1) == "within" and st.is_op(close + 3, "(") and close + 3 in st.match:
+            order = " ".join(x.text.lower() for x in t[close + 6 : st.match[close + 3]])  # after "( order by"
+        else:
+            continue
+        if st.word(st.match[close + 3] + 1 if tok.word != "median" else close + 1) == "over":
+            continue  # a window function: each has its own ordering
+        found.setdefault(st.depth[i], set()).add(order)
+    return found
 
 
 def _inside_cast(st: _Statement, i: int) -> bool:

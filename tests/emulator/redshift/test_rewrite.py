@@ -404,3 +404,10 @@ def test_rewrite_backslash_literals_escape_as_in_redshift():
 def test_rewrite_ratio_to_report():
     out = rewrite_sql("select ratio_to_report(qty) over (partition by s) from w")
     assert out == 'select ((qty)::double precision / sum(qty) OVER (partition by s)) AS "ratio_to_report" from w'
+
+
+def test_rewrite_refuses_sort_based_aggregates_with_different_orderings():
+    sql = "select listagg(a) within group (order by b), listagg(b) within group (order by a) from t"
+    assert rewrite_sql(sql).startswith("SELECT pg_catalog._rs_refuse(")
+    sql = "select median(x), percentile_cont(0.5) within group (order by x) from t"
+    assert not rewrite_sql(sql).startswith("SELECT pg_catalog._rs_refuse(")
