@@ -17,6 +17,13 @@ system views) are compatibility objects in ``compat.sql``; this module only make
 * SELECT TOP n → LIMIT n; SYSDATE → LOCALTIMESTAMP; APPROXIMATE COUNT(DISTINCT x) → exact count;
   LISTAGG(x, sep) [WITHIN GROUP (ORDER BY ...)] → string_agg; DECODE(e, s, r, ..., d) → CASE.
 * QUALIFY → the query wrapped in a subquery filtered on the condition.
+* The table design (DISTSTYLE, DISTKEY, SORTKEY, ENCODE of CREATE TABLE, CTAS and ALTER TABLE ...
+  ALTER ...) is left in a ``/*rs:design {...}*/`` comment that compat.sql's event trigger records.
+* What Redshift refuses (SERIAL, JSON, UUID, arrays, CREATE INDEX, VALUES in FROM, ...) becomes a
+  call of ``_rs_refuse`` that fails with Redshift's message; VACUUM/ANALYZE options, SET
+  query_group, MINUS, #temp tables, CONVERT(type, x), AVG, CONCAT and REGEXP_REPLACE get
+  Redshift's meaning; unaliased DATEADD(...), NVL(...), SYSDATE... get Redshift's column names;
+  quoted identifiers fold to lower case. docs/conformance.md has the details.
 
 sqlglot (installed) was measured to crash on SORTKEY, to get DATEDIFF's meaning wrong, and its
 eliminate_qualify renames output columns and leaks its helper column through ``SELECT *``, so the
@@ -26,6 +33,7 @@ returns the input unchanged and lets PostgreSQL report the error.
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 
@@ -56,7 +64,85 @@ _TRIGGER_WORDS = (
     "nvarchar",
     "max",
 )
-_TRIGGER = re.compile(r"(?i)\b(?:" + "|".join(_TRIGGER_WORDS + ("pgdate_part",)) + r")\b")
+_TRIGGER_WORDS += (
+    "minus",
+    "intersect",
+    "except",
+    "convert",
+    "vacuum",
+    "analyze",
+    "query_group",
+    "enable_result_cache_for_session",
+    "wlm_query_slot_count",
+    "nvl",
+    "log",
+    "current_date",
+    "inherits",
+    "tablespace",
+    "partition",
+    "nullif",
+    "median",
+    "percentile_cont",
+    "percentile_disc",
+    "avg",
+    "concat",
+    "regexp_replace",
+    "regexp_substr",
+    "ratio_to_report",
+    "reldiststyle",
+    "attisdistkey",
+    "attsortkeyord",
+    "attencodingtype",
+)
+# Types and constructs PostgreSQL has and Redshift refuses (see _refusal); found by pattern.
+_REFUSED_TYPES = {
+    "serial": "serial",
+    "serial4": "serial",
+    "bigserial": "bigserial",
+    "serial8": "bigserial",
+    "smallserial": "smallserial",
+    "serial2": "smallserial",
+    "json": "json",
+    "jsonb": "jsonb",
+    "uuid": "uuid",
+    "bytea": "bytea",
+    "money": "money",
+    "xml": "xml",
+    "inet": "inet",
+    "cidr": "cidr",
+    "macaddr": "macaddr",
+    "macaddr8": "macaddr8",
+    "bit": "bit",
+    "varbit": "bit varying",
+    "point": "point",
+    "line": "line",
+    "lseg": "lseg",
+    "box": "box",
+    "path": "path",
+    "polygon": "polygon",
+    "circle": "circle",
+    "tsvector": "tsvector",
+    "tsquery": "tsquery",
+    "int4range": "int4range",
+    "int8range": "int8range",
+    "numrange": "numrange",
+    "daterange": "daterange",
+    "tsrange": "tsrange",
+    "tstzrange": "tstzrange",
+    "int4multirange": "int4multirange",
+    "jsonpath": "jsonpath",
+    "txid_snapshot": "txid_snapshot",
+    "pg_lsn": "pg_lsn",
+}
+_TRIGGER = re.compile(
+    r"(?i)\b(?:"
+    + "|".join(_TRIGGER_WORDS + ("pgdate_part",))
+    + r")\b"
+    + r"|\b(?:"
+    + "|".join(_REFUSED_TYPES)
+    + r")\b|\bcreate\s+(?:unique\s+)?index\b|\bcreate\s+type\b|\bcreate\s+(?:\w+\s+)*table\b|\(\s*values\b|\barray\s*\[|\[\s*\d*\s*\]|#[a-z_]"
+    + r'|"[^"]*[A-Z][^"]*"|\\'
+)
 
 _TOKEN = re.compile(
     r"""
@@ -121,6 +207,10 @@ class _Unsupported(Exception):
     """A construct this module does not rewrite; the SQL is passed on unchanged."""
 
 
+class _Refusal(Exception):
+    """A statement Redshift refuses; the message is Redshift's (see _refuse)."""
+
+
 class _Edits:
     """Replacements of character ranges of one SQL string, applied together."""
 
@@ -135,6 +225,10 @@ class _Edits:
 
     def __bool__(self) -> bool:
         return bool(self._edits)
+
+    def extend(self, other: _Edits) -> None:
+        for start, end, _, text in other._edits:
+            self.replace(start, end, text)
 
     def apply(self, sql: str) -> str:
         out, pos = [], 0
@@ -221,6 +315,7 @@ def _date_part(st: _Statement, i: int, edits: _Edits) -> None:
         edits.replace(part.start, part.end, "'" + _PG_DATEPART[name] + "'")
     if st.word(i) == "pgdate_part":
         edits.replace(st.t[i].start, st.t[i].end, "date_part")
+    _redshift_part_value(st, i, _PG_DATEPART.get(name), edits, extract=False)
 
 
 def _extract(st: _Statement, i: int, edits: _Edits) -> None:
@@ -229,6 +324,27 @@ def _extract(st: _Statement, i: int, edits: _Edits) -> None:
         name = st.word(i + 2)
         if name in _PG_DATEPART and _PG_DATEPART[name] != name:
             edits.replace(st.t[i + 2].start, st.t[i + 2].end, _PG_DATEPART[name])
+        _redshift_part_value(st, i, _PG_DATEPART.get(name), edits, extract=True)
+
+
+# Where Redshift's value of a date part differs from PostgreSQL's: milliseconds and microseconds
+# are the fraction of the second only (PostgreSQL counts the seconds in too), the decade of 1999
+# is the 200th, and EXTRACT gives whole seconds.
+_PART_VALUE = {
+    "milliseconds": ("(floor(", ")::integer % 1000)"),
+    "microseconds": ("(floor(", ")::integer % 1000000)"),
+    "decade": ("(floor(", ")::integer + 1)"),
+}
+
+
+def _redshift_part_value(st: _Statement, i: int, part: str | None, edits: _Edits, extract: bool) -> None:
+    wrap = _PART_VALUE.get(part) if part else None
+    if wrap is None and extract and part == "second":
+        wrap = ("(floor(", ")::integer)")
+    if wrap is None or i + 1 not in st.match:
+        return
+    edits.insert(st.t[i].start, wrap[0])
+    edits.insert(st.t[st.match[i + 1]].end, wrap[1])
 
 
 def _sysdate(st: _Statement, i: int, edits: _Edits) -> None:
@@ -266,6 +382,40 @@ def _character_type(st: _Statement, i: int, edits: _Edits) -> None:
         edits.replace(t[i].start, t[i].end, st.word(i)[1:])
 
 
+def _folded(tok: _Tok) -> str:
+    """An identifier as PostgreSQL stores it: unquoted ones in lower case."""
+    if tok.kind == "qident":
+        return tok.text[1:-1].replace('""', '"').lower()  # quoted ones too: see _fold_quoted
+    return tok.text.lower()
+
+
+def _key_names(st: _Statement, open_i: int) -> list:
+    """The items of DISTKEY(...)/SORTKEY(...): column names, or positions (CTAS) as integers."""
+    names = []
+    for a, _b in st.split_args(open_i):
+        tok = st.t[a]
+        names.append(int(tok.text) if tok.kind == "num" and tok.text.isdigit() else _folded(tok))
+    return names
+
+
+def _design_marker(kind: str, design: dict) -> str:
+    """The comment that carries what PostgreSQL has no place for (distribution, sort keys,
+    encodings) to the event trigger in compat.sql, which reads it from current_query()."""
+    text = json.dumps(design, separators=(",", ":"), sort_keys=True)
+    if "*/" in text or "/*" in text:
+        raise _Unsupported("a name that would end the design comment")
+    return f" /*rs:{kind} {text}*/"
+
+
+def _table_name_end(st: _Statement, i: int) -> int:
+    """Index of the last token of the table name that starts at token i (schema.table, #table)."""
+    if st.is_op(i, "#"):
+        i += 1
+    while st.is_op(i + 1, ".") and i + 2 < len(st.t):
+        i += 2
+    return i
+
+
 def _create_table(st: _Statement, edits: _Edits) -> None:
     t = st.t
     i = 1
@@ -274,24 +424,41 @@ def _create_table(st: _Statement, edits: _Edits) -> None:
     if st.word(i) != "table":
         return
     end = len(t)
+    design: dict = {}
+    name_i = i + 1
+    if st.word(name_i) == "if" and st.word(name_i + 1) == "not" and st.word(name_i + 2) == "exists":
+        name_i += 3
+    if name_i >= end:
+        return
+    name_end = _table_name_end(st, name_i)
+    design["table"] = _folded(t[name_end])
+    ctas = False
     # Table attributes: at depth 0, before AS (CTAS) and wherever they appear after the name.
-    j = i + 1
+    j = name_end + 1
     while j < end:
         w = st.word(j) if st.depth[j] == 0 else ""
         if w == "as" or w == "select":
+            ctas = True
             break
         if st.is_op(j, "(") and st.depth[j] == 0:
             if j > 0 and st.word(j - 1) not in _TABLE_ATTRIBUTE_WORDS:
-                _column_list(st, j, edits)
+                _column_list(st, j, edits, design)
             j = st.match[j] + 1
             continue
         if w == "diststyle" and st.word(j + 1) in ("auto", "even", "key", "all"):
+            design["diststyle"] = st.word(j + 1).upper()
             edits.replace(t[j].start, t[j + 1].end, "")
             j += 2
         elif w in ("distkey", "sortkey") and st.is_op(j + 1, "("):
+            keys = _key_names(st, j + 1)
+            if w == "distkey":
+                design["distkey"] = keys[0] if keys else None
+            else:
+                design["sortkeys"], design["sortkind"] = keys, "compound"
             edits.replace(t[j].start, t[st.match[j + 1]].end, "")
             j = st.match[j + 1] + 1
         elif w in ("compound", "interleaved") and st.word(j + 1) == "sortkey" and st.is_op(j + 2, "("):
+            design["sortkeys"], design["sortkind"] = _key_names(st, j + 2), w
             edits.replace(t[j].start, t[st.match[j + 2]].end, "")
             j = st.match[j + 2] + 1
         elif (
@@ -299,15 +466,48 @@ def _create_table(st: _Statement, edits: _Edits) -> None:
             or (w == "encode" and st.word(j + 1) == "auto")
             or (w == "backup" and st.word(j + 1) in ("yes", "no"))
         ):
+            if w == "sortkey":
+                design["sortkeys"] = []
+            elif w == "encode":
+                design["encode_auto"] = True
             edits.replace(t[j].start, t[j + 1].end, "")
             j += 2
         else:
             j += 1
+    if ctas and set(design) == {"table"}:
+        source = _single_source_table(st, j)
+        if source:
+            design["inherit"] = source
+    if set(design) != {"table"}:
+        edits.insert(_statement_span(st)[1], _design_marker("design", design))
 
 
-def _column_list(st: _Statement, open_i: int, edits: _Edits) -> None:
+def _single_source_table(st: _Statement, as_i: int) -> str | None:
+    """For CTAS: the one table the query reads (SELECT ... FROM name [alias] [WHERE ...]), if so."""
     t = st.t
+    k = as_i + 1 if st.word(as_i) == "as" else as_i
+    if st.word(k) != "select":
+        return None
+    f = next((x for x in range(k, len(t)) if st.word(x) == "from" and st.depth[x] == 0), None)
+    if f is None or f + 1 >= len(t) or t[f + 1].kind not in ("ident", "qident"):
+        return None
+    n_end = _table_name_end(st, f + 1)
+    rest = [st.word(x) for x in range(n_end + 1, len(t)) if st.depth[x] == 0 and not st.is_op(x, ";")]
+    if any(w in ("join", "union", "intersect", "except", "minus") for w in rest) or any(
+        st.is_op(x, ",") and st.depth[x] == 0 for x in range(n_end + 1, len(t))
+    ):
+        return None
+    return _src(st, f + 1, n_end + 1)
+
+
+def _column_list(st: _Statement, open_i: int, edits: _Edits, design: dict | None = None) -> None:
+    t = st.t
+    design = {} if design is None else design
     for a, b in st.split_args(open_i):
+        if st.word(a) == "like" and a + 1 < b:
+            design["like"] = _src(st, a + 1, _table_name_end(st, a + 1) + 1)
+            continue
+        column = _folded(t[a])
         j = a + 1  # the first token is the column's name (or CONSTRAINT, PRIMARY, ...)
         while j < b:
             w = st.word(j)
@@ -315,8 +515,13 @@ def _column_list(st: _Statement, open_i: int, edits: _Edits) -> None:
                 j = st.match[j] + 1
                 continue
             if w in ("distkey", "sortkey"):
+                if w == "distkey":
+                    design["distkey"] = column
+                else:
+                    design["sortkeys"], design["sortkind"] = [column], "compound"
                 edits.replace(t[j].start, t[j].end, "")
             elif w == "encode" and j + 1 < b and t[j + 1].kind in ("ident", "qident"):
+                design.setdefault("encodings", {})[column] = _folded(t[j + 1]).lower()
                 edits.replace(t[j].start, t[j + 1].end, "")
                 j += 1
             elif w == "identity" and st.is_op(j + 1, "("):
@@ -326,16 +531,95 @@ def _column_list(st: _Statement, open_i: int, edits: _Edits) -> None:
                 seed = " ".join(x.text for x in t[args[0][0] : args[0][1]])
                 step = " ".join(x.text for x in t[args[1][0] : args[1][1]])
                 close = st.match[j + 1]
-                start = (
-                    t[j - 4].start
-                    if [st.word(k) for k in range(j - 4, j)] == ["generated", "by", "default", "as"]
-                    else t[j].start
-                )
-                edits.replace(
-                    start, t[close].end, f"GENERATED BY DEFAULT AS IDENTITY (START WITH {seed} INCREMENT BY {step})"
-                )
+                by_default = [st.word(k) for k in range(j - 4, j)] == ["generated", "by", "default", "as"]
+                start = t[j - 4].start if by_default else t[j].start
+                edits.replace(start, t[close].end, _identity(seed, step, by_default))
                 j = close
+            elif w == "identity" and st.word(j - 1) != "as" and not st.is_op(j + 1, "("):
+                # A bare IDENTITY: seed 1, step 1.
+                edits.replace(t[j].start, t[j].end, _identity("1", "1", False))
             j += 1
+
+
+def _identity(seed: str, step: str, by_default: bool) -> str:
+    """Redshift's IDENTITY(seed, step) takes no values from INSERT (GENERATED ALWAYS); GENERATED BY
+    DEFAULT AS IDENTITY does. A seed below 1 (or above -1 counting down) needs its own bound."""
+    kind = "BY DEFAULT" if by_default else "ALWAYS"
+    bound = ""
+    try:
+        seed_n, step_n = int(seed.replace(" ", "")), int(step.replace(" ", ""))
+    except ValueError:
+        seed_n = step_n = None
+    if seed_n is not None and step_n is not None:
+        if step_n > 0 and seed_n < 1:
+            bound = f" MINVALUE {seed_n}"
+        elif step_n < 0 and seed_n > -1:
+            bound = f" MAXVALUE {seed_n}"
+    return f"GENERATED {kind} AS IDENTITY (START WITH {seed} INCREMENT BY {step}{bound})"
+
+
+def _alter_table(st: _Statement, edits: _Edits) -> None:
+    """ALTER TABLE t ALTER DISTSTYLE/DISTKEY/[COMPOUND] SORTKEY/ENCODE AUTO, ALTER COLUMN c ENCODE e.
+
+    PostgreSQL stores rows one way only, so these change nothing but the recorded design: the
+    statement becomes a no-op ALTER TABLE (RESET of a storage parameter never set) that carries the
+    change to the event trigger."""
+    t = st.t
+    k = 2
+    if st.word(1) != "table":
+        return
+    if st.word(k) == "if" and st.word(k + 1) == "exists":
+        k += 2
+    if k >= len(t):
+        return
+    name_end = _table_name_end(st, k)
+    design: dict = {"table": _folded(t[name_end])}
+    j = name_end + 1
+    last = len(t) - (2 if st.is_op(len(t) - 1, ";") else 1)
+    seen = False
+    while j <= last:
+        if st.word(j) != "alter":
+            return  # another ALTER TABLE action: PostgreSQL's own
+        w = st.word(j + 1)
+        if w == "diststyle" and st.word(j + 2) in ("even", "all", "auto"):
+            design["diststyle"], design["distkey"] = st.word(j + 2).upper(), None
+            j += 3
+        elif w == "diststyle" and st.word(j + 2) == "key" and st.word(j + 3) == "distkey":
+            design["diststyle"], design["distkey"] = "KEY", _folded(t[j + 4])
+            j += 5
+        elif w == "distkey" and j + 2 <= last:
+            design["diststyle"], design["distkey"] = "KEY", _folded(t[j + 2])
+            j += 3
+        elif w in ("compound", "sortkey"):
+            s = j + 2 if w == "compound" else j + 1
+            if st.word(s) == "sortkey":
+                s += 1
+            if st.is_op(s, "("):
+                design["sortkeys"], design["sortkind"] = _key_names(st, s), "compound"
+                j = st.match[s] + 1
+            elif st.word(s) in ("none", "auto"):
+                design["sortkeys"], design["sortkind"] = [], None
+                j = s + 1
+            else:
+                return
+        elif w == "encode" and st.word(j + 2) == "auto":
+            design["encode_auto"] = True
+            j += 3
+        elif w == "column" and st.word(j + 3) == "encode" and j + 4 <= last:
+            design.setdefault("encodings", {})[_folded(t[j + 2])] = _folded(t[j + 4]).lower()
+            j += 5
+        else:
+            return
+        seen = True
+        if st.is_op(j, ","):
+            j += 1
+    if not seen:
+        return
+    _replace_statement(
+        st,
+        edits,
+        f"{_src(st, 0, name_end + 1)} RESET (fillfactor)" + _design_marker("alter", design),
+    )
 
 
 def _query_end(st: _Statement, i: int) -> int:
@@ -403,6 +687,28 @@ def _decode(st: _Statement, i: int, edits: _Edits) -> None:
     open_i = i + 1
     args = st.split_args(open_i)
     if len(args) < 3:
+        return
+    searches = [args[n] for n in range(1, len(args) - (len(args) - 1) % 2, 2)]
+    if any(b - a == 1 and st.word(a) == "null" for a, b in searches):
+        # DECODE matches NULL with NULL: the searched form, with IS NOT DISTINCT FROM.
+        expr = _src(st, args[0][0], args[0][1])
+        edits.replace(t[i].start, t[open_i].end, "(CASE")
+        pairs = len(args) - 1
+        for n in range(1, len(args)):
+            a, b = args[n]
+            comma = t[a - 1]
+            if n == pairs and pairs % 2 == 1:
+                edits.replace(comma.start, comma.end, " ELSE ")
+            elif n % 2 == 1:
+                edits.replace(
+                    t[args[0][0]].start if n == 1 else comma.start,
+                    comma.end,
+                    f" WHEN ({expr}) IS NOT DISTINCT FROM " if n == 1 else f" WHEN ({expr}) IS NOT DISTINCT FROM ",
+                )
+            else:
+                edits.replace(comma.start, comma.end, " THEN ")
+        close = t[st.match[open_i]]
+        edits.replace(close.start, close.end, " END)")
         return
     edits.replace(t[i].start, t[open_i].end, "(CASE ")
     words = []
@@ -529,6 +835,476 @@ def _default_name(st: _Statement, x: int, y: int) -> str:
     return "?column?"
 
 
+# --- whole statements: refusals, SET, VACUUM, ANALYZE ---------------------------------------------
+
+
+def _sql_literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _statement_span(st: _Statement) -> tuple[int, int]:
+    t = st.t
+    last = len(t) - 1
+    if st.is_op(last, ";"):
+        last -= 1
+    return t[0].start, t[last].end
+
+
+def _replace_statement(st: _Statement, edits: _Edits, text: str) -> None:
+    start, end = _statement_span(st)
+    edits.replace(start, end, text)
+
+
+def _refuse(message: str, hint: str = "") -> str:
+    """A statement that fails with Redshift's refusal (a PL/pgSQL RAISE in compat.sql)."""
+    return f"SELECT pg_catalog._rs_refuse({_sql_literal(message)}, {_sql_literal(hint)})"
+
+
+_NO_INDEX_HINT = "Amazon Redshift has no indexes: a SORTKEY lets it skip blocks instead"
+
+
+def _refusal(st: _Statement) -> str | None:
+    """Redshift's error for a statement it refuses although PostgreSQL would run it, else None."""
+    t = st.t
+    w0, w1 = st.word(0), st.word(1)
+    if w0 == "create":
+        k = 1
+        if st.word(k) == "unique":
+            k += 1
+        if st.word(k) == "index":
+            return "CREATE INDEX is not supported by Amazon Redshift. " + _NO_INDEX_HINT
+        if w1 == "type":
+            return "CREATE TYPE is not supported by Amazon Redshift (no enum or composite types)"
+    for i, tok in enumerate(t):
+        w = tok.word
+        if st.is_op(i, "::") and i + 1 < len(t):
+            name = t[i + 1].word
+            if name in _REFUSED_TYPES:
+                return f'type "{_REFUSED_TYPES[name]}" does not exist'
+        elif w == "array" and st.is_op(i + 1, "[") and not st.is_op(i - 1, "."):
+            return "ARRAY[...] constructors are not supported by Amazon Redshift (ARRAY(...) builds a SUPER array)"
+        elif w == "values" and st.is_op(i - 1, "(") and (st.word(i - 2) in ("from", "join") or st.is_op(i - 2, ",")):
+            return "VALUES lists in FROM are not supported by Amazon Redshift; use SELECT ... UNION ALL SELECT ..."
+        elif w in ("intersect", "except") and st.word(i + 1) == "all":
+            return f"{w.upper()} ALL is not supported by Amazon Redshift"
+        elif w in ("intersect", "except", "union", "minus") and st.is_op(i - 1, ")"):
+            opener = st.match[i - 1]
+            if any(st.word(k) == "limit" and st.depth[k] == st.depth[opener] + 1 for k in range(opener + 1, i - 1)):
+                return "LIMIT is not supported inside a set operation's operand by Amazon Redshift"
+        elif w == "as" and st.word(i - 1) == "cast":
+            pass
+        elif w == "as" and i + 1 < len(t) and t[i + 1].word in _REFUSED_TYPES and _inside_cast(st, i):
+            return f'type "{_REFUSED_TYPES[t[i + 1].word]}" does not exist'
+    orderings = _sort_based_orderings(st)
+    if any(len(found) > 1 for found in orderings.values()):
+        return (
+            "LISTAGG, PERCENTILE_CONT, PERCENTILE_DISC and MEDIAN in one query must all use the same "
+            "ORDER BY (MEDIAN(x) orders by x)"
+        )
+    if w0 == "create":
+        return _create_table_refusal(st)
+    return None
+
+
+def _sort_based_orderings(st: _Statement) -> dict[int, set[str]]:
+    """Per query level (paren depth): the orderings of its sort-based aggregates."""
+    t = st.t
+    found: dict[int, set[str]] = {}
+    for i, tok in enumerate(t):
+        if tok.word not in ("listagg", "percentile_cont", "percentile_disc", "median"):
+            continue
+        if not st.is_op(i + 1, "(") or i + 1 not in st.match or st.is_op(i - 1, "."):
+            continue
+        close = st.match[i + 1]
+        if tok.word == "median":
+            order = " ".join(x.text.lower() for x in t[i + 2 : close])
+        elif st.word(close + 1) == "within" and st.is_op(close + 3, "(") and close + 3 in st.match:
+            order = " ".join(x.text.lower() for x in t[close + 6 : st.match[close + 3]])  # after "( order by"
+        else:
+            continue
+        if st.word(st.match[close + 3] + 1 if tok.word != "median" else close + 1) == "over":
+            continue  # a window function: each has its own ordering
+        found.setdefault(st.depth[i], set()).add(order)
+    return found
+
+
+def _inside_cast(st: _Statement, i: int) -> bool:
+    depth = st.depth[i]
+    k = i - 1
+    while k >= 0 and st.depth[k] >= depth:
+        k -= 1
+    return k >= 1 and st.is_op(k, "(") and st.word(k - 1) in ("cast", "try_cast")
+
+
+def _create_table_refusal(st: _Statement) -> str | None:
+    t = st.t
+    i = 1
+    while st.word(i) in ("or", "replace", "global", "local", "temp", "temporary", "unlogged"):
+        i += 1
+    if st.word(i) != "table":
+        return None
+    columns_checked = False
+    for j in range(i + 1, len(t)):
+        if st.depth[j] != 0:
+            continue
+        w = st.word(j)
+        if w in ("as", "select"):
+            break
+        if w == "partition" and st.word(j + 1) == "by":
+            return "Amazon Redshift does not partition tables (PARTITION BY); it distributes rows (DISTKEY) and sorts them (SORTKEY)"
+        if w == "inherits":
+            return (
+                "Table inheritance (INHERITS) is not supported by Amazon Redshift; use CREATE TABLE ... (LIKE parent)"
+            )
+        if w == "tablespace":
+            return "Tablespaces are not supported by Amazon Redshift"
+        if st.is_op(j, "(") and st.word(j - 1) not in _TABLE_ATTRIBUTE_WORDS and not columns_checked:
+            columns_checked = True
+            for a, b in st.split_args(j):
+                if st.word(a) in ("constraint", "primary", "unique", "foreign", "check", "like"):
+                    continue
+                column = t[a].text.strip('"').lower()
+                if a + 1 >= b:
+                    continue
+                type_tok = t[a + 1]
+                name = type_tok.word or (type_tok.text.lower() if type_tok.kind == "qident" else "")
+                if type_tok.kind == "qident" and name == '"char"':
+                    return f'Column "{column}" has unsupported type "\\"char\\""'
+                if name in _REFUSED_TYPES:
+                    return f'Column "{column}" has unsupported type "{_REFUSED_TYPES[name]}"'
+                if any(st.is_op(k, "[") and st.depth[k] == st.depth[a] for k in range(a + 1, b)) or any(
+                    st.word(k) == "array" for k in range(a + 2, b)
+                ):
+                    return f'Column "{column}" has unsupported type "array"'
+    return None
+
+
+# SET parameters that Redshift has and PostgreSQL does not: kept as custom (dotted) settings, so that
+# SET, RESET and SHOW work and current_setting('rs.query_group') reads them back.
+_REDSHIFT_SETTINGS = {"query_group", "enable_result_cache_for_session", "wlm_query_slot_count"}
+
+
+def _set_statement(st: _Statement, edits: _Edits) -> None:
+    t = st.t
+    k = 1
+    if st.word(0) == "set" and st.word(1) in ("session", "local"):
+        k = 2
+    if st.word(k) in _REDSHIFT_SETTINGS and not st.is_op(k + 1, "."):
+        edits.replace(t[k].start, t[k].end, "rs." + st.word(k))
+
+
+def _vacuum(st: _Statement, edits: _Edits) -> None:
+    """VACUUM [FULL | SORT ONLY | DELETE ONLY | REINDEX | RECLUSTER] [table] [TO n PERCENT] [BOOST].
+
+    PostgreSQL's VACUUM reclaims the space of deleted rows; it has no sort order to restore, so
+    every option becomes a plain VACUUM of the table (docs/conformance.md)."""
+    words = [st.word(k) for k in range(len(st.t))]
+    table = None
+    k = 1
+    while k < len(st.t) and words[k] in ("full", "sort", "delete", "only", "reindex", "recluster"):
+        k += 1
+    if k < len(st.t) and st.t[k].kind in ("ident", "qident") and words[k] not in ("to", "boost"):
+        table = k
+        while st.is_op(table + 1, ".") and table + 2 < len(st.t):
+            table += 2
+    if k == 1 and (table is None or table == len(st.t) - 1 or st.is_op(table + 1, ";")):
+        return  # already PostgreSQL's form
+    if "reindex" in words[1:k] and "to" in words:
+        _replace_statement(st, edits, _refuse("VACUUM REINDEX takes no TO threshold PERCENT: it always sorts fully"))
+        return
+    target = _src(st, k, table + 1) if table is not None else ""
+    _replace_statement(st, edits, ("VACUUM " + target).strip())
+
+
+def _analyze(st: _Statement, edits: _Edits) -> None:
+    t = st.t
+    if st.word(1) == "compression":
+        k = 2
+        table = ""
+        columns = ""
+        if k < len(t) and t[k].kind in ("ident", "qident"):
+            a = k
+            while st.is_op(k + 1, ".") and k + 2 < len(t):
+                k += 2
+            table = _src(st, a, k + 1)
+            k += 1
+            if st.is_op(k, "("):
+                columns = ",".join(t[x].text for x, _ in st.split_args(k))
+        _replace_statement(
+            st,
+            edits,
+            f"SELECT * FROM pg_catalog._rs_analyze_compression({_sql_literal(table)}, {_sql_literal(columns)})",
+        )
+        return
+    last = len(t) - 1
+    if st.is_op(last, ";"):
+        last -= 1
+    if last >= 2 and st.word(last) == "columns" and st.word(last - 1) in ("predicate", "all"):
+        edits.replace(t[last - 2].end, t[last].end, "")
+
+
+def _minus(st: _Statement, i: int, edits: _Edits) -> None:
+    if st.word(i + 1) in ("select", "all") or st.is_op(i + 1, "("):
+        edits.replace(st.t[i].start, st.t[i].end, "EXCEPT")
+
+
+_HASH_TABLE_CONTEXT = {"table", "from", "join", "into", "update", "truncate", "only", "exists"}
+
+
+def _hash_table_names(st: _Statement, edits: _Edits) -> None:
+    """#name is a temporary table in Redshift: CREATE TABLE #t makes a TEMP table t."""
+    t = st.t
+    for i, tok in enumerate(t):
+        if tok.kind == "op" and tok.text == "#" and i + 1 < len(t) and t[i + 1].kind == "ident":
+            if t[i + 1].start != tok.end:
+                continue
+            if not (st.word(i - 1) in _HASH_TABLE_CONTEXT or st.is_op(i - 1, ",")):
+                continue
+            edits.replace(tok.start, tok.end, "")
+            if st.word(0) == "create" and st.word(i - 1) == "table" and st.word(i - 2) not in ("temp", "temporary"):
+                edits.insert(t[i - 1].start, "TEMP ")
+
+
+_CONVERT_TYPES = {
+    "integer",
+    "int",
+    "int2",
+    "int4",
+    "int8",
+    "smallint",
+    "bigint",
+    "decimal",
+    "numeric",
+    "real",
+    "float",
+    "float4",
+    "float8",
+    "double",
+    "char",
+    "character",
+    "varchar",
+    "nchar",
+    "nvarchar",
+    "text",
+    "bpchar",
+    "date",
+    "time",
+    "timetz",
+    "timestamp",
+    "timestamptz",
+    "datetime",
+    "boolean",
+    "bool",
+}
+
+
+def _concat(st: _Statement, i: int, edits: _Edits) -> None:
+    """CONCAT takes two arguments in Redshift and is NULL when either is (compat.sql: _rs_concat)."""
+    if len(st.split_args(i + 1)) != 2:
+        raise _Refusal("function concat takes exactly two arguments in Amazon Redshift; use || to join more")
+    edits.replace(st.t[i].start, st.t[i].end, "pg_catalog._rs_concat")
+
+
+def _regexp_replace(st: _Statement, i: int, edits: _Edits) -> None:
+    """Redshift's REGEXP_REPLACE replaces every match and takes (position, parameters)."""
+    edits.replace(st.t[i].start, st.t[i].end, "pg_catalog._rs_regexp_replace")
+
+
+def _regexp_substr(st: _Statement, i: int, edits: _Edits) -> None:
+    """REGEXP_SUBSTR(source, pattern, position, occurrence, parameters): e returns the first group."""
+    edits.replace(st.t[i].start, st.t[i].end, "pg_catalog._rs_regexp_substr")
+
+
+def _ratio_to_report(st: _Statement, i: int, edits: _Edits) -> None:
+    """RATIO_TO_REPORT(x) OVER (w) → x / SUM(x) OVER (w), as DOUBLE PRECISION."""
+    close = st.match[i + 1]
+    if not (st.word(close + 1) == "over" and st.is_op(close + 2, "(")) or len(st.split_args(i + 1)) != 1:
+        return
+    arg = _src(st, i + 2, close)
+    window = _src(st, close + 2, st.match[close + 2] + 1)
+    edits.replace(
+        st.t[i].start,
+        st.t[st.match[close + 2]].end,
+        f"(({arg})::double precision / sum({arg}) OVER {window})",
+    )
+
+
+def _avg(st: _Statement, i: int, edits: _Edits) -> None:
+    """AVG → pg_catalog._rs_avg (compat.sql): an integer's average is an integer, as in Redshift."""
+    edits.replace(st.t[i].start, st.t[i].end, "pg_catalog._rs_avg")
+
+
+def _convert(st: _Statement, i: int, edits: _Edits) -> None:
+    """CONVERT(type, expression) → CAST(expression AS type) (which keeps the expression's name)."""
+    args = st.split_args(i + 1)
+    if len(args) != 2 or st.word(args[0][0]) not in _CONVERT_TYPES:
+        return
+    t = st.t
+    (ta, tb), (ea, eb) = args
+    type_text = _src(st, ta, tb)
+    if st.word(ta) == "datetime" and tb == ta + 1:
+        type_text = "timestamp"
+    elif st.word(ta) in ("nvarchar", "nchar"):
+        type_text = type_text[1:]
+    edits.replace(t[i].start, t[eb].end, f"CAST({_src(st, ea, eb)} AS {type_text})")
+
+
+# Columns Redshift adds to pg_class and pg_attribute, and the views (compat.sql) that have them.
+_CATALOG_EXTRAS = {
+    "pg_class": ({"reldiststyle"}, "pg_catalog._rs_pg_class"),
+    "pg_attribute": ({"attisdistkey", "attsortkeyord", "attencodingtype"}, "pg_catalog._rs_pg_attribute"),
+}
+_NOT_AN_ALIAS = {
+    "where",
+    "join",
+    "left",
+    "right",
+    "inner",
+    "outer",
+    "cross",
+    "full",
+    "natural",
+    "on",
+    "group",
+    "order",
+    "limit",
+    "offset",
+    "union",
+    "intersect",
+    "except",
+    "minus",
+    "having",
+    "window",
+    "using",
+    "qualify",
+}
+
+
+def _catalog_extras(st: _Statement, edits: _Edits) -> None:
+    """pg_class / pg_attribute read from views with Redshift's extra columns, where they are named."""
+    words = {tok.word for tok in st.t if tok.word}
+    for table, (columns, view) in _CATALOG_EXTRAS.items():
+        if table not in words or not columns & words:
+            continue
+        for i, tok in enumerate(st.t):
+            if tok.word != table:
+                continue
+            start = i
+            if st.is_op(i - 1, ".") and st.word(i - 2) == "pg_catalog":
+                start = i - 2
+            elif st.is_op(i - 1, "."):
+                continue
+            if not (st.word(start - 1) in ("from", "join") or st.is_op(start - 1, ",")):
+                continue
+            nxt = st.t[i + 1] if i + 1 < len(st.t) else None
+            aliased = nxt is not None and nxt.kind in ("ident", "qident") and nxt.word not in _NOT_AN_ALIAS
+            edits.replace(st.t[start].start, tok.end, view + ("" if aliased else f" AS {table}"))
+
+
+# --- default column names ----------------------------------------------------------------------
+
+# The name Redshift gives an unaliased select-list item that is one call of these functions.
+_DEFAULT_NAMES = {
+    "dateadd": "date_add",
+    "datediff": "date_diff",
+    "date_part": "pgdate_part",
+    "pgdate_part": "pgdate_part",
+    "extract": "date_part",
+    "nvl": "coalesce",
+    "log": "dlog10",
+    "listagg": "listagg",
+    "avg": "avg",
+    "concat": "concat",
+    "regexp_replace": "regexp_replace",
+    "regexp_substr": "regexp_substr",
+    "ratio_to_report": "ratio_to_report",
+}
+_BARE_NAMES = {"sysdate": "timestamp", "current_date": "date"}
+_SELECT_LIST_END = {
+    "from",
+    "where",
+    "group",
+    "having",
+    "order",
+    "limit",
+    "offset",
+    "union",
+    "intersect",
+    "except",
+    "minus",
+    "into",
+    "window",
+    "qualify",
+    "fetch",
+    "for",
+}
+
+
+def _default_column_names(st: _Statement, edits: _Edits) -> None:
+    """Unaliased DATEADD(...), NVL(...), SYSDATE... get the column names Redshift gives them."""
+    t = st.t
+    for s, tok in enumerate(t):
+        if tok.word != "select":
+            continue
+        depth = st.depth[s]
+        a = s + 1
+        while st.word(a) in ("distinct", "all") or (st.word(a) == "top" and a + 1 < len(t) and t[a + 1].kind == "num"):
+            a += 2 if st.word(a) == "top" else 1
+        items, start, j = [], a, a
+        while j < len(t):
+            if st.depth[j] < depth or (
+                st.depth[j] == depth
+                and (
+                    st.is_op(j, ";")
+                    or (st.word(j) in _SELECT_LIST_END and st.word(j - 1) != "within")
+                    or st.is_op(j, ")")
+                )
+            ):
+                break
+            if st.is_op(j, "(") and j in st.match:
+                j = st.match[j] + 1
+                continue
+            if st.is_op(j, ",") and st.depth[j] == depth:
+                items.append((start, j))
+                start = j + 1
+            j += 1
+        if start < j:
+            items.append((start, j))
+        for x, y in items:
+            name = _redshift_default_name(st, x, y)
+            if name:
+                edits.insert(t[y - 1].end, f' AS "{name}"')
+
+
+def _redshift_default_name(st: _Statement, x: int, y: int) -> str | None:
+    t = st.t
+    w = t[x].word
+    if y - x == 1 and w in _BARE_NAMES and not st.is_op(x - 1, "."):
+        return _BARE_NAMES[w]
+    if not (t[x].kind == "ident" and st.is_op(x + 1, "(") and x + 1 in st.match) or st.is_op(x - 1, "."):
+        return None
+    close = st.match[x + 1]
+    if w == "listagg" and st.word(close + 1) == "within" and st.is_op(close + 3, "(") and close + 3 in st.match:
+        close = st.match[close + 3]
+    if (
+        w in ("avg", "ratio_to_report")
+        and st.word(close + 1) == "over"
+        and st.is_op(close + 2, "(")
+        and close + 2 in st.match
+    ):
+        close = st.match[close + 2]
+    if close != y - 1:
+        return None  # an alias, OVER (...), or an expression around the call
+    if w in _DEFAULT_NAMES:
+        return _DEFAULT_NAMES[w]
+    if w == "nullif":
+        args = st.split_args(x + 1)
+        if args and args[0][1] - args[0][0] in (1, 3) and t[args[0][1] - 1].kind in ("ident", "qident"):
+            if args[0][1] - args[0][0] == 1 or st.is_op(args[0][0] + 1, "."):
+                return _folded(t[args[0][1] - 1])
+    return None
+
+
 # --- driver -----------------------------------------------------------------------------------
 
 
@@ -576,17 +1352,58 @@ _LOCAL_REWRITES = {
     "nvarchar": _character_type,
     "nchar": _character_type,
     "varying": _character_type,
+    "minus": _minus,
+    "convert": _call(_convert),
+    "avg": _call(_avg),
+    "concat": _call(_concat),
+    "regexp_replace": _call(_regexp_replace),
+    "regexp_substr": _call(_regexp_substr),
+    "ratio_to_report": _call(_ratio_to_report),
 }
 
 
 def _pass_local(st: _Statement, edits: _Edits) -> None:
     """Rewrites that only touch their own tokens (so they can all share one pass)."""
-    if st.word(0) == "create":
-        _create_table(st, edits)
-    for i, tok in enumerate(st.t):
-        rewrite = _LOCAL_REWRITES.get(tok.word) if tok.word else None
-        if rewrite is not None and not st.is_op(i - 1, "."):
-            rewrite(st, i, edits)
+    refusal = _refusal(st)
+    if refusal is not None:
+        _replace_statement(st, edits, _refuse(refusal))
+        return
+    first = st.word(0)
+    if first in ("vacuum", "analyze"):
+        (_vacuum if first == "vacuum" else _analyze)(st, edits)
+        return
+    local = _Edits()  # this statement's edits: a refusal met on the way replaces them all
+    try:
+        if first in ("set", "reset", "show"):
+            _set_statement(st, local)
+        _hash_table_names(st, local)
+        _catalog_extras(st, local)
+        if first == "create":
+            _create_table(st, local)
+        elif first == "alter":
+            _alter_table(st, local)
+        for i, tok in enumerate(st.t):
+            rewrite = _LOCAL_REWRITES.get(tok.word) if tok.word else None
+            if rewrite is not None and not st.is_op(i - 1, "."):
+                rewrite(st, i, local)
+        _default_column_names(st, local)  # last: its AS follows whatever the rewrites put around a call
+    except _Refusal as refusal:
+        _replace_statement(st, edits, _refuse(str(refusal)))
+        return
+    edits.extend(local)
+
+
+def _fold_quoted(st: _Statement, edits: _Edits) -> bool:
+    """Quoted identifiers in lower case: Redshift folds them too (enable_case_sensitive_identifier
+    is off by default), so "MixedCase" names the column mixedcase. And a backslash in a string
+    literal escapes the next character, as in Redshift ('\\.' is a backslash and a dot): such a
+    literal becomes PostgreSQL's E'...'."""
+    for tok in st.t:
+        if tok.kind == "qident" and tok.text != tok.text.lower():
+            edits.replace(tok.start, tok.end, tok.text.lower())
+        elif tok.kind == "str" and tok.text.startswith("'") and "\\" in tok.text:
+            edits.insert(tok.start, "E")
+    return False
 
 
 def _local(st: _Statement, edits: _Edits) -> bool:
@@ -599,9 +1416,17 @@ def _local(st: _Statement, edits: _Edits) -> bool:
 _LITERALS = re.compile(r"'(?:[^'\\]|'')*'|--[^\n]*|/\*.*?\*/", re.DOTALL)
 
 
+_TRIGGER_MARKS = ("\\", "create", "CREATE", "#", "(", '"', "[", "index", "type") + tuple(_REFUSED_TYPES)
+
+
+_QUOTED_UPPER = re.compile(r'"[^"]*[A-Z]')
+
+
 def _worth_tokenizing(sql: str) -> bool:
     lowered = sql.lower()
-    if not any(word in lowered for word in _TRIGGER_WORDS):  # substring tests run at C speed
+    if not any(word in lowered for word in _TRIGGER_WORDS) and not any(
+        mark in sql for mark in _TRIGGER_MARKS
+    ):  # substring tests run at C speed
         return False
     if len(sql) > 4096 and "\\" not in sql and "$$" not in sql:
         lowered = _LITERALS.sub(" ", lowered)
@@ -614,6 +1439,8 @@ def rewrite_sql(sql: str) -> str:
         return sql
     try:
         out, _ = _run_pass(sql, _local)
+        if _QUOTED_UPPER.search(out) or "\\" in out:
+            out, _ = _run_pass(out, _fold_quoted)
         if re.search(r"(?i)\bqualify\b", out):
             for _ in range(16):  # one QUALIFY per statement and pass; nested ones need more passes
                 out, changed = _run_pass(out, _pass_qualify)

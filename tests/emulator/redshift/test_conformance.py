@@ -306,7 +306,7 @@ def test_conformance_stv_slices(cur):
 def test_conformance_svv_table_info(cur, visits):
     cur.execute("ANALYZE conformance_visit")
     row = one(cur, 'SELECT "table", tbl_rows, diststyle FROM svv_table_info WHERE "table" = %s', (visits,))
-    assert row == [visits, Decimal(6), None]
+    assert row == [visits, Decimal(6), "KEY(store_id)"]
 
 
 def test_conformance_pg_table_def(cur, visits):
@@ -314,7 +314,10 @@ def test_conformance_pg_table_def(cur, visits):
         'SELECT "column", type, distkey, sortkey FROM pg_table_def WHERE tablename = %s ORDER BY "column"', (visits,)
     )
     rows = {r[0]: r for r in cur.fetchall()}
-    assert rows["visit_date"][1] == "date" and rows["store_id"][2] is False
+    assert rows["visit_date"][1] == "date"
+    # The declared design is kept: DISTKEY(store_id), COMPOUND SORTKEY(visit_date, store_id).
+    assert rows["store_id"][2] is True and rows["visit_id"][2] is False
+    assert (rows["visit_date"][3], rows["store_id"][3], rows["visit_id"][3]) == (1, 2, 0)
 
 
 def test_conformance_stv_blocklist(cur, visits):

@@ -8,7 +8,7 @@ from local_cloud.redshift.rewrite import rewrite_sql
 
 def test_every_name_the_rewriter_knows_comes_from_the_table():
     assert set(POSTGRES_NAME) == {name for part in DATE_PARTS.values() for name in part.names}
-    assert rewrite_sql("select date_part(dw, d) from t") == "select date_part('dow', d) from t"
+    assert rewrite_sql("select date_part(dw, d) AS p from t") == "select date_part('dow', d) AS p from t"
 
 
 def test_every_counted_name_works_in_datediff_and_dateadd(connection):
