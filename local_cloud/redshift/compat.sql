@@ -978,19 +978,10 @@ GRANT SELECT ON pg_catalog.stl_query, pg_catalog.sys_query_history, pg_catalog.s
 -- The catalog views redshift_connector's metadata calls read (svv_tables, svv_columns...) are in
 -- catalog_views.sql.
 
--- COPY is not available locally (the course's local pipeline loads with INSERT), so no load
--- can fail there: the view exists, with Redshift's main columns, and is always empty.
-CREATE OR REPLACE VIEW pg_catalog.stl_load_errors AS
-SELECT NULL::integer AS userid, NULL::integer AS slice, NULL::integer AS tbl,
-       NULL::pg_catalog.timestamp AS starttime, NULL::integer AS session, NULL::integer AS query,
-       NULL::char(256) AS filename, NULL::bigint AS line_number, NULL::char(127) AS colname,
-       NULL::char(10) AS type, NULL::char(12) AS col_length, NULL::integer AS position,
-       NULL::char(1024) AS raw_line, NULL::char(1024) AS raw_field_value,
-       NULL::integer AS err_code, NULL::char(100) AS err_reason
-WHERE false;
+-- STL_LOAD_ERRORS (and pg_last_copy_id) live with COPY itself, in copy_unload.sql.
 
 GRANT SELECT ON pg_catalog.stv_slices, pg_catalog.stv_blocklist, pg_catalog.svv_table_info,
-    pg_catalog.pg_table_def, pg_catalog.stl_load_errors, pg_catalog.pg_class_info, pg_catalog._rs_pg_class,
+    pg_catalog.pg_table_def, pg_catalog.pg_class_info, pg_catalog._rs_pg_class,
     pg_catalog._rs_pg_attribute TO PUBLIC;
 
 RESET search_path;

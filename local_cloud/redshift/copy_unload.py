@@ -6,7 +6,7 @@ The gateway hands every statement here first (``translate``). A ``COPY ... FROM 
 the local S3's endpoint. Those procedures (copy_unload.sql) run PostgreSQL's own COPY with
 ``FROM/TO PROGRAM`` s3_stream, in the client's session and transaction.
 
-An option the local Redshift cannot honour becomes ``CALL pg_catalog._rs_refuse(message)``: the
+An option the local Redshift cannot honour becomes ``CALL pg_catalog._rs_copy_refuse(message)``: the
 statement fails with "not available on the local Redshift: ...", never with a bare syntax error.
 docs/local_redshift_copy.md lists what is supported and how it differs from Redshift.
 """
@@ -335,7 +335,7 @@ def _one(statement: str, endpoint: str, rewrite: Callable[[str], str]) -> str | 
             spec["endpoint"] = endpoint
             return f"CALL pg_catalog._rs_unload({quote_literal(query)}, {quote_literal(json.dumps(spec))}::jsonb)"
     except Refused as refused:
-        return f"CALL pg_catalog._rs_refuse({quote_literal(str(refused))}, {quote_literal(refused.code)})"
+        return f"CALL pg_catalog._rs_copy_refuse({quote_literal(str(refused))}, {quote_literal(refused.code)})"
     return None
 
 

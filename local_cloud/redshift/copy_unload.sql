@@ -6,8 +6,8 @@
 -- So the statements run in the client's session and transaction: BEGIN; COPY ...; ROLLBACK
 -- leaves the table as it was.
 --
--- Installed into template1 after compat.sql and catalog_views.sql (postgres.py); it replaces
--- compat.sql's always-empty stl_load_errors with one that reads the recorded load errors.
+-- Installed into template1 after compat.sql and catalog_views.sql (postgres.py); it defines
+-- the view stl_load_errors, reading the recorded load errors.
 -- Load errors are kept in files under the data directory (rs_load_errors/), not in a table:
 -- like Redshift's STL tables they survive the rollback of the COPY that failed.
 
@@ -16,7 +16,7 @@ SET search_path = pg_catalog;
 
 
 -- A COPY or UNLOAD the local Redshift cannot run: the statement is refused with this message.
-CREATE OR REPLACE PROCEDURE pg_catalog._rs_refuse(message text, code text DEFAULT '0A000')
+CREATE OR REPLACE PROCEDURE pg_catalog._rs_copy_refuse(message text, code text DEFAULT '0A000')
 LANGUAGE plpgsql AS $$
 BEGIN
     RAISE EXCEPTION '%', message USING ERRCODE = code;
@@ -298,7 +298,7 @@ BEGIN
     RAISE INFO 'UNLOAD completed, % record(s) unloaded successfully.', unloaded;
 END $$;
 
-GRANT EXECUTE ON PROCEDURE pg_catalog._rs_refuse(text, text), pg_catalog._rs_copy(regclass, jsonb), pg_catalog._rs_unload(text, jsonb),
+GRANT EXECUTE ON PROCEDURE pg_catalog._rs_copy_refuse(text, text), pg_catalog._rs_copy(regclass, jsonb), pg_catalog._rs_unload(text, jsonb),
     pg_catalog._rs_unload_run(jsonb) TO PUBLIC;
 
 RESET search_path;
