@@ -281,7 +281,7 @@ with settings.connect() as conn:
 # %% slideshow={"slide_type": "fragment"}
 import re
 
-QUERY = """SELECT s.store_type, ROUND(AVG(v.overall_score::DECIMAL(4, 2)), 3) AS average, COUNT(*) AS visits
+QUERY = """SELECT s.store_type, ROUND(AVG(v.overall_score::DECIMAL(10, 4)), 3) AS average, COUNT(*) AS visits
 FROM mpp_demo_visit v JOIN mpp_demo_store s ON s.store_id = v.store_id
 GROUP BY s.store_type ORDER BY s.store_type"""
 
@@ -347,10 +347,10 @@ print(table_info.to_string(index=False))
 
 # %% slideshow={"slide_type": "fragment"}
 if settings.is_local:
-    print("Local stand-in: one node, one slice, and no distribution or sort keys kept (None above).\n"
-          "On the instructor's cluster (1 x ra3.large, docs/instructor-guide.md), STV_SLICES lists 2 slices, and\n"
-          "SVV_TABLE_INFO shows diststyle KEY(store_id) for mpp_demo_visit, ALL for mpp_demo_store,\n"
-          "sortkey1 visit_id, and skew_rows = rows on the fullest slice / rows on the emptiest.")
+    print("Local stand-in: one node and one slice. The design you declared is recorded and shown\n"
+          "(diststyle, sortkey1), but every row sits on the one slice, so skew_rows is always 1.0.\n"
+          "On the instructor's cluster (1 x ra3.large, docs/instructor-guide.md), STV_SLICES lists 2 slices,\n"
+          "and skew_rows = rows on the fullest slice / rows on the emptiest.")
 else:
     print(f"This cluster has {len(slices)} slices on {slices['node'].nunique()} nodes.")
 
