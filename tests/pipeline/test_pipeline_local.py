@@ -237,3 +237,31 @@ def test_teardown_removes_everything_and_reports_it(local_stack: CourseSettings)
     assert bucket not in {b["Name"] for b in settings.client("s3").list_buckets()["Buckets"]}
     again = teardown([team], cfn=cfn, s3=settings.client("s3"), ssm=settings.client("ssm"), admin_connect=None)
     assert again.removed == [] and again.clean
+
+
+def test_a_20_second_database_pause_mid_load_still_loads_the_file_once(deployed: Pipeline):
+    """A laptop's database can freeze for a while (swap, a suspended VM): PostgreSQL is paused
+    (SIGSTOP) for 20 s while a file is uploaded; the load waits, or is retried on AWS's schedule,
+    and ends with every row loaded exactly once."""
+    import signal
+
+    import psutil
+
+    from local_cloud import supervisor
+
+    key = "paused/" + HANDOUT.name
+    expected = len(expected_rows(HANDOUT))
+    postmaster_pid = int((supervisor.postgres_dir() / "pgdata" / "postmaster.pid").read_text().split()[0])
+    server = psutil.Process(postmaster_pid)
+    frozen = [server, *server.children(recursive=True)]
+    for process in frozen:
+        process.send_signal(signal.SIGSTOP)
+    try:
+        deployed.upload(HANDOUT, key)
+        time.sleep(20)
+    finally:
+        for process in frozen:
+            process.send_signal(signal.SIGCONT)
+    wait_for(lambda: rows_for(deployed.settings, deployed.uri(key)) == expected, 240, what="the paused load")
+    time.sleep(3)
+    assert rows_for(deployed.settings, deployed.uri(key)) == expected
