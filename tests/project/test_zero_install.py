@@ -48,8 +48,7 @@ def test_devcontainer_uses_python_312_and_forwards_the_courses_ports():
 
 @pytest.mark.parametrize("step", ["postCreateCommand", "postAttachCommand"])
 def test_devcontainer_steps_are_make_targets_that_exist(step):
-    output = make_dry_run(DEVCONTAINER[step])
-    assert ".venv" in output or output == "", output
+    make_dry_run(DEVCONTAINER[step])  # fails on a target the Makefile does not have
 
 
 def test_devcontainer_sets_up_like_make_lab_and_opens_no_browser():
