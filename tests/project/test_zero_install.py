@@ -95,3 +95,8 @@ def test_readme_links_codespaces_and_binder():
     assert "https://codespaces.new/" in readme
     assert "https://mybinder.org/v2/gh/" in readme
     assert "JUPYTER_PORT" in readme and "NO_BROWSER" in readme
+
+
+def test_binder_installs_make_for_its_make_steps():
+    packages = [line.strip() for line in (BINDER / "apt.txt").read_text().splitlines() if not line.startswith("#")]
+    assert "make" in packages
