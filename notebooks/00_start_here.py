@@ -48,11 +48,26 @@
 # something the local stand-in cannot (slices spread over several machines, the Query Editor in the
 # console), the notebook says so plainly.
 #
-# To switch to AWS, set three variables before starting JupyterLab:
+# To switch to AWS, set four variables before starting JupyterLab:
 #
 # ```bash
-# export COURSE_MODE=aws COURSE_PROFILE=sot-academy COURSE_TEAM=la-vida-mocha
+# export COURSE_MODE=aws COURSE_PROFILE=sot-academy COURSE_TEAM=la-vida-mocha COURSE_REGION=eu-west-1
 # ```
+#
+# **What aws mode needs, and what you will see** (the instructor sets it up: `docs/instructor-guide.md`):
+#
+# - **A profile with the class's learner policy** (`infra/learner-policy-stack.yml`): it lets you deploy
+#   your team's two stacks, read your team's parameter and use the Lambda, logs and bucket they create
+#   — nothing of the other teams'. An `AccessDenied` names the action it refused: tell your instructor.
+# - **One region for everything**, `COURSE_REGION` (default `eu-west-1`): the notebooks, `deploy.sh`
+#   and the AWS CLI commands in the handouts all pass it. A terminal where you ran `eval "$(course env)"`
+#   still works: in aws mode the local endpoints are ignored, with a warning from `deploy.sh`.
+# - **The instructor's stacks, already deployed:** the network (`redshift-course-network`), the Redshift
+#   cluster or Serverless workgroup, and your team's parameter `<team>_redshift_settings`. Your
+#   Lambda goes into the network's private subnets; `deploy.sh` stops with a clear message if the
+#   network stack is missing.
+# - **A way to the database from your laptop:** in the classroom design the cluster admits the room's
+#   network only (TLS required); otherwise use the Redshift Query Editor v2 in the console for step 03.
 
 # %% slideshow={"slide_type": "subslide"}
 from redshift_course import CourseSettings

