@@ -3,38 +3,25 @@
 from __future__ import annotations
 
 import json
-import os
-import shutil
 import socket
 import subprocess
-import sys
-import tempfile
 from pathlib import Path
 
 import boto3
 import psutil
 import pytest
+from cli_support import BIN, course, own_local_cloud
 
 from local_cloud.config import DUMMY_ACCESS_KEY_ID, DUMMY_SECRET_ACCESS_KEY
 from redshift_course.redshift import connect_with_settings
 
-BIN = Path(sys.executable).parent
 PORTS = {"COURSE_AWS_PORT": 4681, "COURSE_REDSHIFT_PORT": 5681, "COURSE_POSTGRES_PORT": 54681}
 
 
 @pytest.fixture(scope="module")
 def env() -> dict[str, str]:
-    # Not under pytest's tmp_path: as root, PostgreSQL runs as its own user, and pytest makes its
-    # temporary folders private to root.
-    state = tempfile.mkdtemp(prefix="course-cli-test-")
-    environment = dict(os.environ, COURSE_STATE_DIR=state, **{k: str(v) for k, v in PORTS.items()})
-    yield environment
-    course(environment, "down")
-    shutil.rmtree(state, ignore_errors=True)  # `course down` keeps the state folder (and its database)
-
-
-def course(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([str(BIN / "course"), *args], env=env, capture_output=True, text=True, timeout=180)
+    with own_local_cloud(PORTS, "course-cli-test-") as environment:
+        yield environment
 
 
 def supervisor_pids(env: dict[str, str]) -> list[int]:

@@ -6,32 +6,20 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import signal
-import subprocess
-import sys
-import tempfile
 from pathlib import Path
 
 import psutil
 import pytest
+from cli_support import course, own_local_cloud
 
-BIN = Path(sys.executable).parent
 PORTS = {"COURSE_AWS_PORT": 4683, "COURSE_REDSHIFT_PORT": 5683, "COURSE_POSTGRES_PORT": 54683}
 
 
 @pytest.fixture(scope="module")
 def env() -> dict[str, str]:
-    # Not under pytest's tmp_path: as root, PostgreSQL runs as its own user (see test_course_cli).
-    state = tempfile.mkdtemp(prefix="course-faults-test-")
-    environment = dict(os.environ, COURSE_STATE_DIR=state, **{k: str(v) for k, v in PORTS.items()})
-    yield environment
-    course(environment, "down")
-    shutil.rmtree(state, ignore_errors=True)
-
-
-def course(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([str(BIN / "course"), *args], env=env, capture_output=True, text=True, timeout=240)
+    with own_local_cloud(PORTS, "course-faults-test-") as environment:
+        yield environment
 
 
 def recorded(env: dict[str, str], name: str) -> int:
