@@ -22,23 +22,19 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
-import statistics
 import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 
 import boto3
+from bench_support import Rates, data_file
 
 from local_cloud import config
 from local_cloud.redshift.admin import read_admin_credentials
 from local_cloud.redshift.postgres import ensure_service_user
 from local_cloud.redshift.server import start_local_redshift
 
-REPO = Path(__file__).resolve().parents[1]
-BENCH_DATA = REPO / "bench" / "data"  # git-ignored
-GENERATOR = REPO / "handouts" / "data" / "generate_mystery_shops.py"
 BUCKET = "bench-copy"
 ROLE = "arn:aws:iam::123456789012:role/bench-copy"
 DDL = """CREATE TABLE bench_visits (
@@ -46,21 +42,6 @@ DDL = """CREATE TABLE bench_visits (
     store_type VARCHAR(30), number_of_store_employees INTEGER, visit_date DATE, start_time TIME, end_time TIME,
     overall_score SMALLINT)"""
 COPY_S3 = f"COPY bench_visits FROM 's3://{BUCKET}/{{key}}' IAM_ROLE '{ROLE}' CSV IGNOREHEADER 1 DATEFORMAT 'DD/MM/YYYY'"
-
-
-def data_file(rows: int) -> Path:
-    path = BENCH_DATA / f"mystery_shops_{rows}.csv"
-    if not path.exists():
-        BENCH_DATA.mkdir(parents=True, exist_ok=True)
-        partial = path.with_suffix(".partial")
-        subprocess.run([sys.executable, str(GENERATOR), "--rows", str(rows), "--out", str(partial)], check=True)
-        partial.rename(path)
-    return path
-
-
-class Rates(list):
-    def __str__(self) -> str:
-        return f"{statistics.median(self):>9,.0f} ({min(self):,.0f}-{max(self):,.0f})"
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -26,17 +26,15 @@ import platform
 import resource
 import secrets
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from redshift_course.handout_code import DATA_GENERATOR, lambda_handler_module
-from redshift_course.paths import REPO_ROOT
+from bench_support import BENCH_DATA, Rates, data_file
 
-BENCH_DATA = REPO_ROOT / "bench" / "data"  # git-ignored
+from redshift_course.handout_code import lambda_handler_module
 
 BUCKET = "bench-raw-data"
 TARGET_ROWS, TARGET_SPEEDUP = 100_000, 15  # issue 3's target for the batched load
@@ -175,29 +173,6 @@ class ThrowawayRedshift:
 
 
 # --- running it -------------------------------------------------------------------------------------
-def data_file(rows: int) -> str:
-    """The generated file for ``rows`` (made once; bench/data/ is git-ignored)."""
-    key = f"mystery_shops_{rows}.csv"
-    path = BENCH_DATA / key
-    if not path.exists():
-        BENCH_DATA.mkdir(parents=True, exist_ok=True)
-        partial = path.with_suffix(".partial")
-        subprocess.run([sys.executable, str(DATA_GENERATOR), "--rows", str(rows), "--out", str(partial)], check=True)
-        partial.rename(path)
-    return key
-
-
-class Rates(list):
-    """Rows per second of repeated runs; prints as "median (slowest-fastest)"."""
-
-    @property
-    def median(self) -> float:
-        return statistics.median(self)
-
-    def __str__(self) -> str:
-        return f"{self.median:>8,.0f} ({min(self):,.0f}-{max(self):,.0f})"
-
-
 def rate(rows: int, load, settings: dict, key: str) -> float:
     """Rows per second of one ``load`` into an empty table, checking that every row arrived."""
     loaded, seconds = load()
@@ -273,7 +248,7 @@ def main() -> int:
         f"Python {platform.python_version()}, {platform.machine()}"
     )
     print("starting a throwaway local Redshift (PostgreSQL + gateway on free ports)...", flush=True)
-    keys = {rows: data_file(rows) for rows in sizes}
+    keys = {rows: data_file(rows).name for rows in sizes}
     with ThrowawayRedshift() as settings:
         use_fakes(settings, BENCH_DATA)
         print(f"\nrows per second, median of {args.repeat} runs (slowest-fastest)")
