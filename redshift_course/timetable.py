@@ -30,7 +30,7 @@ TIMETABLE = (
     Slot("05", "Parameter Store", 5, 0, "the settings demo, why secrets live there"),
     Slot("06", "trigger the Lambda", 10, 5, "upload a file and watch it load, breakout Step 02 (5)"),
     Slot("07", "query Redshift with pandas", 24, 20, "Query Editor demo, breakout Step 03 (20), store of the month"),
-    Slot("08", "recap and quiz", 5, 0, "terms, quiz, further reading, emoji check"),
+    Slot("08", "recap and quiz", 5, 0, "where we got to, quiz, further reading, emoji check"),
 )
 assert sum(slot.minutes for slot in TIMETABLE) == SESSION_MINUTES
 

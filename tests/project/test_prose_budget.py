@@ -31,6 +31,23 @@ def test_core_prose_fits_the_slot(row):
     )
 
 
+@pytest.mark.parametrize("row", ROWS, ids=lambda row: row.slot.number)
+def test_deep_dives_come_last(row):
+    """After the first deep dive, every section is a deep dive: no core content hides where it is not counted."""
+    import nbformat
+
+    notebook = nbformat.read(prose_budget.notebook_path(row.slot), as_version=4)
+    sections = [
+        line
+        for cell in notebook.cells
+        if cell.cell_type == "markdown"
+        for line in cell.source.splitlines()
+        if line.startswith("## ")
+    ]
+    first = next((i for i, line in enumerate(sections) if prose_budget.DEEP_DIVE.match(line)), len(sections))
+    assert all(prose_budget.DEEP_DIVE.match(line) for line in sections[first:]), sections[first:]
+
+
 def test_speaker_notes_and_deep_dives_do_not_count(tmp_path):
     import nbformat
 
