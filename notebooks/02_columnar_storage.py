@@ -185,6 +185,12 @@ print(f"AVG(overall_score): {from_csv['overall_score'].mean():.4f} from the CSV,
 # Parquet reader took the score's chunks plus the footer (it reads the file's last 64 KB first to
 # find it), and the chunks are compressed too: far more than the model's 34×.
 
+# %% [markdown] slideshow={"slide_type": "notes"}
+# **Speaker notes.** If asked why not measure on the course's Redshift: locally it is PostgreSQL,
+# a row store, so it would show row-store figures. Parquet's row groups span all columns, where
+# Redshift's 1 MB blocks are per column, but both keep each column's values together, compressed,
+# with a min and max per piece: the same savings, in a file you can open.
+
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Compression: why same-type values squeeze better
 #

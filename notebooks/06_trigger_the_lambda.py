@@ -190,9 +190,9 @@ loaded[loaded[SOURCE_COLUMN].isin(ours)].reset_index(drop=True)
 # ## Why can the same file be uploaded again?
 #
 # Because the Lambda **replaces** a file's rows instead of adding to them: in one transaction it
-# deletes every row whose `source_file` is this object (`s3://bucket/key`), then loads the file's
-# clean rows again. Upload it twice, ten times – the table holds one copy. Let's count before and
-# after:
+# deletes every row whose `source_file` is this object (`s3://bucket/key`), then inserts the file's
+# clean rows again (it has staged them in S3 and `COPY`d them into a temporary table). Upload it
+# twice, ten times – the table holds one copy. Let's count before and after:
 
 # %% slideshow={"slide_type": "-"}
 from redshift_course.pipeline.loads import upload_and_wait
@@ -211,9 +211,8 @@ print("unchanged:", before == after)
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Three ways to load, measured
 #
-# How should a program put rows into Redshift? The Lambda stages the clean rows in S3 and `COPY`s
-# them. Here are the three ways side by side on this machine, into a scratch table: one `INSERT` per
-# row, `INSERT`s of 1,000 rows each, and one `COPY` from the team's bucket (the upload included).
+# The Lambda stages the clean rows in S3 and `COPY`s them. Why? Three ways side by side, into a
+# scratch table: an `INSERT` per row, `INSERT`s of 1,000 rows, one `COPY` from the team's bucket.
 
 # %% slideshow={"slide_type": "subslide"}
 import csv
@@ -266,15 +265,18 @@ load_timing.plot_rates(results, f"Three ways to load, on this machine ({settings
 plt.show()
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
-# Each way got as many rows as it loads in a second or two here. The figures are noisy (a busy
-# laptop, a shared machine); the order is not. On a real cluster the gap is **far wider**: every
-# statement goes through the leader node (parse, plan, compile, send to the compute nodes), while
-# one `COPY` has every slice read its share from S3 in parallel. More in the deep dive at the end.
-# The scratch table and object go again:
+# Noisy figures (a busy machine), a stable order. On a real cluster the gap is **far wider**: every
+# statement goes through the leader node, while one `COPY` has every slice read S3 in parallel
+# (deep dive at the end). The scratch table and object go again:
 
 # %% slideshow={"slide_type": "-"}
 print(load_timing.drop_scratch(connection, s3, names.bucket))
 connection.close()
+
+# %% [markdown] slideshow={"slide_type": "notes"}
+# **Speaker notes.** Locally the measurement takes a few seconds. On a real cluster the
+# one-per-row way may take a minute: start the cell, then talk through the deep dive's leader-node
+# story while it runs. Ask: which way would you pick for 10 million rows a night?
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Your turn: upload your own file
@@ -313,8 +315,8 @@ picker = upload_widget(settings)   # pick a file: it goes to S3 and the Lambda l
 # Locally, the "Redshift" is one PostgreSQL process on this machine: a statement costs a fraction of
 # a millisecond, so even an `INSERT` per row runs at thousands of rows a second. On Amazon Redshift
 # every statement goes through the **leader node**: it parses and plans it, compiles (or fetches
-# from its cache) the code the compute nodes run, sends it to them, and gathers their replies; each
-# commit writes to every node. That overhead is the same for one row or a thousand, so:
+# from its cache) the code the compute nodes run, sends it to them, and gathers their replies; and
+# a commit is a cluster-wide step. That overhead is the same for one row or a thousand, so:
 #
 # - an `INSERT` per row pays it on every visit: a few to a few dozen rows a second;
 # - a batched `INSERT` pays it once per 1,000 visits, but the leader node still parses every value;
@@ -324,7 +326,9 @@ picker = upload_widget(settings)   # pick a file: it goes to S3 and the Lambda l
 #
 # That is why the AWS guide says to load with `COPY` and, when that is not possible, to use
 # multi-row `INSERT`s — and why the Lambda stages its clean rows in S3 and `COPY`s them. Run this
-# notebook with `COURSE_MODE=aws` to see the gap on a cluster (the one-per-row way then takes about
-# a minute; the `COPY` needs the cluster's default IAM role, which the instructor's stack sets).
+# notebook with `COURSE_MODE=aws` to see the gap on a cluster (the one-per-row way may then take a
+# minute). There the `COPY` reads S3 with the cluster's default IAM role, which the instructor's
+# stack attaches and which may read only `staging/`: that is why the scratch object lives there (and,
+# not ending in `.csv`, it never triggers the Lambda).
 # The local `COPY` reads the local S3 through PostgreSQL's own `COPY`: see
 # `docs/local_redshift_copy.md`.
