@@ -244,7 +244,7 @@ def batched_inserts(rows, batch=1_000):
 
 def copy_from_s3(rows):
     text = io.StringIO()
-    csv.writer(text).writerows(rows)  # the rows as CSV, dates as yyyy-mm-dd
+    csv.writer(text).writerows(rows)  # the rows as CSV: dates as yyyy-mm-dd, times as hh:mm:ss
     s3.put_object(Bucket=names.bucket, Key=KEY, Body=text.getvalue().encode("utf-8"))
     cursor.execute(f"COPY {TABLE} FROM 's3://{names.bucket}/{KEY}' IAM_ROLE default FORMAT CSV")
     connection.commit()

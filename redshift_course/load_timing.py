@@ -27,22 +27,28 @@ SCRATCH_COLUMNS = (
 # that do not end in .csv (S3's notification filter asks for the suffix): this key is both.
 SCRATCH_KEY = "staging/notebook-06/load_comparison.txt"
 
+# Times of day, held as "HH:MM" text by the generator's table: as datetime.time they go out as
+# HH:MM:SS, which Redshift's COPY reads into TIME by default (as the Lambda's staged rows do).
+TIME_COLUMNS = ("start_time", "end_time")
+
 Row = tuple[Any, ...]
 LoadWay = Callable[[Sequence[Row]], None]
 
 
 def as_rows(visits: pd.DataFrame) -> list[Row]:
-    """The visits as plain Python tuples (ints, strings, dates), ready for INSERT parameters or CSV."""
+    """The visits as plain Python tuples (ints, strings, dates, times), ready for INSERT parameters or CSV."""
     frame = visits.copy()
     for name in frame.columns:
         if pd.api.types.is_datetime64_any_dtype(frame[name]):
             frame[name] = frame[name].dt.date
+        elif name in TIME_COLUMNS:
+            frame[name] = frame[name].map(datetime.time.fromisoformat)
     return [tuple(_plain(value) for value in row) for row in frame.itertuples(index=False, name=None)]
 
 
 def _plain(value: Any) -> Any:
     """numpy scalars become Python ones: redshift_connector sends only types it knows."""
-    if isinstance(value, datetime.date | str) or value is None:
+    if isinstance(value, datetime.date | datetime.time | str) or value is None:
         return value
     return value.item() if hasattr(value, "item") else value
 
@@ -85,7 +91,7 @@ def measure(connection, ways: Mapping[str, tuple[LoadWay, Sequence[Row]]]) -> pd
         seconds = time.perf_counter() - started
         arrived = _scratch_rows(connection)
         if arrived != len(rows):
-            raise AssertionError(f"{label}: {arrived:,} rows in {SCRATCH_TABLE}, expected {len(rows):,}")
+            raise RuntimeError(f"{label}: {arrived:,} rows in {SCRATCH_TABLE}, expected {len(rows):,}")
         print(f" in {seconds:.2f} s = {len(rows) / seconds:>10,.0f} rows/s")
         results.append({"way": label, "rows": len(rows), "seconds": seconds, "rows/s": len(rows) / seconds})
     table = pd.DataFrame(results).set_index("way")

@@ -52,6 +52,7 @@ def test_as_rows_gives_plain_python_values():
     assert type(first[0]) is int and type(first[-1]) is int
     assert type(first[columnar.VISIT_COLUMNS.index("visit_date")]) is datetime.date
     assert isinstance(first[columnar.VISIT_COLUMNS.index("store_name")], str)
+    assert type(first[columnar.VISIT_COLUMNS.index("start_time")]) is datetime.time
 
 
 def test_the_scratch_object_cannot_trigger_the_pipeline():
@@ -81,7 +82,7 @@ def test_measure_times_each_way_and_checks_the_rows(capsys):
 
 def test_measure_fails_when_rows_go_missing():
     connection = FakeConnection()
-    with pytest.raises(AssertionError, match="expected 3"):
+    with pytest.raises(RuntimeError, match="expected 3"):
         load_timing.measure(connection, {"lossy": (lambda rows: connection.rows.extend(rows[:2]), [1, 2, 3])})
 
 
