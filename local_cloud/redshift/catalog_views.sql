@@ -74,3 +74,87 @@ BEGIN
     END LOOP;
 END
 $do$;
+
+-- =============================================================================================
+-- The catalog that SQL clients read: sqlalchemy-redshift's reflection (get_columns, has_table,
+-- get_table_names...) and dbt-redshift's catalog (dbt docs generate) and relation macros.
+-- docs/local_redshift_clients.md says what each client sends and how the answers differ.
+-- =============================================================================================
+
+-- External (Spectrum) tables and columns: the local Redshift has no external schemas, so these
+-- have Redshift's columns and no rows (sqlalchemy-redshift joins them into every reflection query).
+CREATE OR REPLACE VIEW pg_catalog.svv_external_tables AS
+SELECT NULL::text AS redshift_database_name, NULL::text AS schemaname, NULL::text AS tablename,
+       NULL::text AS tabletype, NULL::text AS location, NULL::text AS input_format, NULL::text AS output_format,
+       NULL::text AS serialization_lib, NULL::text AS serde_parameters, NULL::integer AS compressed,
+       NULL::text AS parameters
+WHERE false;
+
+CREATE OR REPLACE VIEW pg_catalog.svv_external_columns AS
+SELECT NULL::text AS redshift_database_name, NULL::text AS schemaname, NULL::text AS tablename,
+       NULL::text AS columnname, NULL::text AS external_type, NULL::integer AS columnnum,
+       NULL::integer AS part_key, NULL::text AS is_nullable
+WHERE false;
+
+-- FORMAT_ENCODING(attencodingtype): the encoding's name, 'none' for RAW or none (as PG_TABLE_DEF
+-- shows it). The codes are the local ones pg_attribute.attencodingtype carries (compat.sql:
+-- _rs_encoding_code), of which this is the inverse.
+CREATE OR REPLACE FUNCTION pg_catalog.format_encoding(code integer) RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+SELECT coalesce((ARRAY['bytedict', 'delta', 'delta32k', 'lzo', 'mostly8', 'mostly16', 'mostly32',
+                       'runlength', 'text255', 'text32k', 'zstd', 'az64'])[code], 'none')
+$$;
+
+-- pg_attrdef with Redshift's adsrc (the default's text), which PostgreSQL 12 removed: the
+-- rewriter reads a statement's pg_attrdef from here when it names adsrc.
+CREATE OR REPLACE VIEW pg_catalog._rs_pg_attrdef AS
+SELECT d.*, pg_catalog.pg_get_expr(d.adbin, d.adrelid)::text AS adsrc
+FROM pg_catalog.pg_attrdef d;
+
+-- Late-binding views (CREATE VIEW ... WITH NO SCHEMA BINDING). The rewriter leaves a
+-- /*rs:late_binding*/ mark where the clause was; this trigger records the views so marked (a
+-- CREATE OR REPLACE VIEW without the clause makes a view ordinary again). Locally the view is a
+-- PostgreSQL view, bound to its tables: docs/local_redshift_clients.md says what differs.
+CREATE TABLE IF NOT EXISTS pg_catalog._rs_late_binding_view (relid oid PRIMARY KEY);
+GRANT SELECT ON pg_catalog._rs_late_binding_view TO PUBLIC;
+
+-- Its owner's rights (the superuser's), so that any user's CREATE VIEW is recorded.
+CREATE OR REPLACE FUNCTION pg_catalog._rs_mark_late_binding(rel oid, late boolean) RETURNS void
+LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog AS $$
+DELETE FROM pg_catalog._rs_late_binding_view WHERE relid = rel;
+INSERT INTO pg_catalog._rs_late_binding_view SELECT rel WHERE late;
+$$;
+
+CREATE OR REPLACE FUNCTION pg_catalog._rs_late_binding_event() RETURNS event_trigger
+LANGUAGE plpgsql AS $$
+DECLARE
+    cmd record;
+BEGIN
+    FOR cmd IN SELECT objid FROM pg_event_trigger_ddl_commands() WHERE object_type = 'view' LOOP
+        PERFORM pg_catalog._rs_mark_late_binding(
+            cmd.objid, strpos(coalesce(current_query(), ''), '/*rs:late_binding*/') > 0);
+    END LOOP;
+END $$;
+
+DROP EVENT TRIGGER IF EXISTS _rs_late_binding;
+CREATE EVENT TRIGGER _rs_late_binding ON ddl_command_end WHEN TAG IN ('CREATE VIEW')
+    EXECUTE FUNCTION pg_catalog._rs_late_binding_event();
+
+-- PG_GET_LATE_BINDING_VIEW_COLS(): the columns of every late-binding view, read with a column
+-- definition list as Redshift's documentation shows:
+--   ... FROM pg_get_late_binding_view_cols() cols(view_schema name, view_name name, col_name name,
+--                                                 col_type varchar, col_num int)
+CREATE OR REPLACE FUNCTION pg_catalog.pg_get_late_binding_view_cols() RETURNS SETOF record
+LANGUAGE sql STABLE AS $$
+SELECT n.nspname, c.relname, a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod)::varchar,
+       a.attnum::integer
+FROM pg_catalog._rs_late_binding_view l
+JOIN pg_catalog.pg_class c ON c.oid = l.relid
+JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+WHERE pg_catalog.has_table_privilege(c.oid, 'SELECT')
+ORDER BY 1, 2, 5
+$$;
+
+GRANT SELECT ON pg_catalog.svv_external_tables, pg_catalog.svv_external_columns, pg_catalog._rs_pg_attrdef
+    TO PUBLIC;
