@@ -115,9 +115,8 @@ FROM pg_catalog.pg_attrdef d;
 -- /*rs:late_binding*/ mark where the clause was; this trigger records the views so marked (a
 -- CREATE OR REPLACE VIEW without the clause makes a view ordinary again). Locally the view is a
 -- PostgreSQL view, bound to its tables: docs/local_redshift_clients.md says what differs.
-CREATE TABLE IF NOT EXISTS pg_catalog._rs_late_binding_view (relid oid PRIMARY KEY);
-GRANT SELECT ON pg_catalog._rs_late_binding_view TO PUBLIC;
-
+-- (The table of those views, _rs_late_binding_view, is in compat.sql, before the pg_attribute
+-- that leaves them out.)
 -- Its owner's rights (the superuser's), so that any user's CREATE VIEW is recorded.
 CREATE OR REPLACE FUNCTION pg_catalog._rs_mark_late_binding(rel oid, late boolean) RETURNS void
 LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog AS $$

@@ -710,13 +710,19 @@ SELECT c.*, CASE WHEN c.relkind IN ('r', 'p') THEN pg_catalog._rs_diststyle_code
 FROM pg_catalog.pg_class c
 LEFT JOIN pg_catalog._rs_table_design d ON d.relid = c.oid;
 
+-- The late-binding views (CREATE VIEW ... WITH NO SCHEMA BINDING), which catalog_views.sql records:
+-- Redshift keeps no pg_attribute rows for them (PG_GET_LATE_BINDING_VIEW_COLS() lists their columns).
+CREATE TABLE IF NOT EXISTS pg_catalog._rs_late_binding_view (relid oid PRIMARY KEY);
+GRANT SELECT ON pg_catalog._rs_late_binding_view TO PUBLIC;
+
 CREATE OR REPLACE VIEW pg_catalog._rs_pg_attribute AS
 SELECT a.*,
        coalesce(d.distkey = a.attname, false) AS attisdistkey,
        pg_catalog._rs_sortkey_position(d.sortkeys, d.sortkind, a.attname) AS attsortkeyord,
        pg_catalog._rs_encoding_code(d.encodings ->> a.attname) AS attencodingtype
 FROM pg_catalog.pg_attribute a
-LEFT JOIN pg_catalog._rs_table_design d ON d.relid = a.attrelid;
+LEFT JOIN pg_catalog._rs_table_design d ON d.relid = a.attrelid
+WHERE NOT EXISTS (SELECT 1 FROM pg_catalog._rs_late_binding_view l WHERE l.relid = a.attrelid);
 
 -- ---------------------------------------------------------------------------------------------
 -- AVG as Redshift computes it (the rewriter calls pg_catalog._rs_avg for avg): of SMALLINT,

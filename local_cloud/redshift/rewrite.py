@@ -98,7 +98,7 @@ _TRIGGER_WORDS += (
 )
 # What SQL clients send (see "SQL clients' statements" below): late-binding and materialized
 # views, pg_attrdef.adsrc, and integer conditions (WHERE 1 AND ...).
-_TRIGGER_WORDS += ("binding", "materialized", "adsrc", "where")
+_TRIGGER_WORDS += ("binding", "materialized", "adsrc", "where", "pg_get_late_binding_view_cols")
 # Types and constructs PostgreSQL has and Redshift refuses (see _refusal); found by pattern.
 _REFUSED_TYPES = {
     "serial": "serial",
@@ -1157,7 +1157,12 @@ def _convert(st: _Statement, i: int, edits: _Edits) -> None:
 # Columns Redshift adds to pg_class and pg_attribute, and the views (compat.sql) that have them.
 _CATALOG_EXTRAS = {
     "pg_class": ({"reldiststyle"}, "pg_catalog._rs_pg_class"),
-    "pg_attribute": ({"attisdistkey", "attsortkeyord", "attencodingtype"}, "pg_catalog._rs_pg_attribute"),
+    # also where a statement reads late-binding views' columns too (Redshift's pg_attribute has none of
+    # them, so a query that adds both lists each column once)
+    "pg_attribute": (
+        {"attisdistkey", "attsortkeyord", "attencodingtype", "pg_get_late_binding_view_cols"},
+        "pg_catalog._rs_pg_attribute",
+    ),
     "pg_attrdef": ({"adsrc"}, "pg_catalog._rs_pg_attrdef"),  # catalog_views.sql
 }
 _NOT_AN_ALIAS = {
