@@ -157,3 +157,64 @@ $$;
 
 GRANT SELECT ON pg_catalog.svv_external_tables, pg_catalog.svv_external_columns, pg_catalog._rs_pg_attrdef
     TO PUBLIC;
+
+-- Materialized views. Redshift lists them as views whose definition is the CREATE MATERIALIZED
+-- VIEW statement (in information_schema.views and pg_views), in SVV_TABLE_INFO, and in
+-- SVV_MV_INFO; a local one is a PostgreSQL materialized view (relkind 'm'), added to those here.
+-- Its definition is PostgreSQL's text of the query, after "create materialized view name as".
+CREATE OR REPLACE FUNCTION pg_catalog._rs_matview_definition(rel oid) RETURNS text
+LANGUAGE sql STABLE AS $$
+SELECT 'create materialized view ' || quote_ident(c.relname) || ' as' || pg_catalog.pg_get_viewdef(c.oid)
+FROM pg_catalog.pg_class c WHERE c.oid = rel
+$$;
+
+DO $do$
+BEGIN
+    IF strpos(pg_catalog.pg_get_viewdef('information_schema.views'::regclass), '_rs_matview_definition') = 0 THEN
+        EXECUTE 'CREATE OR REPLACE VIEW information_schema.views AS '
+            || rtrim(pg_catalog.pg_get_viewdef('information_schema.views'::regclass), E'; \n')
+            || $sql$
+ UNION ALL
+ SELECT current_database()::information_schema.sql_identifier, n.nspname::information_schema.sql_identifier,
+        c.relname::information_schema.sql_identifier,
+        pg_catalog._rs_matview_definition(c.oid)::information_schema.character_data,
+        'NONE'::information_schema.character_data, 'NO'::information_schema.yes_or_no,
+        'NO'::information_schema.yes_or_no, 'NO'::information_schema.yes_or_no,
+        'NO'::information_schema.yes_or_no, 'NO'::information_schema.yes_or_no
+ FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+ WHERE c.relkind = 'm' AND (pg_catalog.pg_has_role(c.relowner, 'USAGE') OR pg_catalog.has_table_privilege(c.oid, 'SELECT'))
+$sql$;
+    END IF;
+END
+$do$;
+
+CREATE OR REPLACE VIEW pg_catalog.pg_views AS
+SELECT n.nspname AS schemaname, c.relname AS viewname, pg_catalog.pg_get_userbyid(c.relowner) AS viewowner,
+       CASE c.relkind WHEN 'm' THEN pg_catalog._rs_matview_definition(c.oid)
+                      ELSE pg_catalog.pg_get_viewdef(c.oid) END AS definition
+FROM pg_catalog.pg_class c
+LEFT JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+WHERE c.relkind IN ('v', 'm');
+
+-- SVV_MV_INFO: every materialized view, never stale locally (REFRESH runs at once); AUTO REFRESH
+-- and automatic query rewriting are not kept ('f').
+CREATE OR REPLACE VIEW pg_catalog.svv_mv_info AS
+SELECT current_database()::char(128) AS database_name, n.nspname::char(128) AS schema_name,
+       pg_catalog.pg_get_userbyid(c.relowner)::char(128) AS user_name, c.relname::char(128) AS name,
+       (NOT c.relispopulated)::text::char(1) AS is_stale, 1::integer AS state,
+       'f'::char(1) AS autorefresh, 'f'::char(1) AS autorewrite
+FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+WHERE c.relkind = 'm';
+
+-- COMMENT ON VIEW (the rewriter calls this for it): on Redshift a materialized view is a view.
+CREATE OR REPLACE FUNCTION pg_catalog._rs_comment_on_view(view_name text, comment text) RETURNS void
+LANGUAGE plpgsql AS $$
+DECLARE
+    rel regclass := view_name::regclass;
+BEGIN
+    EXECUTE format('COMMENT ON %s %s IS %L',
+                   CASE (SELECT relkind FROM pg_catalog.pg_class WHERE oid = rel)
+                        WHEN 'm' THEN 'MATERIALIZED VIEW' ELSE 'VIEW' END, rel, comment);
+END $$;
+
+GRANT SELECT ON information_schema.views, pg_catalog.pg_views, pg_catalog.svv_mv_info TO PUBLIC;

@@ -842,6 +842,8 @@ SELECT current_database()::text AS database,
            ELSE d.diststyle END::text AS diststyle,
        d.sortkeys[1]::text AS sortkey1,
        NULL::integer AS max_varchar,
+       CASE WHEN d.sortkeys[1] IS NOT NULL
+            THEN coalesce(lower(d.encodings ->> d.sortkeys[1]), 'none') END::char(32) AS sortkey1_enc,
        coalesce(array_length(d.sortkeys, 1), 0)::integer AS sortkey_num,
        greatest(1, ceil(pg_catalog.pg_total_relation_size(c.oid) / 1048576.0))::bigint AS size,
        NULL::numeric AS pct_used,
@@ -857,7 +859,7 @@ SELECT current_database()::text AS database,
 FROM pg_catalog.pg_class c
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 LEFT JOIN pg_catalog._rs_table_design d ON d.relid = c.oid
-WHERE c.relkind IN ('r', 'p')
+WHERE c.relkind IN ('r', 'p', 'm')  -- 'm': materialized views, which Redshift lists here too
   AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast')
   AND n.nspname NOT LIKE 'pg_temp%';
 

@@ -98,7 +98,7 @@ _TRIGGER_WORDS += (
 )
 # What SQL clients send (see "SQL clients' statements" below): late-binding and materialized
 # views, pg_attrdef.adsrc, and integer conditions (WHERE 1 AND ...).
-_TRIGGER_WORDS += ("binding", "materialized", "adsrc", "where", "pg_get_late_binding_view_cols")
+_TRIGGER_WORDS += ("binding", "materialized", "adsrc", "where", "pg_get_late_binding_view_cols", "comment")
 # Types and constructs PostgreSQL has and Redshift refuses (see _refusal); found by pattern.
 _REFUSED_TYPES = {
     "serial": "serial",
@@ -1232,11 +1232,28 @@ _FROM_LIST_END = {"where", "group", "having", "order", "limit", "offset", "union
 def _client_statements(st: _Statement, edits: _Edits) -> None:
     if st.word(0) == "create":
         _create_view(st, edits)
+    if st.word(0) == "comment" and st.word(1) == "on" and st.word(2) == "view":
+        _comment_on_view(st, edits)
     words = {tok.word for tok in st.t}
     if "where" in words:
         _integer_conditions(st, edits)
     if "any" in words and "array" in words:
         _any_of_array(st, edits)
+
+
+def _comment_on_view(st: _Statement, edits: _Edits) -> None:
+    """COMMENT ON VIEW name IS 'text' → a call that comments a view or a materialized view (on
+    Redshift a materialized view is a view; locally it is PostgreSQL's own kind of relation)."""
+    name_end = _table_name_end(st, 3)
+    if st.word(name_end + 1) != "is" or name_end + 2 >= len(st.t) or st.t[name_end + 2].kind != "str":
+        return
+    name = "".join(st.text(k) for k in range(3, name_end + 1))
+    comment = st.t[name_end + 2]
+    edits.replace(
+        st.t[0].start,
+        comment.end,
+        f"SELECT pg_catalog._rs_comment_on_view({_sql_literal(name)}, {comment.text})",
+    )
 
 
 def _leader_node_only(st: _Statement) -> bool:
