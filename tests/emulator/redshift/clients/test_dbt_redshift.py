@@ -138,11 +138,12 @@ def test_dbt_docs_generate_reads_the_catalog(dbt, first_run):
     catalog = dbt.artifact("catalog.json")
     assert not catalog.get("errors"), catalog.get("errors")
     nodes = {node_id.rsplit(".", 1)[1]: node for node_id, node in catalog["nodes"].items()}
-    assert set(nodes) == set(MODELS)
+    # Not the materialized view: dbt finds Redshift's among the views of pg_class (relkind 'v'), and a
+    # local one is PostgreSQL's own kind of relation (relkind 'm'); docs/local_redshift_clients.md.
+    assert set(nodes) == set(MODELS) - {"cafe_totals_mv"}
     assert nodes["cafe_orders"]["metadata"]["type"] == "BASE TABLE"
     assert nodes["cafe_totals"]["metadata"]["type"] == "VIEW"
     assert nodes["cafe_totals_late"]["metadata"]["type"] == "LATE BINDING VIEW"
-    assert nodes["cafe_totals_mv"]["metadata"]["type"] == "MATERIALIZED VIEW"
     orders = nodes["cafe_orders"]
     assert list(orders["columns"]) == ["order_id", "cafe", "cups", "ordered_at"]
     assert orders["columns"]["cups"]["comment"] == "Cups ordered."  # persist_docs wrote it
