@@ -88,7 +88,10 @@ def dbt(team_settings):
 
 
 def statuses(dbt: Dbt) -> dict[str, str]:
-    return {result["unique_id"].rsplit(".", 1)[1]: result["status"] for result in dbt.artifact("run_results.json")["results"]}
+    return {
+        result["unique_id"].rsplit(".", 1)[1]: result["status"]
+        for result in dbt.artifact("run_results.json")["results"]
+    }
 
 
 def rows(engine, sql: str) -> list[tuple]:
@@ -106,13 +109,18 @@ def first_run(dbt):
 def test_dbt_run_builds_every_materialization(dbt, first_run, engine):
     assert statuses(dbt) == dict.fromkeys(MODELS, "success")
     assert rows(engine, f"select cafe, cups from {SCHEMA}.cafe_totals order by cafe") == [("Latte", 1), ("Mocha", 5)]
-    assert rows(engine, f"select cafe, orders from {SCHEMA}.cafe_totals_late order by cafe") == [("Latte", 1), ("Mocha", 2)]
-    assert [cafe for cafe, _ in rows(engine, f"select cafe, last_order from {SCHEMA}.cafe_totals_mv order by cafe")] == [
+    assert rows(engine, f"select cafe, orders from {SCHEMA}.cafe_totals_late order by cafe") == [
+        ("Latte", 1),
+        ("Mocha", 2),
+    ]
+    assert [
+        cafe for cafe, _ in rows(engine, f"select cafe, last_order from {SCHEMA}.cafe_totals_mv order by cafe")
+    ] == [
         "Latte",
         "Mocha",
     ]
     # the table's design, as dbt asked for it
-    assert rows(engine, f"select diststyle, sortkey1 from svv_table_info where \"table\" = 'cafe_orders'") == [
+    assert rows(engine, "select diststyle, sortkey1 from svv_table_info where \"table\" = 'cafe_orders'") == [
         ("KEY(cafe)", "ordered_at")
     ]
     # bind=false made a late-binding view, whose columns Redshift lists here

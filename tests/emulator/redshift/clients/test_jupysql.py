@@ -7,6 +7,7 @@ import pytest
 from IPython.core.interactiveshell import InteractiveShell
 from sql.connection import ConnectionManager
 
+
 @pytest.fixture(scope="module")
 def shell(engine):
     # jupysql's telemetry (ploomber-core) stays off: no network, nothing sent about the learner.

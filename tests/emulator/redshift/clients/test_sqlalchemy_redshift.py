@@ -54,7 +54,9 @@ def test_to_sql_and_read_back(engine):
     assert back["seen"].dt.strftime("%Y-%m-%d").tolist()[::2] == ["2024-01-01", "2024-02-29", "2024-03-31"]
     assert back["score"].isna().sum() == 2
 
-    counted = pd.read_sql_query(sa.text("select count(*) as n from city_visits where visits > :least"), engine, params={"least": 4})
+    counted = pd.read_sql_query(
+        sa.text("select count(*) as n from city_visits where visits > :least"), engine, params={"least": 4}
+    )
     assert counted["n"].tolist() == [4]
     whole = pd.read_sql_table("city_visits", engine)
     assert sorted(whole.columns) == ["city", "score", "seen", "visits"] and len(whole) == 6
@@ -130,3 +132,26 @@ def test_autoload(engine, tables):
         names = conn.execute(sa.select(shop.c.name).where(shop.c.shop_id == 2)).scalars().all()
     assert [(shop_id, float(score)) for shop_id, score in rows] == [(1, 4.5), (2, 3.0)]
     assert names == ["York"]
+
+
+def test_materialized_view_as_redshift_lists_it(engine, tables):
+    with engine.begin() as conn:
+        conn.exec_driver_sql("drop materialized view if exists shop_count")
+        conn.exec_driver_sql(
+            "create materialized view shop_count backup no diststyle even sortkey (n) auto refresh no "
+            "as (select count(*) as n from shop)"
+        )
+        conn.exec_driver_sql("insert into shop values (10, 'Hull')")
+        before = conn.exec_driver_sql("select n from shop_count").scalar()
+        conn.exec_driver_sql("refresh materialized view shop_count")
+        after = conn.exec_driver_sql("select n from shop_count").scalar()
+        conn.exec_driver_sql("comment on view shop_count is 'Shops, counted.'")
+        listed = conn.exec_driver_sql(
+            "select view_definition from information_schema.views where table_name = 'shop_count'"
+        ).scalar()
+        info = conn.exec_driver_sql("select is_stale, autorefresh from svv_mv_info where name = 'shop_count'").one()
+        comment = conn.exec_driver_sql("select obj_description('shop_count'::regclass)").scalar()
+        conn.exec_driver_sql("delete from shop where shop_id = 10")
+    assert after == before + 1
+    assert listed.startswith("create materialized view shop_count as")
+    assert tuple(info) == ("f", "f") and comment == "Shops, counted."
