@@ -1,6 +1,6 @@
-"""The team's settings as learners' tools get them: a SecureString in Parameter Store (an in-process
-moto of the tests' own) that points at the tests' own local Redshift (../conftest.py), read back at
-run time. The password is generated here and never printed."""
+"""A local Redshift of these tests' own, and the team's settings as learners' tools get them: a
+SecureString in Parameter Store (an in-process moto of the tests' own) that points at it, read back
+at run time. The password is generated here and never printed."""
 
 from __future__ import annotations
 
@@ -11,12 +11,21 @@ import boto3
 import pytest
 from moto import mock_aws
 
+from local_cloud.redshift.server import LocalRedshiftHandle, start_local_redshift
 from redshift_course import Team
 from redshift_course.handout_code import db_utils
 from redshift_course.sql_engine import engine_from_settings
 
 TEAM = Team("client-tools")
 REGION = "eu-west-1"
+
+
+@pytest.fixture(scope="session")
+def local_redshift(postgres_data_dirs) -> LocalRedshiftHandle:
+    """Not the one of ../conftest.py: the clients' connections (jupysql's, SQLAlchemy's results that
+    IPython keeps) may outlive their tests, and the gateway tests there count sessions."""
+    with start_local_redshift(postgres_data_dirs("client-tools"), port=0, postgres_port=0) as redshift:
+        yield redshift
 
 
 @pytest.fixture(scope="session")
