@@ -98,7 +98,8 @@ _TRIGGER_WORDS += (
 )
 # What SQL clients send (see "SQL clients' statements" below): late-binding and materialized
 # views, pg_attrdef.adsrc, and integer conditions (WHERE 1 AND ...).
-_TRIGGER_WORDS += ("binding", "materialized", "adsrc", "where", "pg_get_late_binding_view_cols", "comment")
+_TRIGGER_WORDS += ("binding", "materialized", "adsrc", "pg_get_late_binding_view_cols", "comment")
+_INTEGER_CONDITION = r"\b(?:where|and|or)\s+\d+\s*(?:\b(?:and|or|order|group|having|limit|offset|union)\b|\)|;|$)"
 # Types and constructs PostgreSQL has and Redshift refuses (see _refusal); found by pattern.
 _REFUSED_TYPES = {
     "serial": "serial",
@@ -147,6 +148,8 @@ _TRIGGER = re.compile(
     + "|".join(_REFUSED_TYPES)
     + r")\b|\bcreate\s+(?:unique\s+)?index\b|\bcreate\s+type\b|\bcreate\s+(?:\w+\s+)*table\b|\(\s*values\b|\barray\s*\[|\[\s*\d*\s*\]|#[a-z_]"
     + r'|"[^"]*[A-Z][^"]*"|\\'
+    + "|"
+    + _INTEGER_CONDITION
 )
 
 _TOKEN = re.compile(
@@ -1754,6 +1757,7 @@ _LITERALS = re.compile(r"'(?:[^'\\]|'')*'|--[^\n]*|/\*.*?\*/", re.DOTALL)
 
 
 _TRIGGER_MARKS = ("\\", "create", "CREATE", "#", "(", '"', "[", "index", "type") + tuple(_REFUSED_TYPES)
+_TRIGGER_MARKS += ("where", "WHERE")  # an integer condition (_INTEGER_CONDITION)
 
 
 _QUOTED_UPPER = re.compile(r'"[^"]*[A-Z]')
