@@ -875,37 +875,10 @@ WHERE c.relkind IN ('r', 'p')
 
 -- ---------------------------------------------------------------------------------------------
 -- Monitoring views. Sessions and running queries come from pg_stat_activity; tables from
--- pg_class (one slice). The local Redshift keeps no history of past queries, so STL_QUERY,
--- SYS_QUERY_HISTORY, SVL_QLOG and SVL_QUERY_SUMMARY have Redshift's columns and no rows, and
--- PG_LAST_QUERY_ID() is -1, what Redshift returns before a session's first query
--- (docs/conformance.md).
+-- pg_class (one slice). SVL_QUERY_SUMMARY has Redshift's columns and no rows: PostgreSQL runs no
+-- steps and segments. The query history (STL_QUERY, SYS_QUERY_HISTORY, SVL_QLOG, STL_QUERYTEXT,
+-- PG_LAST_QUERY_ID) is in monitoring.sql.
 -- ---------------------------------------------------------------------------------------------
-CREATE OR REPLACE VIEW pg_catalog.stl_query AS
-SELECT NULL::integer AS userid, NULL::integer AS query, NULL::char(320) AS label, NULL::bigint AS xid,
-       NULL::integer AS pid, NULL::char(32) AS database, NULL::char(4000) AS querytxt,
-       NULL::pg_catalog.timestamp AS starttime, NULL::pg_catalog.timestamp AS endtime, NULL::integer AS aborted,
-       NULL::integer AS insert_pristine, NULL::integer AS concurrency_scaling_status
-WHERE false;
-
-CREATE OR REPLACE VIEW pg_catalog.sys_query_history AS
-SELECT NULL::integer AS user_id, NULL::bigint AS query_id, NULL::char(320) AS query_label,
-       NULL::bigint AS transaction_id, NULL::integer AS session_id, NULL::char(128) AS database_name,
-       NULL::char(32) AS query_type, NULL::char(128) AS status, NULL::boolean AS result_cache_hit,
-       NULL::pg_catalog.timestamp AS start_time, NULL::pg_catalog.timestamp AS end_time, NULL::bigint AS elapsed_time,
-       NULL::bigint AS queue_time, NULL::bigint AS execution_time, NULL::char(512) AS error_message,
-       NULL::bigint AS returned_rows, NULL::bigint AS returned_bytes, NULL::char(4000) AS query_text,
-       NULL::char(256) AS redshift_version, NULL::char(128) AS usage_limit, NULL::char(10) AS compute_type,
-       NULL::bigint AS compile_time, NULL::bigint AS planning_time, NULL::bigint AS lock_wait_time
-WHERE false;
-
-CREATE OR REPLACE VIEW pg_catalog.svl_qlog AS
-SELECT NULL::integer AS userid, NULL::integer AS query, NULL::bigint AS xid, NULL::integer AS pid,
-       NULL::pg_catalog.timestamp AS starttime, NULL::pg_catalog.timestamp AS endtime, NULL::bigint AS elapsed,
-       NULL::integer AS aborted, NULL::char(320) AS label, NULL::char(60) AS substring,
-       NULL::integer AS source_query, NULL::text AS concurrency_scaling_status_txt,
-       NULL::integer AS from_sp_call
-WHERE false;
-
 CREATE OR REPLACE VIEW pg_catalog.svl_query_summary AS
 SELECT NULL::integer AS userid, NULL::integer AS query, NULL::integer AS stm, NULL::integer AS seg,
        NULL::integer AS step, NULL::bigint AS maxtime, NULL::bigint AS avgtime, NULL::bigint AS rows,
@@ -913,9 +886,6 @@ SELECT NULL::integer AS userid, NULL::integer AS query, NULL::integer AS stm, NU
        NULL::char(1) AS is_diskbased, NULL::bigint AS workmem, NULL::char(1) AS is_rrscan,
        NULL::char(1) AS is_delayed_scan, NULL::bigint AS rows_pre_filter
 WHERE false;
-
-CREATE OR REPLACE FUNCTION pg_catalog.pg_last_query_id() RETURNS integer
-LANGUAGE sql STABLE AS $$ SELECT -1 $$;
 
 CREATE OR REPLACE VIEW pg_catalog.stv_sessions AS
 SELECT a.backend_start::pg_catalog.timestamp AS starttime, a.pid::integer AS process,
@@ -971,8 +941,7 @@ SELECT 0::integer AS owner, 0::integer AS host, 0::integer AS diskno, 0::bigint 
        0::integer AS seek_forward, 0::integer AS seek_back, 0::integer AS is_san, 0::integer AS failed,
        0::integer AS mbps, '/local'::char(256) AS mount;
 
-GRANT SELECT ON pg_catalog.stl_query, pg_catalog.sys_query_history, pg_catalog.svl_qlog,
-    pg_catalog.svl_query_summary, pg_catalog.stv_sessions, pg_catalog.stv_recents, pg_catalog.stv_tbl_perm,
+GRANT SELECT ON pg_catalog.svl_query_summary, pg_catalog.stv_sessions, pg_catalog.stv_recents, pg_catalog.stv_tbl_perm,
     pg_catalog.svv_diskusage, pg_catalog.stv_partitions TO PUBLIC;
 
 -- The catalog views redshift_connector's metadata calls read (svv_tables, svv_columns...) are in

@@ -136,15 +136,16 @@ _REFUSED_TYPES = {
     "txid_snapshot": "txid_snapshot",
     "pg_lsn": "pg_lsn",
 }
-_TRIGGER = re.compile(
-    r"(?i)\b(?:"
-    + "|".join(_TRIGGER_WORDS + ("pgdate_part",))
-    + r")\b"
-    + r"|\b(?:"
-    + "|".join(_REFUSED_TYPES)
-    + r")\b|\bcreate\s+(?:unique\s+)?index\b|\bcreate\s+type\b|\bcreate\s+(?:\w+\s+)*table\b|\(\s*values\b|\barray\s*\[|\[\s*\d*\s*\]|#[a-z_]"
+# What makes a statement worth tokenizing: one of these words, or one of the other patterns. The
+# words are looked up in a set (one pass over the statement's words): a regex alternation of ~70
+# words costs a test at every position, half a second on a 600 kB INSERT.
+_TRIGGER_WORD_SET = frozenset(_TRIGGER_WORDS + ("pgdate_part",) + tuple(_REFUSED_TYPES))
+_WORD = re.compile(r"\w+")
+_TRIGGER_OTHER = re.compile(
+    r"(?i)\bcreate\s+(?:unique\s+)?index\b|\bcreate\s+type\b|\bcreate\s+(?:\w+\s+)*table\b|\(\s*values\b|\barray\s*\[|\[\s*\d*\s*\]|#[a-z_]"
     + r'|"[^"]*[A-Z][^"]*"|\\'
 )
+
 
 _TOKEN = re.compile(
     r"""
@@ -1625,7 +1626,7 @@ def _worth_tokenizing(sql: str) -> bool:
         return False
     if len(sql) > 4096 and "\\" not in sql and "$$" not in sql:
         lowered = _LITERALS.sub(" ", lowered)
-    return _TRIGGER.search(lowered) is not None
+    return not _TRIGGER_WORD_SET.isdisjoint(_WORD.findall(lowered)) or _TRIGGER_OTHER.search(lowered) is not None
 
 
 def rewrite_sql(sql: str) -> str:
