@@ -792,6 +792,40 @@ CREATE OR REPLACE AGGREGATE pg_catalog._rs_avg(interval) (
 );
 
 -- ---------------------------------------------------------------------------------------------
+-- Window functions PostgreSQL lacks (the rewriter's "window functions PostgreSQL lacks" section):
+-- IGNORE NULLS, PERCENTILE_CONT/DISC ... OVER and LISTAGG ... OVER become array_agg over the same
+-- window, and these pick the answer out of the array.
+-- ---------------------------------------------------------------------------------------------
+-- The element at position pos (1 = first), counted from the end when pos is negative (-1 = last).
+CREATE OR REPLACE FUNCTION pg_catalog._rs_array_pick(arr anyarray, pos integer) RETURNS anyelement
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+SELECT CASE WHEN pos > 0 THEN arr[pos] WHEN pos < 0 THEN arr[cardinality(arr) + pos + 1] END
+$$;
+
+CREATE OR REPLACE FUNCTION pg_catalog._rs_percentile_cont(arr anyarray, fraction double precision, descending boolean)
+RETURNS double precision LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+SELECT CASE WHEN descending THEN (SELECT percentile_cont(fraction) WITHIN GROUP (ORDER BY v::double precision DESC) FROM unnest(arr) AS v)
+            ELSE (SELECT percentile_cont(fraction) WITHIN GROUP (ORDER BY v::double precision) FROM unnest(arr) AS v) END
+$$;
+
+CREATE OR REPLACE FUNCTION pg_catalog._rs_percentile_disc(arr anyarray, fraction double precision, descending boolean)
+RETURNS anyelement LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+SELECT CASE WHEN descending THEN (SELECT percentile_disc(fraction) WITHIN GROUP (ORDER BY v DESC) FROM unnest(arr) AS v)
+            ELSE (SELECT percentile_disc(fraction) WITHIN GROUP (ORDER BY v) FROM unnest(arr) AS v) END
+$$;
+
+-- LISTAGG over a window: the values in the array's order, NULLs left out; with DISTINCT each value
+-- once, where it first comes.
+CREATE OR REPLACE FUNCTION pg_catalog._rs_listagg(arr text[], separator text, is_distinct boolean) RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+SELECT CASE WHEN is_distinct
+            THEN (SELECT string_agg(v, separator ORDER BY n)
+                  FROM (SELECT DISTINCT ON (v) v, n FROM unnest(arr) WITH ORDINALITY AS u(v, n)
+                        WHERE v IS NOT NULL ORDER BY v, n) AS d)
+            ELSE array_to_string(arr, separator) END
+$$;
+
+-- ---------------------------------------------------------------------------------------------
 -- System views, answered honestly for a single-node, single-slice database. Redshift-only
 -- properties that PostgreSQL does not keep (distribution style, sort keys, encodings) are NULL
 -- or 'none' rather than invented.

@@ -96,6 +96,7 @@ _TRIGGER_WORDS += (
     "attsortkeyord",
     "attencodingtype",
 )
+_TRIGGER_WORDS += ("ignore", "respect")  # IGNORE NULLS / RESPECT NULLS (window functions section)
 # Types and constructs PostgreSQL has and Redshift refuses (see _refusal); found by pattern.
 _REFUSED_TYPES = {
     "serial": "serial",
@@ -658,13 +659,18 @@ def _listagg(st: _Statement, i: int, edits: _Edits) -> None:
     first = args[0][0]
     if st.word(first) in ("distinct", "all"):
         first += 1
+    k = close + 1
+    within = st.word(k) == "within" and st.word(k + 1) == "group" and st.is_op(k + 2, "(")
+    over_at = st.match[k + 2] + 1 if within else k
+    if st.word(over_at) == "over" and st.is_op(over_at + 1, "("):
+        _listagg_window(st, i, args, k + 2 if within else None, over_at, edits)
+        return
+    if within and first != args[0][0] and _listagg_distinct_ordered_by_itself(st, i, args, first, k + 2, edits):
+        return
     edits.replace(t[i].start, t[i].end, "string_agg")
     edits.insert(t[first].start, "(")
     edits.insert(t[args[0][1] - 1].end, ")::text" + ("" if len(args) == 2 else ", ''"))
-    k = close + 1
-    if st.word(k) == "within" and st.word(k + 1) == "group" and st.is_op(k + 2, "("):
-        if st.word(close + 4) == "over" or st.word(st.match[k + 2] + 1) == "over":
-            raise _Unsupported("LISTAGG as a window function")
+    if within:
         # string_agg(x, sep ORDER BY ...): drop ") WITHIN GROUP (" and keep the ORDER BY inside.
         edits.replace(t[close].start, t[k + 2].end, " ")
         if first != args[0][0]:
@@ -1308,6 +1314,158 @@ def _redshift_default_name(st: _Statement, x: int, y: int) -> str | None:
     return None
 
 
+# --- window functions PostgreSQL lacks --------------------------------------------------------------
+#
+# IGNORE NULLS (FIRST_VALUE, LAST_VALUE, NTH_VALUE, LAG, LEAD), PERCENTILE_CONT/DISC ... OVER and
+# LISTAGG ... OVER: PostgreSQL 18 has none of them, but its window aggregates see the frame's rows
+# in the window's order, so each becomes array_agg (FILTER (WHERE x IS NOT NULL) for IGNORE NULLS)
+# over the same window, and a compat.sql function picks the answer out of the array.
+
+
+def _over_clause(st: _Statement, k: int) -> tuple[int, int] | None:
+    """(index of "(", index of ")") of the OVER (...) starting at token k, if there is one."""
+    if st.word(k) == "over" and st.is_op(k + 1, "("):
+        return k + 1, st.match[k + 1]
+    return None
+
+
+def _nulls_words(st: _Statement, k: int) -> str | None:
+    """'ignore' or 'respect' when tokens k, k+1 are IGNORE NULLS / RESPECT NULLS."""
+    if st.word(k) in ("ignore", "respect") and st.word(k + 1) == "nulls":
+        return st.word(k)
+    return None
+
+
+def _value_ignore_nulls(st: _Statement, i: int, edits: _Edits) -> None:
+    """FIRST_VALUE(x IGNORE NULLS) OVER w, NTH_VALUE(x, n) IGNORE NULLS OVER w, ... → the first,
+    last or n-th element of array_agg(x) FILTER (WHERE x IS NOT NULL) OVER w."""
+    t, open_i = st.t, i + 1
+    close = st.match[open_i]
+    args = st.split_args(open_i)
+    if not args:
+        return
+    inside = _nulls_words(st, args[-1][1] - 2) if args[-1][1] - args[-1][0] > 2 else None
+    after = _nulls_words(st, close + 1)
+    mode = inside or after
+    over = _over_clause(st, close + (3 if after else 1))
+    if mode is None or over is None:
+        return
+    last_arg_end = args[-1][1] - 2 if inside else args[-1][1]
+    value = _src(st, args[0][0], args[0][1] if len(args) > 1 else last_arg_end)
+    window = _src(st, over[0], over[1] + 1)
+    if mode == "respect":  # Redshift's default: just drop the words
+        a, b = (args[-1][1] - 2, args[-1][1]) if inside else (close + 1, close + 3)
+        edits.replace(t[a].start, t[b - 1].end, "")
+        return
+    which = st.word(i)
+    position = {"first_value": "1", "last_value": "-1"}.get(which)
+    if position is None:
+        if len(args) != 2:
+            return
+        position = "(" + _src(st, args[1][0], last_arg_end) + ")"
+    edits.replace(
+        t[i].start,
+        t[over[1]].end,
+        f"pg_catalog._rs_array_pick(array_agg({value}) FILTER (WHERE ({value}) IS NOT NULL) OVER {window}, {position})",
+    )
+
+
+def _lag_lead_ignore_nulls(st: _Statement, i: int, edits: _Edits) -> None:
+    """LAG(x [, offset [, default]]) IGNORE NULLS OVER (PARTITION BY p ORDER BY o): the offset-th
+    non-null x before this row (LEAD: after it), from array_agg over the rows before (after) it."""
+    t, close = st.t, st.match[i + 1]
+    args = st.split_args(i + 1)
+    mode = _nulls_words(st, close + 1)
+    over = _over_clause(st, close + 3) if mode else None
+    if over is None or not 1 <= len(args) <= 3:
+        return
+    if mode == "respect":
+        edits.replace(t[close + 1].start, t[close + 2].end, "")
+        return
+    inner = _src(st, over[0] + 1, over[1]) if over[1] > over[0] + 1 else ""
+    if any(st.word(k) in ("rows", "range", "groups") for k in range(over[0], over[1])):
+        return
+    value = _src(st, *args[0])
+    offset = _src(st, *args[1]) if len(args) > 1 else "1"
+    frame = "UNBOUNDED PRECEDING AND 1 PRECEDING" if st.word(i) == "lag" else "1 FOLLOWING AND UNBOUNDED FOLLOWING"
+    position = f"-({offset})" if st.word(i) == "lag" else f"({offset})"
+    picked = (
+        f"pg_catalog._rs_array_pick(array_agg({value}) FILTER (WHERE ({value}) IS NOT NULL) "
+        f"OVER ({inner} ROWS BETWEEN {frame}), {position})"
+    )
+    if len(args) == 3:
+        picked = f"coalesce({picked}, {_src(st, *args[2])})"
+    edits.replace(t[i].start, t[over[1]].end, picked)
+
+
+def _percentile_window(st: _Statement, i: int, edits: _Edits) -> None:
+    """PERCENTILE_CONT(f) WITHIN GROUP (ORDER BY x [DESC]) OVER (PARTITION BY p) → the percentile of
+    the partition's array_agg(x) (compat.sql: _rs_percentile_cont / _rs_percentile_disc)."""
+    t, close = st.t, st.match[i + 1]
+    if not (st.word(close + 1) == "within" and st.word(close + 2) == "group" and st.is_op(close + 3, "(")):
+        return
+    group_close = st.match[close + 3]
+    over = _over_clause(st, group_close + 1)
+    if over is None or st.word(close + 4) != "order" or st.word(close + 5) != "by":
+        return
+    a, b = close + 6, group_close
+    descending = st.word(b - 1) == "desc"
+    if st.word(b - 1) in ("asc", "desc"):
+        b -= 1
+    if any(st.is_op(k, ",") and st.depth[k] == st.depth[a] for k in range(a, b)):
+        return
+    fraction = _src(st, i + 2, close)
+    edits.replace(
+        t[i].start,
+        t[over[1]].end,
+        f"pg_catalog._rs_{st.word(i)}(array_agg({_src(st, a, b)}) OVER {_src(st, over[0], over[1] + 1)}, "
+        f"{fraction}, {'true' if descending else 'false'})",
+    )
+
+
+def _listagg_window(st: _Statement, i: int, args, group_open: int | None, over_at: int, edits: _Edits) -> None:
+    """LISTAGG([DISTINCT] x [, sep]) [WITHIN GROUP (ORDER BY o)] OVER (PARTITION BY p): the values
+    of the partition in o's order (the window's ORDER BY, with the whole partition as its frame)."""
+    t = st.t
+    over_open, over_close = over_at + 1, st.match[over_at + 1]
+    first = args[0][0]
+    distinct = st.word(first) == "distinct"
+    if st.word(first) in ("distinct", "all"):
+        first += 1
+    value = _src(st, first, args[0][1])
+    separator = _src(st, *args[1]) if len(args) == 2 else "''"
+    order = ""
+    if group_open is not None:
+        if st.word(group_open + 1) != "order":
+            raise _Unsupported("WITHIN GROUP without ORDER BY")
+        order = " " + _src(st, group_open + 1, st.match[group_open])
+    partition = _src(st, over_open + 1, over_close) if over_close > over_open + 1 else ""
+    window = f"({partition}{order} ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)"
+    edits.replace(
+        t[i].start,
+        t[over_close].end,
+        f"pg_catalog._rs_listagg(array_agg(({value})::text) OVER {window}, {separator}, {'true' if distinct else 'false'})",
+    )
+
+
+def _listagg_distinct_ordered_by_itself(st: _Statement, i: int, args, first: int, group_open: int, edits) -> bool:
+    """LISTAGG(DISTINCT x, sep) WITHIN GROUP (ORDER BY x [DESC]) → array_to_string(array_agg(DISTINCT
+    x ORDER BY x), sep): ordered as x's own type (numbers as numbers), not as text."""
+    t = st.t
+    group_close = st.match[group_open]
+    if st.word(first - 1) != "distinct" or st.word(group_open + 1) != "order" or st.word(group_open + 2) != "by":
+        return False
+    a, b = group_open + 3, group_close
+    if st.word(b - 1) in ("asc", "desc"):
+        b -= 1
+    if [x.text.lower() for x in t[a:b]] != [x.text.lower() for x in t[first : args[0][1]]]:
+        return False
+    separator = _src(st, *args[1]) if len(args) == 2 else "''"
+    value, order = _src(st, first, args[0][1]), _src(st, group_open + 1, group_close)
+    edits.replace(t[i].start, t[group_close].end, f"array_to_string(array_agg(DISTINCT {value} {order}), {separator})")
+    return True
+
+
 # --- lateral column aliases -------------------------------------------------------------------
 #
 # Redshift lets a select-list alias be used by later items of the same select list and by the
@@ -1555,6 +1713,13 @@ _LOCAL_REWRITES = {
     "regexp_replace": _call(_regexp_replace),
     "regexp_substr": _call(_regexp_substr),
     "ratio_to_report": _call(_ratio_to_report),
+    "first_value": _call(_value_ignore_nulls),
+    "last_value": _call(_value_ignore_nulls),
+    "nth_value": _call(_value_ignore_nulls),
+    "lag": _call(_lag_lead_ignore_nulls),
+    "lead": _call(_lag_lead_ignore_nulls),
+    "percentile_cont": _call(_percentile_window),
+    "percentile_disc": _call(_percentile_window),
 }
 
 

@@ -447,3 +447,40 @@ def test_lateral_alias_chains_and_where_and_every_from_item():
 )
 def test_lateral_alias_left_alone(sql):
     assert rewrite_sql(sql) == sql
+
+
+# --- window functions PostgreSQL lacks -------------------------------------------------------------
+
+
+def test_ignore_nulls_becomes_array_agg_over_the_same_window():
+    out = rewrite_sql(
+        "select first_value(x ignore nulls) over (order by d rows between unbounded preceding and current row) from t"
+    )
+    assert out == (
+        "select pg_catalog._rs_array_pick(array_agg(x) FILTER (WHERE (x) IS NOT NULL) OVER "
+        "(order by d rows between unbounded preceding and current row), 1) from t"
+    )
+    out = rewrite_sql("select lead(x, 2, 0) ignore nulls over (partition by p order by d) from t")
+    assert out == (
+        "select coalesce(pg_catalog._rs_array_pick(array_agg(x) FILTER (WHERE (x) IS NOT NULL) OVER "
+        "(partition by p order by d ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING), (2)), 0) from t"
+    )
+    assert (
+        rewrite_sql("select lag(x) respect nulls over (order by d) from t") == "select lag(x)  over (order by d) from t"
+    )
+
+
+def test_percentile_and_listagg_over_a_window():
+    assert rewrite_sql("select percentile_disc(0.5) within group (order by q desc) over (partition by s) from t") == (
+        "select pg_catalog._rs_percentile_disc(array_agg(q) OVER (partition by s), 0.5, true) from t"
+    )
+    assert rewrite_sql("select listagg(a, ',') within group (order by b) over (partition by c) from t") == (
+        "select pg_catalog._rs_listagg(array_agg((a)::text) OVER (partition by c order by b ROWS BETWEEN "
+        "UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING), ',', false) from t"
+    )
+
+
+def test_listagg_distinct_ordered_by_itself_keeps_the_values_type():
+    assert rewrite_sql("select listagg(distinct n, ', ') within group (order by n desc) as l from t") == (
+        "select array_to_string(array_agg(DISTINCT n order by n desc), ', ') as l from t"
+    )
