@@ -826,6 +826,86 @@ SELECT CASE WHEN is_distinct
 $$;
 
 -- ---------------------------------------------------------------------------------------------
+-- SUPER: a domain over text holding the value's compact JSON, as Redshift prints a SUPER
+-- ('[1,"a"]', no spaces); the rewriter turns navigation (c_orders[0].o_orderkey), ARRAY(...) and
+-- unnesting in FROM (FROM t AS c, c.c_orders AS o AT i) into calls of the functions below, which
+-- work on jsonb. Objects print with jsonb's key order (shorter keys first), not the input's.
+-- ---------------------------------------------------------------------------------------------
+DO $do$ BEGIN
+    IF to_regtype('pg_catalog.super') IS NULL THEN
+        CREATE DOMAIN pg_catalog.super AS text;
+    END IF;
+END $do$;
+
+CREATE OR REPLACE FUNCTION pg_catalog._rs_super_text(j jsonb) RETURNS text
+LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $$
+BEGIN
+    CASE jsonb_typeof(j)
+        WHEN 'object' THEN
+            RETURN '{' || coalesce((SELECT string_agg(to_json(k)::text || ':' || pg_catalog._rs_super_text(v), ',')
+                                    FROM jsonb_each(j) AS e(k, v)), '') || '}';
+        WHEN 'array' THEN
+            RETURN '[' || coalesce((SELECT string_agg(pg_catalog._rs_super_text(v), ',' ORDER BY n)
+                                    FROM jsonb_array_elements(j) WITH ORDINALITY AS a(v, n)), '') || ']';
+        ELSE
+            RETURN j::text;
+    END CASE;
+END $$;
+
+CREATE OR REPLACE FUNCTION pg_catalog._rs_super(j jsonb) RETURNS pg_catalog.super
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$ SELECT pg_catalog._rs_super_text(j)::pg_catalog.super $$;
+
+CREATE OR REPLACE FUNCTION pg_catalog.json_parse(s text) RETURNS pg_catalog.super
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$ SELECT pg_catalog._rs_super(s::jsonb) $$;
+
+CREATE OR REPLACE FUNCTION pg_catalog.json_serialize(v pg_catalog.super) RETURNS varchar
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$ SELECT v::text::varchar $$;
+
+CREATE OR REPLACE FUNCTION pg_catalog.json_typeof(v pg_catalog.super) RETURNS varchar
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$ SELECT jsonb_typeof(v::text::jsonb)::varchar $$;
+
+CREATE OR REPLACE FUNCTION pg_catalog.json_size(v pg_catalog.super) RETURNS integer
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$ SELECT octet_length(v::text) $$;
+
+CREATE OR REPLACE FUNCTION pg_catalog.is_array(v pg_catalog.super) RETURNS boolean
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$ SELECT jsonb_typeof(v::text::jsonb) = 'array' $$;
+
+CREATE OR REPLACE FUNCTION pg_catalog.is_object(v pg_catalog.super) RETURNS boolean
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$ SELECT jsonb_typeof(v::text::jsonb) = 'object' $$;
+
+CREATE OR REPLACE FUNCTION pg_catalog.is_scalar(v pg_catalog.super) RETURNS boolean
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$ SELECT jsonb_typeof(v::text::jsonb) NOT IN ('array', 'object') $$;
+
+CREATE OR REPLACE FUNCTION pg_catalog.is_varchar(v pg_catalog.super) RETURNS boolean
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$ SELECT jsonb_typeof(v::text::jsonb) = 'string' $$;
+
+CREATE OR REPLACE FUNCTION pg_catalog.is_boolean(v pg_catalog.super) RETURNS boolean
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$ SELECT jsonb_typeof(v::text::jsonb) = 'boolean' $$;
+
+CREATE OR REPLACE FUNCTION pg_catalog.get_array_length(v pg_catalog.super) RETURNS integer
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+SELECT CASE WHEN jsonb_typeof(v::text::jsonb) = 'array' THEN jsonb_array_length(v::text::jsonb) END
+$$;
+
+CREATE OR REPLACE FUNCTION pg_catalog.split_to_array(s text, delimiter text DEFAULT ',') RETURNS pg_catalog.super
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$ SELECT pg_catalog._rs_super(to_jsonb(string_to_array(s, delimiter))) $$;
+
+-- Navigation: c_orders[0].o_orderkey is _rs_super_get(c_orders, '{0,o_orderkey}'); a missing
+-- element is NULL, as in Redshift's lax mode.
+CREATE OR REPLACE FUNCTION pg_catalog._rs_super_get(v pg_catalog.super, path text[]) RETURNS pg_catalog.super
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$ SELECT pg_catalog._rs_super(v::text::jsonb #> path) $$;
+
+-- Unnesting: the elements of the array at path (from 0, as AT counts), none if it is no array.
+CREATE OR REPLACE FUNCTION pg_catalog._rs_super_elements(v pg_catalog.super, path text[])
+RETURNS TABLE (element pg_catalog.super, _rs_index integer)
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+SELECT pg_catalog._rs_super(e), (n - 1)::integer
+FROM (SELECT v::text::jsonb #> path AS a) AS s
+CROSS JOIN LATERAL jsonb_array_elements(CASE WHEN jsonb_typeof(s.a) = 'array' THEN s.a ELSE '[]' END)
+    WITH ORDINALITY AS x(e, n)
+$$;
+
+-- ---------------------------------------------------------------------------------------------
 -- System views, answered honestly for a single-node, single-slice database. Redshift-only
 -- properties that PostgreSQL does not keep (distribution style, sort keys, encodings) are NULL
 -- or 'none' rather than invented.

@@ -97,6 +97,7 @@ _TRIGGER_WORDS += (
     "attencodingtype",
 )
 _TRIGGER_WORDS += ("ignore", "respect")  # IGNORE NULLS / RESPECT NULLS (window functions section)
+_TRIGGER_WORDS += ("array",)  # ARRAY(...), Redshift's SUPER array (SUPER section)
 # Types and constructs PostgreSQL has and Redshift refuses (see _refusal); found by pattern.
 _REFUSED_TYPES = {
     "serial": "serial",
@@ -142,9 +143,21 @@ _REFUSED_TYPES = {
 # words costs a test at every position, half a second on a 600 kB INSERT.
 _TRIGGER_WORD_SET = frozenset(_TRIGGER_WORDS + ("pgdate_part",) + tuple(_REFUSED_TYPES))
 _WORD = re.compile(r"\w+")
-_TRIGGER_OTHER = re.compile(
-    r"(?i)\bcreate\s+(?:unique\s+)?index\b|\bcreate\s+type\b|\bcreate\s+(?:\w+\s+)*table\b|\(\s*values\b|\barray\s*\[|\[\s*\d*\s*\]|#[a-z_]"
-    + r'|"[^"]*[A-Z][^"]*"|\\'
+# The other patterns, each tried only when its telltale substring is there (one regex with every
+# alternative costs a test of each at every position of a long statement).
+_TRIGGER_OTHER = tuple(
+    (mark, re.compile(pattern, re.IGNORECASE))
+    for mark, pattern in (
+        ("create", r"\bcreate\s+(?:unique\s+)?index\b|\bcreate\s+type\b|\bcreate\s+(?:\w+\s+)*table\b"),
+        ("values", r"\(\s*values\b"),
+        ("array", r"\barray\s*\["),
+        ("[", r"\[\s*\d*\s*\]"),
+        ("#", r"#[a-z_]"),
+        ('"', r'"[^"]*[A-Z][^"]*"'),
+        ("\\", r"\\"),
+        # SUPER unnesting in FROM: ", alias.column [AS] name" (SUPER section)
+        (",", r",\s*[a-z_][\w$]*\s*\.\s*[a-z_][\w$]*(?:\s*\.\s*[a-z_][\w$]*)*\s+(?:as\s+)?[a-z_]"),
+    )
 )
 
 
@@ -1466,6 +1479,173 @@ def _listagg_distinct_ordered_by_itself(st: _Statement, i: int, args, first: int
     return True
 
 
+# --- SUPER ----------------------------------------------------------------------------------------
+#
+# Redshift's semi-structured SUPER values are a domain over text locally (compat.sql); PartiQL's
+# syntax becomes calls of compat.sql's functions:
+#   c_orders[0].o_orderkey          → pg_catalog._rs_super_get(c_orders, ARRAY['0','o_orderkey'])
+#   ARRAY(1, 'a')                   → pg_catalog._rs_super(jsonb_build_array(1, 'a'))
+#   FROM t AS c, c.c_orders AS o AT i
+#                                   → FROM t AS c, pg_catalog._rs_super_elements(c.c_orders,
+#                                       ARRAY[]::text[]) AS "o"("o", "i")
+# and o.o_orderkey, o being an unnested element, navigates into it.
+
+_PG_RESERVED_ALIASES = {"array", "user", "order", "table", "column", "default", "end", "offset", "limit"}
+
+
+def _super_syntax(st: _Statement, edits: _Edits) -> None:
+    t = st.t
+    unnested: dict[str, bool] = {}
+    done = _super_unnest(st, edits, unnested)  # token ranges already rewritten
+    k = 0
+    while k < len(t):
+        tok = t[k]
+        if any(a <= k <= b for a, b in done):
+            k += 1
+            continue
+        if (
+            tok.word == "array"
+            and st.is_op(k + 1, "(")
+            and st.word(k + 2) not in ("select", "with")
+            and not st.is_op(k - 1, ".")
+        ):
+            close = st.match[k + 1]
+            edits.replace(tok.start, t[k + 1].end, "pg_catalog._rs_super(jsonb_build_array(")
+            edits.insert(t[close].end, ")")
+            k += 2
+            continue
+        if tok.kind in ("ident", "qident") and not st.is_op(k - 1, ".") and not st.is_op(k - 1, "::"):
+            end, path = _super_path(st, k, unnested)
+            if path:
+                edits.replace(tok.start, t[end - 1].end, _super_get(st, k, end, unnested))
+                k = end
+                continue
+        k += 1
+    for name in unnested:
+        if name in _PG_RESERVED_ALIASES:
+            for j, other in enumerate(t):
+                if other.word == name and not st.is_op(j + 1, "(") and not any(a <= j <= b for a, b in done):
+                    edits.replace(other.start, other.end, f'"{name}"')
+
+
+def _super_path(st: _Statement, k: int, unnested: dict) -> tuple[int, list[str]]:
+    """From token k: the end of a navigation path and its steps ([] when there is none). A path
+    needs a subscript ([0]) or must start at an unnested element's alias."""
+    t = st.t
+    j = k + 1
+    if st.is_op(j, ".") and j + 1 < len(t) and t[j + 1].kind in ("ident", "qident") and _folded(t[k]) not in unnested:
+        j += 2  # table.column
+    steps: list[str] = []
+    start = j
+    while True:
+        if st.is_op(j, "[") and j + 2 < len(t) and t[j + 1].kind == "num" and st.is_op(j + 2, "]"):
+            steps.append(t[j + 1].text)
+            j += 3
+        elif st.is_op(j, ".") and j + 1 < len(t) and t[j + 1].kind in ("ident", "qident") and not st.is_op(j + 2, "("):
+            if not steps and start != k + 1:
+                break  # table.column.attr without a subscript: a schema-qualified name
+            steps.append(_folded(t[j + 1]))
+            j += 2
+        else:
+            break
+    if not steps or (not any(s.isdigit() for s in steps) and _folded(t[k]) not in unnested):
+        return k, []
+    return j, steps
+
+
+def _super_get(st: _Statement, k: int, end: int, unnested: dict) -> str:
+    t = st.t
+    name = _folded(t[k])
+    if name in unnested:
+        base, j = f'"{name}"."{name}"', k + 1
+    elif st.is_op(k + 1, ".") and not st.is_op(k + 1, "["):
+        base, j = _src(st, k, k + 3), k + 3
+    else:
+        base, j = t[k].text, k + 1
+    steps = []
+    while j < end:
+        if st.is_op(j, "["):
+            steps.append(t[j + 1].text)
+            j += 3
+        else:
+            steps.append(_folded(t[j + 1]))
+            j += 2
+    path = ", ".join(_sql_literal(step) for step in steps)
+    return f"pg_catalog._rs_super_get({base}, ARRAY[{path}]::text[])"
+
+
+def _super_unnest(st: _Statement, edits: _Edits, unnested: dict) -> list[tuple[int, int]]:
+    """FROM items that unnest a SUPER array (alias.column[.path] or an unnested alias, then [AS]
+    name [AT index]) become _rs_super_elements(...) (PostgreSQL's functions in FROM see the items
+    before them); notes the unnested aliases, returns the token ranges rewritten."""
+    t, done = st.t, []
+    for f, tok in enumerate(t):
+        if tok.word != "from":
+            continue
+        depth = st.depth[f]
+        aliases: set[str] = set()
+        k = f + 1
+        while k < len(t) and not (
+            st.depth[k] < depth or (st.depth[k] == depth and (st.word(k) in _WHERE_END | {"where"} or st.is_op(k, ";")))
+        ):
+            item_start = k
+            while k < len(t) and not (
+                st.depth[k] <= depth
+                and (st.is_op(k, ",") or st.is_op(k, ")") or st.is_op(k, ";") or st.word(k) in _WHERE_END | {"where"})
+                and st.depth[k] == depth
+            ):
+                k = st.match[k] + 1 if st.is_op(k, "(") else k + 1
+            item = list(range(item_start, k))
+            rewritten = _unnest_item(st, item, aliases, unnested, edits) if item else None
+            if rewritten is not None:
+                done.append((item[0], item[-1]))
+            elif item:
+                last = t[item[-1]]  # the alias, or the table's own name
+                if last.kind in ("ident", "qident") and last.word not in _NOT_AN_ALIAS:
+                    aliases.add(_folded(last))
+            if st.is_op(k, ","):
+                k += 1
+            else:
+                break
+    return done
+
+
+def _unnest_item(st: _Statement, item: list[int], aliases: set, unnested: dict, edits: _Edits) -> str | None:
+    """One FROM item, rewritten if it unnests a SUPER array (see _super_unnest)."""
+    t = st.t
+    a = item[0]
+    if t[a].kind not in ("ident", "qident") or _folded(t[a]) not in aliases | set(unnested):
+        return None
+    j, steps = a + 1, []
+    while st.is_op(j, ".") and j + 1 <= item[-1] and t[j + 1].kind in ("ident", "qident"):
+        steps.append(_folded(t[j + 1]))
+        j += 2
+    source = _folded(t[a])
+    if source in unnested:
+        base, path = f'"{source}"."{source}"', steps
+    elif steps:
+        base, path = f"{t[a].text}.{steps[0]}", steps[1:]
+    else:
+        return None
+    if st.word(j) == "as":
+        j += 1
+    if j > item[-1] or t[j].kind not in ("ident", "qident"):
+        return None
+    name = _folded(t[j])
+    index = None
+    if st.word(j + 1) == "at" and j + 2 <= item[-1]:
+        index = _folded(t[j + 2])
+    if (index is None and j != item[-1]) or (index is not None and j + 2 != item[-1]):
+        return None
+    columns = f'"{name}"' + (f', "{index}"' if index else "")
+    path_text = ", ".join(_sql_literal(step) for step in path)
+    text = f'pg_catalog._rs_super_elements({base}, ARRAY[{path_text}]::text[]) AS "{name}"({columns})'
+    edits.replace(t[a].start, t[item[-1]].end, text)
+    unnested[name] = True
+    aliases.add(name)
+    return text
+
+
 # --- lateral column aliases -------------------------------------------------------------------
 #
 # Redshift lets a select-list alias be used by later items of the same select list and by the
@@ -1747,6 +1927,7 @@ def _pass_local(st: _Statement, edits: _Edits) -> None:
             rewrite = _LOCAL_REWRITES.get(tok.word) if tok.word else None
             if rewrite is not None and not st.is_op(i - 1, "."):
                 rewrite(st, i, local)
+        _super_syntax(st, local)
         _default_column_names(st, local)  # last: its AS follows whatever the rewrites put around a call
     except _Refusal as refusal:
         _replace_statement(st, edits, _refuse(str(refusal)))
@@ -1777,7 +1958,7 @@ def _local(st: _Statement, edits: _Edits) -> bool:
 _LITERALS = re.compile(r"'(?:[^'\\]|'')*'|--[^\n]*|/\*.*?\*/", re.DOTALL)
 
 
-_TRIGGER_MARKS = ("\\", "create", "CREATE", "#", "(", '"', "[", "index", "type") + tuple(_REFUSED_TYPES)
+_TRIGGER_MARKS = ("\\", "create", "CREATE", "#", "(", ".", '"', "[", "index", "type") + tuple(_REFUSED_TYPES)
 
 
 _QUOTED_UPPER = re.compile(r'"[^"]*[A-Z]')
@@ -1791,7 +1972,9 @@ def _worth_tokenizing(sql: str) -> bool:
         return False
     if len(sql) > 4096 and "\\" not in sql and "$$" not in sql:
         lowered = _LITERALS.sub(" ", lowered)
-    return not _TRIGGER_WORD_SET.isdisjoint(_WORD.findall(lowered)) or _TRIGGER_OTHER.search(lowered) is not None
+    if not _TRIGGER_WORD_SET.isdisjoint(_WORD.findall(lowered)):
+        return True
+    return any(mark in lowered and pattern.search(lowered) for mark, pattern in _TRIGGER_OTHER)
 
 
 def rewrite_sql(sql: str) -> str:

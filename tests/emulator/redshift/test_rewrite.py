@@ -484,3 +484,26 @@ def test_listagg_distinct_ordered_by_itself_keeps_the_values_type():
     assert rewrite_sql("select listagg(distinct n, ', ') within group (order by n desc) as l from t") == (
         "select array_to_string(array_agg(DISTINCT n order by n desc), ', ') as l from t"
     )
+
+
+# --- SUPER -----------------------------------------------------------------------------------------
+
+
+def test_super_navigation_and_array():
+    assert rewrite_sql("select c.c_orders[0].o_orderkey from t c") == (
+        "select pg_catalog._rs_super_get(c.c_orders, ARRAY['0', 'o_orderkey']::text[]) from t c"
+    )
+    assert rewrite_sql("select array(1, 'a')") == "select pg_catalog._rs_super(jsonb_build_array(1, 'a'))"
+    assert rewrite_sql("select array(select 1)") == "select array(select 1)"
+
+
+def test_super_unnest_in_from_and_navigation_into_the_element():
+    assert rewrite_sql("select o.o_orderkey, i from t as c, c.c_orders as o at i") == (
+        """select pg_catalog._rs_super_get("o"."o", ARRAY['o_orderkey']::text[]), i from t as c, """
+        """pg_catalog._rs_super_elements(c.c_orders, ARRAY[]::text[]) AS "o"("o", "i")"""
+    )
+
+
+@pytest.mark.parametrize("sql", ["select a, t.b as x from t, u", "select * from s.t, s.u as x", "select x.y.z from x"])
+def test_super_leaves_qualified_names_alone(sql):
+    assert rewrite_sql(sql) == sql
