@@ -798,6 +798,120 @@ CREATE OR REPLACE AGGREGATE pg_catalog._rs_avg(interval) (
 );
 
 -- ---------------------------------------------------------------------------------------------
+-- Window functions PostgreSQL lacks (the rewriter's "window functions PostgreSQL lacks" section):
+-- IGNORE NULLS, PERCENTILE_CONT/DISC ... OVER and LISTAGG ... OVER become array_agg over the same
+-- window, and these pick the answer out of the array.
+-- ---------------------------------------------------------------------------------------------
+-- The element at position pos (1 = first), counted from the end when pos is negative (-1 = last).
+CREATE OR REPLACE FUNCTION pg_catalog._rs_array_pick(arr anyarray, pos integer) RETURNS anyelement
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+SELECT CASE WHEN pos > 0 THEN arr[pos] WHEN pos < 0 THEN arr[cardinality(arr) + pos + 1] END
+$$;
+
+CREATE OR REPLACE FUNCTION pg_catalog._rs_percentile_cont(arr anyarray, fraction double precision, descending boolean)
+RETURNS double precision LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+SELECT CASE WHEN descending THEN (SELECT percentile_cont(fraction) WITHIN GROUP (ORDER BY v::double precision DESC) FROM unnest(arr) AS v)
+            ELSE (SELECT percentile_cont(fraction) WITHIN GROUP (ORDER BY v::double precision) FROM unnest(arr) AS v) END
+$$;
+
+CREATE OR REPLACE FUNCTION pg_catalog._rs_percentile_disc(arr anyarray, fraction double precision, descending boolean)
+RETURNS anyelement LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+SELECT CASE WHEN descending THEN (SELECT percentile_disc(fraction) WITHIN GROUP (ORDER BY v DESC) FROM unnest(arr) AS v)
+            ELSE (SELECT percentile_disc(fraction) WITHIN GROUP (ORDER BY v) FROM unnest(arr) AS v) END
+$$;
+
+-- LISTAGG over a window: the values in the array's order, NULLs left out; with DISTINCT each value
+-- once, where it first comes.
+CREATE OR REPLACE FUNCTION pg_catalog._rs_listagg(arr text[], separator text, is_distinct boolean) RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+SELECT CASE WHEN is_distinct
+            THEN (SELECT string_agg(v, separator ORDER BY n)
+                  FROM (SELECT DISTINCT ON (v) v, n FROM unnest(arr) WITH ORDINALITY AS u(v, n)
+                        WHERE v IS NOT NULL ORDER BY v, n) AS d)
+            ELSE array_to_string(arr, separator) END
+$$;
+
+-- ---------------------------------------------------------------------------------------------
+-- SUPER: a domain over text holding the value's compact JSON, as Redshift prints a SUPER
+-- ('[1,"a"]', no spaces); the rewriter turns navigation (c_orders[0].o_orderkey), ARRAY(...) and
+-- unnesting in FROM (FROM t AS c, c.c_orders AS o AT i) into calls of the functions below, which
+-- work on jsonb. Objects print with jsonb's key order (shorter keys first), not the input's.
+-- ---------------------------------------------------------------------------------------------
+DO $do$ BEGIN
+    IF to_regtype('pg_catalog.super') IS NULL THEN
+        CREATE DOMAIN pg_catalog.super AS text;
+    END IF;
+END $do$;
+
+CREATE OR REPLACE FUNCTION pg_catalog._rs_super_text(j jsonb) RETURNS text
+LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $$
+BEGIN
+    CASE jsonb_typeof(j)
+        WHEN 'object' THEN
+            RETURN '{' || coalesce((SELECT string_agg(to_json(k)::text || ':' || pg_catalog._rs_super_text(v), ',')
+                                    FROM jsonb_each(j) AS e(k, v)), '') || '}';
+        WHEN 'array' THEN
+            RETURN '[' || coalesce((SELECT string_agg(pg_catalog._rs_super_text(v), ',' ORDER BY n)
+                                    FROM jsonb_array_elements(j) WITH ORDINALITY AS a(v, n)), '') || ']';
+        ELSE
+            RETURN j::text;
+    END CASE;
+END $$;
+
+CREATE OR REPLACE FUNCTION pg_catalog._rs_super(j jsonb) RETURNS pg_catalog.super
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$ SELECT pg_catalog._rs_super_text(j)::pg_catalog.super $$;
+
+CREATE OR REPLACE FUNCTION pg_catalog.json_parse(s text) RETURNS pg_catalog.super
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$ SELECT pg_catalog._rs_super(s::jsonb) $$;
+
+CREATE OR REPLACE FUNCTION pg_catalog.json_serialize(v pg_catalog.super) RETURNS varchar
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$ SELECT v::text::varchar $$;
+
+CREATE OR REPLACE FUNCTION pg_catalog.json_typeof(v pg_catalog.super) RETURNS varchar
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$ SELECT jsonb_typeof(v::text::jsonb)::varchar $$;
+
+CREATE OR REPLACE FUNCTION pg_catalog.json_size(v pg_catalog.super) RETURNS integer
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$ SELECT octet_length(v::text) $$;
+
+CREATE OR REPLACE FUNCTION pg_catalog.is_array(v pg_catalog.super) RETURNS boolean
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$ SELECT jsonb_typeof(v::text::jsonb) = 'array' $$;
+
+CREATE OR REPLACE FUNCTION pg_catalog.is_object(v pg_catalog.super) RETURNS boolean
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$ SELECT jsonb_typeof(v::text::jsonb) = 'object' $$;
+
+CREATE OR REPLACE FUNCTION pg_catalog.is_scalar(v pg_catalog.super) RETURNS boolean
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$ SELECT jsonb_typeof(v::text::jsonb) NOT IN ('array', 'object') $$;
+
+CREATE OR REPLACE FUNCTION pg_catalog.is_varchar(v pg_catalog.super) RETURNS boolean
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$ SELECT jsonb_typeof(v::text::jsonb) = 'string' $$;
+
+CREATE OR REPLACE FUNCTION pg_catalog.is_boolean(v pg_catalog.super) RETURNS boolean
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$ SELECT jsonb_typeof(v::text::jsonb) = 'boolean' $$;
+
+CREATE OR REPLACE FUNCTION pg_catalog.get_array_length(v pg_catalog.super) RETURNS integer
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+SELECT CASE WHEN jsonb_typeof(v::text::jsonb) = 'array' THEN jsonb_array_length(v::text::jsonb) END
+$$;
+
+CREATE OR REPLACE FUNCTION pg_catalog.split_to_array(s text, delimiter text DEFAULT ',') RETURNS pg_catalog.super
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$ SELECT pg_catalog._rs_super(to_jsonb(string_to_array(s, delimiter))) $$;
+
+-- Navigation: c_orders[0].o_orderkey is _rs_super_get(c_orders, '{0,o_orderkey}'); a missing
+-- element is NULL, as in Redshift's lax mode.
+CREATE OR REPLACE FUNCTION pg_catalog._rs_super_get(v pg_catalog.super, path text[]) RETURNS pg_catalog.super
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$ SELECT pg_catalog._rs_super(v::text::jsonb #> path) $$;
+
+-- Unnesting: the elements of the array at path (from 0, as AT counts), none if it is no array.
+CREATE OR REPLACE FUNCTION pg_catalog._rs_super_elements(v pg_catalog.super, path text[])
+RETURNS TABLE (element pg_catalog.super, _rs_index integer)
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+SELECT pg_catalog._rs_super(e), (n - 1)::integer
+FROM (SELECT v::text::jsonb #> path AS a) AS s
+CROSS JOIN LATERAL jsonb_array_elements(CASE WHEN jsonb_typeof(s.a) = 'array' THEN s.a ELSE '[]' END)
+    WITH ORDINALITY AS x(e, n)
+$$;
+
+-- ---------------------------------------------------------------------------------------------
 -- System views, answered honestly for a single-node, single-slice database. Redshift-only
 -- properties that PostgreSQL does not keep (distribution style, sort keys, encodings) are NULL
 -- or 'none' rather than invented.
@@ -883,37 +997,10 @@ WHERE c.relkind IN ('r', 'p')
 
 -- ---------------------------------------------------------------------------------------------
 -- Monitoring views. Sessions and running queries come from pg_stat_activity; tables from
--- pg_class (one slice). The local Redshift keeps no history of past queries, so STL_QUERY,
--- SYS_QUERY_HISTORY, SVL_QLOG and SVL_QUERY_SUMMARY have Redshift's columns and no rows, and
--- PG_LAST_QUERY_ID() is -1, what Redshift returns before a session's first query
--- (docs/conformance.md).
+-- pg_class (one slice). SVL_QUERY_SUMMARY has Redshift's columns and no rows: PostgreSQL runs no
+-- steps and segments. The query history (STL_QUERY, SYS_QUERY_HISTORY, SVL_QLOG, STL_QUERYTEXT,
+-- PG_LAST_QUERY_ID) is in monitoring.sql.
 -- ---------------------------------------------------------------------------------------------
-CREATE OR REPLACE VIEW pg_catalog.stl_query AS
-SELECT NULL::integer AS userid, NULL::integer AS query, NULL::char(320) AS label, NULL::bigint AS xid,
-       NULL::integer AS pid, NULL::char(32) AS database, NULL::char(4000) AS querytxt,
-       NULL::pg_catalog.timestamp AS starttime, NULL::pg_catalog.timestamp AS endtime, NULL::integer AS aborted,
-       NULL::integer AS insert_pristine, NULL::integer AS concurrency_scaling_status
-WHERE false;
-
-CREATE OR REPLACE VIEW pg_catalog.sys_query_history AS
-SELECT NULL::integer AS user_id, NULL::bigint AS query_id, NULL::char(320) AS query_label,
-       NULL::bigint AS transaction_id, NULL::integer AS session_id, NULL::char(128) AS database_name,
-       NULL::char(32) AS query_type, NULL::char(128) AS status, NULL::boolean AS result_cache_hit,
-       NULL::pg_catalog.timestamp AS start_time, NULL::pg_catalog.timestamp AS end_time, NULL::bigint AS elapsed_time,
-       NULL::bigint AS queue_time, NULL::bigint AS execution_time, NULL::char(512) AS error_message,
-       NULL::bigint AS returned_rows, NULL::bigint AS returned_bytes, NULL::char(4000) AS query_text,
-       NULL::char(256) AS redshift_version, NULL::char(128) AS usage_limit, NULL::char(10) AS compute_type,
-       NULL::bigint AS compile_time, NULL::bigint AS planning_time, NULL::bigint AS lock_wait_time
-WHERE false;
-
-CREATE OR REPLACE VIEW pg_catalog.svl_qlog AS
-SELECT NULL::integer AS userid, NULL::integer AS query, NULL::bigint AS xid, NULL::integer AS pid,
-       NULL::pg_catalog.timestamp AS starttime, NULL::pg_catalog.timestamp AS endtime, NULL::bigint AS elapsed,
-       NULL::integer AS aborted, NULL::char(320) AS label, NULL::char(60) AS substring,
-       NULL::integer AS source_query, NULL::text AS concurrency_scaling_status_txt,
-       NULL::integer AS from_sp_call
-WHERE false;
-
 CREATE OR REPLACE VIEW pg_catalog.svl_query_summary AS
 SELECT NULL::integer AS userid, NULL::integer AS query, NULL::integer AS stm, NULL::integer AS seg,
        NULL::integer AS step, NULL::bigint AS maxtime, NULL::bigint AS avgtime, NULL::bigint AS rows,
@@ -921,9 +1008,6 @@ SELECT NULL::integer AS userid, NULL::integer AS query, NULL::integer AS stm, NU
        NULL::char(1) AS is_diskbased, NULL::bigint AS workmem, NULL::char(1) AS is_rrscan,
        NULL::char(1) AS is_delayed_scan, NULL::bigint AS rows_pre_filter
 WHERE false;
-
-CREATE OR REPLACE FUNCTION pg_catalog.pg_last_query_id() RETURNS integer
-LANGUAGE sql STABLE AS $$ SELECT -1 $$;
 
 CREATE OR REPLACE VIEW pg_catalog.stv_sessions AS
 SELECT a.backend_start::pg_catalog.timestamp AS starttime, a.pid::integer AS process,
@@ -979,8 +1063,7 @@ SELECT 0::integer AS owner, 0::integer AS host, 0::integer AS diskno, 0::bigint 
        0::integer AS seek_forward, 0::integer AS seek_back, 0::integer AS is_san, 0::integer AS failed,
        0::integer AS mbps, '/local'::char(256) AS mount;
 
-GRANT SELECT ON pg_catalog.stl_query, pg_catalog.sys_query_history, pg_catalog.svl_qlog,
-    pg_catalog.svl_query_summary, pg_catalog.stv_sessions, pg_catalog.stv_recents, pg_catalog.stv_tbl_perm,
+GRANT SELECT ON pg_catalog.svl_query_summary, pg_catalog.stv_sessions, pg_catalog.stv_recents, pg_catalog.stv_tbl_perm,
     pg_catalog.svv_diskusage, pg_catalog.stv_partitions TO PUBLIC;
 
 -- The catalog views redshift_connector's metadata calls read (svv_tables, svv_columns...) are in

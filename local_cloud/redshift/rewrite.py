@@ -96,6 +96,8 @@ _TRIGGER_WORDS += (
     "attsortkeyord",
     "attencodingtype",
 )
+_TRIGGER_WORDS += ("ignore", "respect")  # IGNORE NULLS / RESPECT NULLS (window functions section)
+_TRIGGER_WORDS += ("array",)  # ARRAY(...), Redshift's SUPER array (SUPER section)
 # What SQL clients send (see "SQL clients' statements" below): late-binding and materialized
 # views, pg_attrdef.adsrc, and integer conditions (WHERE 1 AND ...).
 _TRIGGER_WORDS += ("binding", "materialized", "adsrc", "pg_get_late_binding_view_cols", "comment")
@@ -140,17 +142,29 @@ _REFUSED_TYPES = {
     "txid_snapshot": "txid_snapshot",
     "pg_lsn": "pg_lsn",
 }
-_TRIGGER = re.compile(
-    r"(?i)\b(?:"
-    + "|".join(_TRIGGER_WORDS + ("pgdate_part",))
-    + r")\b"
-    + r"|\b(?:"
-    + "|".join(_REFUSED_TYPES)
-    + r")\b|\bcreate\s+(?:unique\s+)?index\b|\bcreate\s+type\b|\bcreate\s+(?:\w+\s+)*table\b|\(\s*values\b|\barray\s*\[|\[\s*\d*\s*\]|#[a-z_]"
-    + r'|"[^"]*[A-Z][^"]*"|\\'
-    + "|"
-    + _INTEGER_CONDITION
+# What makes a statement worth tokenizing: one of these words, or one of the other patterns. The
+# words are looked up in a set (one pass over the statement's words): a regex alternation of ~70
+# words costs a test at every position, half a second on a 600 kB INSERT.
+_TRIGGER_WORD_SET = frozenset(_TRIGGER_WORDS + ("pgdate_part",) + tuple(_REFUSED_TYPES))
+_WORD = re.compile(r"\w+")
+# The other patterns, each tried only when its telltale substring is there (one regex with every
+# alternative costs a test of each at every position of a long statement).
+_TRIGGER_OTHER = tuple(
+    (mark, re.compile(pattern, re.IGNORECASE))
+    for mark, pattern in (
+        ("create", r"\bcreate\s+(?:unique\s+)?index\b|\bcreate\s+type\b|\bcreate\s+(?:\w+\s+)*table\b"),
+        ("values", r"\(\s*values\b"),
+        ("array", r"\barray\s*\["),
+        ("[", r"\[\s*\d*\s*\]"),
+        ("#", r"#[a-z_]"),
+        ('"', r'"[^"]*[A-Z][^"]*"'),
+        ("\\", r"\\"),
+        # SUPER unnesting in FROM: ", alias.column [AS] name" (SUPER section)
+        (",", r",\s*[a-z_][\w$]*\s*\.\s*[a-z_][\w$]*(?:\s*\.\s*[a-z_][\w$]*)*\s+(?:as\s+)?[a-z_]"),
+        ("where", _INTEGER_CONDITION),  # WHERE 1 AND ... (SQL clients' statements)
+    )
 )
+
 
 _TOKEN = re.compile(
     r"""
@@ -663,13 +677,18 @@ def _listagg(st: _Statement, i: int, edits: _Edits) -> None:
     first = args[0][0]
     if st.word(first) in ("distinct", "all"):
         first += 1
+    k = close + 1
+    within = st.word(k) == "within" and st.word(k + 1) == "group" and st.is_op(k + 2, "(")
+    over_at = st.match[k + 2] + 1 if within else k
+    if st.word(over_at) == "over" and st.is_op(over_at + 1, "("):
+        _listagg_window(st, i, args, k + 2 if within else None, over_at, edits)
+        return
+    if within and first != args[0][0] and _listagg_distinct_ordered_by_itself(st, i, args, first, k + 2, edits):
+        return
     edits.replace(t[i].start, t[i].end, "string_agg")
     edits.insert(t[first].start, "(")
     edits.insert(t[args[0][1] - 1].end, ")::text" + ("" if len(args) == 2 else ", ''"))
-    k = close + 1
-    if st.word(k) == "within" and st.word(k + 1) == "group" and st.is_op(k + 2, "("):
-        if st.word(close + 4) == "over" or st.word(st.match[k + 2] + 1) == "over":
-            raise _Unsupported("LISTAGG as a window function")
+    if within:
         # string_agg(x, sep ORDER BY ...): drop ") WITHIN GROUP (" and keep the ORDER BY inside.
         edits.replace(t[close].start, t[k + 2].end, " ")
         if first != args[0][0]:
@@ -1451,6 +1470,325 @@ def _redshift_default_name(st: _Statement, x: int, y: int) -> str | None:
     return None
 
 
+# --- window functions PostgreSQL lacks --------------------------------------------------------------
+#
+# IGNORE NULLS (FIRST_VALUE, LAST_VALUE, NTH_VALUE, LAG, LEAD), PERCENTILE_CONT/DISC ... OVER and
+# LISTAGG ... OVER: PostgreSQL 18 has none of them, but its window aggregates see the frame's rows
+# in the window's order, so each becomes array_agg (FILTER (WHERE x IS NOT NULL) for IGNORE NULLS)
+# over the same window, and a compat.sql function picks the answer out of the array.
+
+
+def _over_clause(st: _Statement, k: int) -> tuple[int, int] | None:
+    """(index of "(", index of ")") of the OVER (...) starting at token k, if there is one."""
+    if st.word(k) == "over" and st.is_op(k + 1, "("):
+        return k + 1, st.match[k + 1]
+    return None
+
+
+def _nulls_words(st: _Statement, k: int) -> str | None:
+    """'ignore' or 'respect' when tokens k, k+1 are IGNORE NULLS / RESPECT NULLS."""
+    if st.word(k) in ("ignore", "respect") and st.word(k + 1) == "nulls":
+        return st.word(k)
+    return None
+
+
+def _value_ignore_nulls(st: _Statement, i: int, edits: _Edits) -> None:
+    """FIRST_VALUE(x IGNORE NULLS) OVER w, NTH_VALUE(x, n) IGNORE NULLS OVER w, ... → the first,
+    last or n-th element of array_agg(x) FILTER (WHERE x IS NOT NULL) OVER w."""
+    t, open_i = st.t, i + 1
+    close = st.match[open_i]
+    args = st.split_args(open_i)
+    if not args:
+        return
+    inside = _nulls_words(st, args[-1][1] - 2) if args[-1][1] - args[-1][0] > 2 else None
+    after = _nulls_words(st, close + 1)
+    mode = inside or after
+    over = _over_clause(st, close + (3 if after else 1))
+    if mode is None or over is None:
+        return
+    last_arg_end = args[-1][1] - 2 if inside else args[-1][1]
+    value = _src(st, args[0][0], args[0][1] if len(args) > 1 else last_arg_end)
+    window = _src(st, over[0], over[1] + 1)
+    if mode == "respect":  # Redshift's default: just drop the words
+        a, b = (args[-1][1] - 2, args[-1][1]) if inside else (close + 1, close + 3)
+        edits.replace(t[a].start, t[b - 1].end, "")
+        return
+    which = st.word(i)
+    position = {"first_value": "1", "last_value": "-1"}.get(which)
+    if position is None:
+        if len(args) != 2:
+            return
+        position = "(" + _src(st, args[1][0], last_arg_end) + ")"
+    edits.replace(
+        t[i].start,
+        t[over[1]].end,
+        f"pg_catalog._rs_array_pick(array_agg({value}) FILTER (WHERE ({value}) IS NOT NULL) OVER {window}, {position})",
+    )
+
+
+def _lag_lead_ignore_nulls(st: _Statement, i: int, edits: _Edits) -> None:
+    """LAG(x [, offset [, default]]) IGNORE NULLS OVER (PARTITION BY p ORDER BY o): the offset-th
+    non-null x before this row (LEAD: after it), from array_agg over the rows before (after) it."""
+    t, close = st.t, st.match[i + 1]
+    args = st.split_args(i + 1)
+    mode = _nulls_words(st, close + 1)
+    over = _over_clause(st, close + 3) if mode else None
+    if over is None or not 1 <= len(args) <= 3:
+        return
+    if mode == "respect":
+        edits.replace(t[close + 1].start, t[close + 2].end, "")
+        return
+    inner = _src(st, over[0] + 1, over[1]) if over[1] > over[0] + 1 else ""
+    if any(st.word(k) in ("rows", "range", "groups") for k in range(over[0], over[1])):
+        return
+    value = _src(st, *args[0])
+    offset = _src(st, *args[1]) if len(args) > 1 else "1"
+    frame = "UNBOUNDED PRECEDING AND 1 PRECEDING" if st.word(i) == "lag" else "1 FOLLOWING AND UNBOUNDED FOLLOWING"
+    position = f"-({offset})" if st.word(i) == "lag" else f"({offset})"
+    picked = (
+        f"pg_catalog._rs_array_pick(array_agg({value}) FILTER (WHERE ({value}) IS NOT NULL) "
+        f"OVER ({inner} ROWS BETWEEN {frame}), {position})"
+    )
+    if len(args) == 3:
+        picked = f"coalesce({picked}, {_src(st, *args[2])})"
+    edits.replace(t[i].start, t[over[1]].end, picked)
+
+
+def _percentile_window(st: _Statement, i: int, edits: _Edits) -> None:
+    """PERCENTILE_CONT(f) WITHIN GROUP (ORDER BY x [DESC]) OVER (PARTITION BY p) → the percentile of
+    the partition's array_agg(x) (compat.sql: _rs_percentile_cont / _rs_percentile_disc)."""
+    t, close = st.t, st.match[i + 1]
+    if not (st.word(close + 1) == "within" and st.word(close + 2) == "group" and st.is_op(close + 3, "(")):
+        return
+    group_close = st.match[close + 3]
+    over = _over_clause(st, group_close + 1)
+    if over is None or st.word(close + 4) != "order" or st.word(close + 5) != "by":
+        return
+    a, b = close + 6, group_close
+    descending = st.word(b - 1) == "desc"
+    if st.word(b - 1) in ("asc", "desc"):
+        b -= 1
+    if any(st.is_op(k, ",") and st.depth[k] == st.depth[a] for k in range(a, b)):
+        return
+    fraction = _src(st, i + 2, close)
+    edits.replace(
+        t[i].start,
+        t[over[1]].end,
+        f"pg_catalog._rs_{st.word(i)}(array_agg({_src(st, a, b)}) OVER {_src(st, over[0], over[1] + 1)}, "
+        f"{fraction}, {'true' if descending else 'false'})",
+    )
+
+
+def _listagg_window(st: _Statement, i: int, args, group_open: int | None, over_at: int, edits: _Edits) -> None:
+    """LISTAGG([DISTINCT] x [, sep]) [WITHIN GROUP (ORDER BY o)] OVER (PARTITION BY p): the values
+    of the partition in o's order (the window's ORDER BY, with the whole partition as its frame)."""
+    t = st.t
+    over_open, over_close = over_at + 1, st.match[over_at + 1]
+    first = args[0][0]
+    distinct = st.word(first) == "distinct"
+    if st.word(first) in ("distinct", "all"):
+        first += 1
+    value = _src(st, first, args[0][1])
+    separator = _src(st, *args[1]) if len(args) == 2 else "''"
+    order = ""
+    if group_open is not None:
+        if st.word(group_open + 1) != "order":
+            raise _Unsupported("WITHIN GROUP without ORDER BY")
+        order = " " + _src(st, group_open + 1, st.match[group_open])
+    partition = _src(st, over_open + 1, over_close) if over_close > over_open + 1 else ""
+    window = f"({partition}{order} ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)"
+    edits.replace(
+        t[i].start,
+        t[over_close].end,
+        f"pg_catalog._rs_listagg(array_agg(({value})::text) OVER {window}, {separator}, {'true' if distinct else 'false'})",
+    )
+
+
+def _listagg_distinct_ordered_by_itself(st: _Statement, i: int, args, first: int, group_open: int, edits) -> bool:
+    """LISTAGG(DISTINCT x, sep) WITHIN GROUP (ORDER BY x [DESC]) → array_to_string(array_agg(DISTINCT
+    x ORDER BY x), sep): ordered as x's own type (numbers as numbers), not as text."""
+    t = st.t
+    group_close = st.match[group_open]
+    if st.word(first - 1) != "distinct" or st.word(group_open + 1) != "order" or st.word(group_open + 2) != "by":
+        return False
+    a, b = group_open + 3, group_close
+    if st.word(b - 1) in ("asc", "desc"):
+        b -= 1
+    if [x.text.lower() for x in t[a:b]] != [x.text.lower() for x in t[first : args[0][1]]]:
+        return False
+    separator = _src(st, *args[1]) if len(args) == 2 else "''"
+    value, order = _src(st, first, args[0][1]), _src(st, group_open + 1, group_close)
+    edits.replace(t[i].start, t[group_close].end, f"array_to_string(array_agg(DISTINCT {value} {order}), {separator})")
+    return True
+
+
+# --- SUPER ----------------------------------------------------------------------------------------
+#
+# Redshift's semi-structured SUPER values are a domain over text locally (compat.sql); PartiQL's
+# syntax becomes calls of compat.sql's functions:
+#   c_orders[0].o_orderkey          → pg_catalog._rs_super_get(c_orders, ARRAY['0','o_orderkey'])
+#   ARRAY(1, 'a')                   → pg_catalog._rs_super(jsonb_build_array(1, 'a'))
+#   FROM t AS c, c.c_orders AS o AT i
+#                                   → FROM t AS c, pg_catalog._rs_super_elements(c.c_orders,
+#                                       ARRAY[]::text[]) AS "o"("o", "i")
+# and o.o_orderkey, o being an unnested element, navigates into it.
+
+_PG_RESERVED_ALIASES = {"array", "user", "order", "table", "column", "default", "end", "offset", "limit"}
+
+
+def _super_syntax(st: _Statement, edits: _Edits) -> None:
+    t = st.t
+    unnested: dict[str, bool] = {}
+    done = _super_unnest(st, edits, unnested)  # token ranges already rewritten
+    k = 0
+    while k < len(t):
+        tok = t[k]
+        if any(a <= k <= b for a, b in done):
+            k += 1
+            continue
+        if (
+            tok.word == "array"
+            and st.is_op(k + 1, "(")
+            and st.word(k + 2) not in ("select", "with")
+            and not st.is_op(k - 1, ".")
+        ):
+            close = st.match[k + 1]
+            edits.replace(tok.start, t[k + 1].end, "pg_catalog._rs_super(jsonb_build_array(")
+            edits.insert(t[close].end, ")")
+            k += 2
+            continue
+        if tok.kind in ("ident", "qident") and not st.is_op(k - 1, ".") and not st.is_op(k - 1, "::"):
+            end, path = _super_path(st, k, unnested)
+            if path:
+                edits.replace(tok.start, t[end - 1].end, _super_get(st, k, end, unnested))
+                k = end
+                continue
+        k += 1
+    for name in unnested:
+        if name in _PG_RESERVED_ALIASES:
+            for j, other in enumerate(t):
+                if other.word == name and not st.is_op(j + 1, "(") and not any(a <= j <= b for a, b in done):
+                    edits.replace(other.start, other.end, f'"{name}"')
+
+
+def _super_path(st: _Statement, k: int, unnested: dict) -> tuple[int, list[str]]:
+    """From token k: the end of a navigation path and its steps ([] when there is none). A path
+    needs a subscript ([0]) or must start at an unnested element's alias."""
+    t = st.t
+    j = k + 1
+    if st.is_op(j, ".") and j + 1 < len(t) and t[j + 1].kind in ("ident", "qident") and _folded(t[k]) not in unnested:
+        j += 2  # table.column
+    steps: list[str] = []
+    start = j
+    while True:
+        if st.is_op(j, "[") and j + 2 < len(t) and t[j + 1].kind == "num" and st.is_op(j + 2, "]"):
+            steps.append(t[j + 1].text)
+            j += 3
+        elif st.is_op(j, ".") and j + 1 < len(t) and t[j + 1].kind in ("ident", "qident") and not st.is_op(j + 2, "("):
+            if not steps and start != k + 1:
+                break  # table.column.attr without a subscript: a schema-qualified name
+            steps.append(_folded(t[j + 1]))
+            j += 2
+        else:
+            break
+    if not steps or (not any(s.isdigit() for s in steps) and _folded(t[k]) not in unnested):
+        return k, []
+    return j, steps
+
+
+def _super_get(st: _Statement, k: int, end: int, unnested: dict) -> str:
+    t = st.t
+    name = _folded(t[k])
+    if name in unnested:
+        base, j = f'"{name}"."{name}"', k + 1
+    elif st.is_op(k + 1, ".") and not st.is_op(k + 1, "["):
+        base, j = _src(st, k, k + 3), k + 3
+    else:
+        base, j = t[k].text, k + 1
+    steps = []
+    while j < end:
+        if st.is_op(j, "["):
+            steps.append(t[j + 1].text)
+            j += 3
+        else:
+            steps.append(_folded(t[j + 1]))
+            j += 2
+    path = ", ".join(_sql_literal(step) for step in steps)
+    return f"pg_catalog._rs_super_get({base}, ARRAY[{path}]::text[])"
+
+
+def _super_unnest(st: _Statement, edits: _Edits, unnested: dict) -> list[tuple[int, int]]:
+    """FROM items that unnest a SUPER array (alias.column[.path] or an unnested alias, then [AS]
+    name [AT index]) become _rs_super_elements(...) (PostgreSQL's functions in FROM see the items
+    before them); notes the unnested aliases, returns the token ranges rewritten."""
+    t, done = st.t, []
+    for f, tok in enumerate(t):
+        if tok.word != "from":
+            continue
+        depth = st.depth[f]
+        aliases: set[str] = set()
+        k = f + 1
+        while k < len(t) and not (
+            st.depth[k] < depth or (st.depth[k] == depth and (st.word(k) in _WHERE_END | {"where"} or st.is_op(k, ";")))
+        ):
+            item_start = k
+            while k < len(t) and not (
+                st.depth[k] <= depth
+                and (st.is_op(k, ",") or st.is_op(k, ")") or st.is_op(k, ";") or st.word(k) in _WHERE_END | {"where"})
+                and st.depth[k] == depth
+            ):
+                k = st.match[k] + 1 if st.is_op(k, "(") else k + 1
+            item = list(range(item_start, k))
+            rewritten = _unnest_item(st, item, aliases, unnested, edits) if item else None
+            if rewritten is not None:
+                done.append((item[0], item[-1]))
+            elif item:
+                last = t[item[-1]]  # the alias, or the table's own name
+                if last.kind in ("ident", "qident") and last.word not in _NOT_AN_ALIAS:
+                    aliases.add(_folded(last))
+            if st.is_op(k, ","):
+                k += 1
+            else:
+                break
+    return done
+
+
+def _unnest_item(st: _Statement, item: list[int], aliases: set, unnested: dict, edits: _Edits) -> str | None:
+    """One FROM item, rewritten if it unnests a SUPER array (see _super_unnest)."""
+    t = st.t
+    a = item[0]
+    if t[a].kind not in ("ident", "qident") or _folded(t[a]) not in aliases | set(unnested):
+        return None
+    j, steps = a + 1, []
+    while st.is_op(j, ".") and j + 1 <= item[-1] and t[j + 1].kind in ("ident", "qident"):
+        steps.append(_folded(t[j + 1]))
+        j += 2
+    source = _folded(t[a])
+    if source in unnested:
+        base, path = f'"{source}"."{source}"', steps
+    elif steps:
+        base, path = f"{t[a].text}.{steps[0]}", steps[1:]
+    else:
+        return None
+    if st.word(j) == "as":
+        j += 1
+    if j > item[-1] or t[j].kind not in ("ident", "qident"):
+        return None
+    name = _folded(t[j])
+    index = None
+    if st.word(j + 1) == "at" and j + 2 <= item[-1]:
+        index = _folded(t[j + 2])
+    if (index is None and j != item[-1]) or (index is not None and j + 2 != item[-1]):
+        return None
+    columns = f'"{name}"' + (f', "{index}"' if index else "")
+    path_text = ", ".join(_sql_literal(step) for step in path)
+    text = f'pg_catalog._rs_super_elements({base}, ARRAY[{path_text}]::text[]) AS "{name}"({columns})'
+    edits.replace(t[a].start, t[item[-1]].end, text)
+    unnested[name] = True
+    aliases.add(name)
+    return text
+
+
 # --- lateral column aliases -------------------------------------------------------------------
 #
 # Redshift lets a select-list alias be used by later items of the same select list and by the
@@ -1698,6 +2036,13 @@ _LOCAL_REWRITES = {
     "regexp_replace": _call(_regexp_replace),
     "regexp_substr": _call(_regexp_substr),
     "ratio_to_report": _call(_ratio_to_report),
+    "first_value": _call(_value_ignore_nulls),
+    "last_value": _call(_value_ignore_nulls),
+    "nth_value": _call(_value_ignore_nulls),
+    "lag": _call(_lag_lead_ignore_nulls),
+    "lead": _call(_lag_lead_ignore_nulls),
+    "percentile_cont": _call(_percentile_window),
+    "percentile_disc": _call(_percentile_window),
 }
 
 
@@ -1726,6 +2071,7 @@ def _pass_local(st: _Statement, edits: _Edits) -> None:
             rewrite = _LOCAL_REWRITES.get(tok.word) if tok.word else None
             if rewrite is not None and not st.is_op(i - 1, "."):
                 rewrite(st, i, local)
+        _super_syntax(st, local)
         _default_column_names(st, local)  # last: its AS follows whatever the rewrites put around a call
     except _Refusal as refusal:
         _replace_statement(st, edits, _refuse(str(refusal)))
@@ -1756,7 +2102,7 @@ def _local(st: _Statement, edits: _Edits) -> bool:
 _LITERALS = re.compile(r"'(?:[^'\\]|'')*'|--[^\n]*|/\*.*?\*/", re.DOTALL)
 
 
-_TRIGGER_MARKS = ("\\", "create", "CREATE", "#", "(", '"', "[", "index", "type") + tuple(_REFUSED_TYPES)
+_TRIGGER_MARKS = ("\\", "create", "CREATE", "#", "(", ".", '"', "[", "index", "type") + tuple(_REFUSED_TYPES)
 _TRIGGER_MARKS += ("where", "WHERE")  # an integer condition (_INTEGER_CONDITION)
 
 
@@ -1771,7 +2117,9 @@ def _worth_tokenizing(sql: str) -> bool:
         return False
     if len(sql) > 4096 and "\\" not in sql and "$$" not in sql:
         lowered = _LITERALS.sub(" ", lowered)
-    return _TRIGGER.search(lowered) is not None
+    if not _TRIGGER_WORD_SET.isdisjoint(_WORD.findall(lowered)):
+        return True
+    return any(mark in lowered and pattern.search(lowered) for mark, pattern in _TRIGGER_OTHER)
 
 
 def rewrite_sql(sql: str) -> str:

@@ -447,3 +447,63 @@ def test_lateral_alias_chains_and_where_and_every_from_item():
 )
 def test_lateral_alias_left_alone(sql):
     assert rewrite_sql(sql) == sql
+
+
+# --- window functions PostgreSQL lacks -------------------------------------------------------------
+
+
+def test_ignore_nulls_becomes_array_agg_over_the_same_window():
+    out = rewrite_sql(
+        "select first_value(x ignore nulls) over (order by d rows between unbounded preceding and current row) from t"
+    )
+    assert out == (
+        "select pg_catalog._rs_array_pick(array_agg(x) FILTER (WHERE (x) IS NOT NULL) OVER "
+        "(order by d rows between unbounded preceding and current row), 1) from t"
+    )
+    out = rewrite_sql("select lead(x, 2, 0) ignore nulls over (partition by p order by d) from t")
+    assert out == (
+        "select coalesce(pg_catalog._rs_array_pick(array_agg(x) FILTER (WHERE (x) IS NOT NULL) OVER "
+        "(partition by p order by d ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING), (2)), 0) from t"
+    )
+    assert (
+        rewrite_sql("select lag(x) respect nulls over (order by d) from t") == "select lag(x)  over (order by d) from t"
+    )
+
+
+def test_percentile_and_listagg_over_a_window():
+    assert rewrite_sql("select percentile_disc(0.5) within group (order by q desc) over (partition by s) from t") == (
+        "select pg_catalog._rs_percentile_disc(array_agg(q) OVER (partition by s), 0.5, true) from t"
+    )
+    assert rewrite_sql("select listagg(a, ',') within group (order by b) over (partition by c) from t") == (
+        "select pg_catalog._rs_listagg(array_agg((a)::text) OVER (partition by c order by b ROWS BETWEEN "
+        "UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING), ',', false) from t"
+    )
+
+
+def test_listagg_distinct_ordered_by_itself_keeps_the_values_type():
+    assert rewrite_sql("select listagg(distinct n, ', ') within group (order by n desc) as l from t") == (
+        "select array_to_string(array_agg(DISTINCT n order by n desc), ', ') as l from t"
+    )
+
+
+# --- SUPER -----------------------------------------------------------------------------------------
+
+
+def test_super_navigation_and_array():
+    assert rewrite_sql("select c.c_orders[0].o_orderkey from t c") == (
+        "select pg_catalog._rs_super_get(c.c_orders, ARRAY['0', 'o_orderkey']::text[]) from t c"
+    )
+    assert rewrite_sql("select array(1, 'a')") == "select pg_catalog._rs_super(jsonb_build_array(1, 'a'))"
+    assert rewrite_sql("select array(select 1)") == "select array(select 1)"
+
+
+def test_super_unnest_in_from_and_navigation_into_the_element():
+    assert rewrite_sql("select o.o_orderkey, i from t as c, c.c_orders as o at i") == (
+        """select pg_catalog._rs_super_get("o"."o", ARRAY['o_orderkey']::text[]), i from t as c, """
+        """pg_catalog._rs_super_elements(c.c_orders, ARRAY[]::text[]) AS "o"("o", "i")"""
+    )
+
+
+@pytest.mark.parametrize("sql", ["select a, t.b as x from t, u", "select * from s.t, s.u as x", "select x.y.z from x"])
+def test_super_leaves_qualified_names_alone(sql):
+    assert rewrite_sql(sql) == sql
