@@ -798,6 +798,12 @@ CREATE OR REPLACE AGGREGATE pg_catalog._rs_avg(interval) (
 );
 
 -- ---------------------------------------------------------------------------------------------
+-- COLLATE case_insensitive: this PostgreSQL has no ICU, so no case-insensitive collation; the
+-- rewriter makes such a column (or expression) a citext, whose comparisons ignore case.
+-- ---------------------------------------------------------------------------------------------
+CREATE EXTENSION IF NOT EXISTS citext SCHEMA pg_catalog;
+
+-- ---------------------------------------------------------------------------------------------
 -- TO_DATE / TO_TIMESTAMP (the rewriter calls these for calls with a format): Redshift lets a field
 -- out of its range roll over into the next one unless is_strict is true (June 31 is July 1, hour 24
 -- the next day's hour 0); PostgreSQL refuses such values. PostgreSQL's own function runs first;

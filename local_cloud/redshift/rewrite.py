@@ -99,6 +99,7 @@ _TRIGGER_WORDS += (
 _TRIGGER_WORDS += ("ignore", "respect")  # IGNORE NULLS / RESPECT NULLS (window functions section)
 _TRIGGER_WORDS += ("array",)  # ARRAY(...), Redshift's SUPER array (SUPER section)
 _TRIGGER_WORDS += ("to_date", "to_timestamp", "to_char")  # formats (date formats section)
+_TRIGGER_WORDS += ("collate",)  # COLLATE case_insensitive (date formats section)
 # Types and constructs PostgreSQL has and Redshift refuses (see _refusal); found by pattern.
 _REFUSED_TYPES = {
     "serial": "serial",
@@ -1364,6 +1365,22 @@ def _to_char(st: _Statement, i: int, edits: _Edits) -> None:
         edits.insert(st.t[b - 1].end, ")::timestamp AT TIME ZONE current_setting('TimeZone'))")
 
 
+def _collate(st: _Statement, i: int, edits: _Edits) -> None:
+    """COLLATE case_insensitive → citext (compat.sql), the column's type in CREATE TABLE, a cast
+    elsewhere; COLLATE case_sensitive is the default and is dropped."""
+    t, which = st.t, st.word(i + 1)
+    if which == "case_sensitive":
+        edits.replace(t[i].start, t[i + 1].end, "")
+    elif which == "case_insensitive":
+        start = i - 1
+        while start > 1 and not (st.depth[start - 1] < st.depth[i] or st.is_op(start - 1, ",")):
+            start -= 1  # back to the first token of this column definition (or expression)
+        if st.word(0) == "create" and st.depth[i] == 1 and start + 1 < i and t[start].kind in ("ident", "qident"):
+            edits.replace(t[start + 1].start, t[i + 1].end, "pg_catalog.citext")  # the column's type
+        else:
+            edits.replace(t[i].start, t[i + 1].end, "::pg_catalog.citext")
+
+
 # --- window functions PostgreSQL lacks --------------------------------------------------------------
 #
 # IGNORE NULLS (FIRST_VALUE, LAST_VALUE, NTH_VALUE, LAG, LEAD), PERCENTILE_CONT/DISC ... OVER and
@@ -1938,6 +1955,7 @@ _LOCAL_REWRITES = {
     "to_date": _call(_to_date_or_timestamp),
     "to_timestamp": _call(_to_date_or_timestamp),
     "to_char": _call(_to_char),
+    "collate": _collate,
     "percentile_cont": _call(_percentile_window),
     "percentile_disc": _call(_percentile_window),
 }

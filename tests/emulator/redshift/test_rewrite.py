@@ -525,3 +525,12 @@ def test_to_char_currency_and_time_zone():
         "select to_char(((ts)::timestamp AT TIME ZONE current_setting('TimeZone')), 'HH24 TZ') as c"
     )
     assert rewrite_sql("""select to_char(ts, '"TZ" HH24') as c""") == """select to_char(ts, '"TZ" HH24') as c"""
+
+
+def test_collate_case_insensitive_is_citext():
+    assert rewrite_sql("create table t (a varchar(20) collate case_insensitive, b int)") == (
+        "create table t (a pg_catalog.citext, b int)"
+    )
+    assert rewrite_sql("select a from t where a = 'x' collate case_insensitive") == (
+        "select a from t where a = 'x' ::pg_catalog.citext"
+    )
