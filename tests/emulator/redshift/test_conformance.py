@@ -248,6 +248,11 @@ def test_conformance_listagg(cur, visits):
     )
     assert cur.fetchall() == ([10, "2,1"], [20, "4,3"], [30, "6,5"])
     assert one(cur, "SELECT LISTAGG(store_id) FROM conformance_visit WHERE store_id = 10") == ["1010"]
+    cur.execute(
+        "SELECT visit_id, LISTAGG(visit_id, ',') WITHIN GROUP (ORDER BY visit_id DESC) OVER (PARTITION BY store_id) "
+        "FROM conformance_visit WHERE store_id <= 20 ORDER BY visit_id"
+    )
+    assert cur.fetchall() == ([1, "2,1"], [2, "2,1"], [3, "4,3"], [4, "4,3"])
 
 
 def test_conformance_median(cur, visits):
