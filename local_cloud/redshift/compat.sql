@@ -88,9 +88,15 @@ SELECT CASE pg_catalog._rs_datepart(part)
     END
 $$;
 
+-- Whole years from February 29 land on March 1 when the year has no February 29 (the guide's
+-- example); months keep the month's last day instead (DATEADD(month, 12, ...) gives February 28).
 CREATE OR REPLACE FUNCTION pg_catalog.dateadd(part text, n bigint, ts timestamp) RETURNS timestamp
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-SELECT ts + pg_catalog._rs_interval(part, n)
+SELECT CASE WHEN pg_catalog._rs_datepart(part) IN ('year', 'decade', 'century', 'millennium')
+                 AND extract(month FROM ts) = 2 AND extract(day FROM ts) = 29
+                 AND extract(day FROM ts + pg_catalog._rs_interval(part, n)) = 28
+            THEN ts + pg_catalog._rs_interval(part, n) + interval '1 day'
+            ELSE ts + pg_catalog._rs_interval(part, n) END
 $$;
 
 -- ---------------------------------------------------------------------------------------------
@@ -796,6 +802,104 @@ CREATE OR REPLACE AGGREGATE pg_catalog._rs_avg(interval) (
     SFUNC = pg_catalog._rs_interval_avg_add, STYPE = interval[], INITCOND = '{0,0}',
     FINALFUNC = pg_catalog._rs_interval_avg_final, PARALLEL = SAFE
 );
+
+-- ---------------------------------------------------------------------------------------------
+-- COLLATE case_insensitive: this PostgreSQL has no ICU, so no case-insensitive collation; the
+-- rewriter makes such a column (or expression) a citext, whose comparisons ignore case.
+-- ---------------------------------------------------------------------------------------------
+CREATE EXTENSION IF NOT EXISTS citext SCHEMA pg_catalog;
+
+-- ---------------------------------------------------------------------------------------------
+-- TO_DATE / TO_TIMESTAMP (the rewriter calls these for calls with a format): Redshift lets a field
+-- out of its range roll over into the next one unless is_strict is true (June 31 is July 1, hour 24
+-- the next day's hour 0); PostgreSQL refuses such values. PostgreSQL's own function runs first;
+-- only the values it refuses go through _rs_lenient_timestamp, which knows the numeric fields
+-- (YYYY, YY, MM, DD, HH24, HH12, HH, MI, SS) and gives NULL for any other format (the error stands).
+-- ---------------------------------------------------------------------------------------------
+CREATE OR REPLACE FUNCTION pg_catalog._rs_lenient_timestamp(s text, fmt text) RETURNS timestamp
+LANGUAGE plpgsql IMMUTABLE STRICT AS $$
+DECLARE
+    pos integer := 1;
+    rx text := '^\s*';
+    fields text[] := '{}';
+    token text;
+    field text;
+    width integer;
+    rest text;
+    found text[];
+    v integer[] := ARRAY[1, 1, 1, 0, 0, 0];  -- year, month, day, hour, minute, second
+    k integer;
+BEGIN
+    WHILE pos <= length(fmt) LOOP
+        rest := upper(substr(fmt, pos));
+        token := NULL;
+        FOREACH field IN ARRAY ARRAY['YYYY:y', 'HH24:h', 'HH12:h', 'HH:h', 'YY:Y', 'MM:m', 'DD:d', 'MI:i', 'SS:s'] LOOP
+            IF rest LIKE split_part(field, ':', 1) || '%' THEN
+                token := field;
+                EXIT;
+            END IF;
+        END LOOP;
+        IF token IS NULL THEN
+            IF substr(rest, 1, 1) ~ '[A-Z]' THEN
+                RETURN NULL;  -- a field this parser does not know (month names, ...)
+            END IF;
+            rx := rx || regexp_replace(substr(fmt, pos, 1), '([^A-Za-z0-9 ])', '\\\1');
+            pos := pos + 1;
+        ELSE
+            width := length(split_part(token, ':', 1));
+            pos := pos + width;
+            rx := rx || CASE WHEN token LIKE 'YYYY%' THEN '(\d{4})'
+                             WHEN substr(fmt, pos, 1) ~ '[A-Za-z0-9]' THEN '(\d{2})'
+                             ELSE '(\d{1,2})' END;
+            fields := fields || split_part(token, ':', 2);
+        END IF;
+    END LOOP;
+    found := regexp_match(s, rx || '\s*$');
+    IF found IS NULL THEN
+        RETURN NULL;
+    END IF;
+    FOR k IN 1 .. cardinality(fields) LOOP
+        CASE fields[k]
+            WHEN 'y' THEN v[1] := found[k]::integer;
+            WHEN 'Y' THEN v[1] := 2000 + found[k]::integer;
+            WHEN 'm' THEN v[2] := found[k]::integer;
+            WHEN 'd' THEN v[3] := found[k]::integer;
+            WHEN 'h' THEN v[4] := found[k]::integer;
+            WHEN 'i' THEN v[5] := found[k]::integer;
+            ELSE v[6] := found[k]::integer;
+        END CASE;
+    END LOOP;
+    RETURN make_timestamp(v[1], 1, 1, 0, 0, 0)
+        + make_interval(months => v[2] - 1, days => v[3] - 1, hours => v[4], mins => v[5], secs => v[6]);
+END $$;
+
+CREATE OR REPLACE FUNCTION pg_catalog._rs_to_timestamp(s text, fmt text, is_strict boolean DEFAULT false)
+RETURNS timestamptz LANGUAGE plpgsql STABLE AS $$
+DECLARE
+    lenient timestamp;
+BEGIN
+    RETURN to_timestamp(s, fmt);
+EXCEPTION WHEN data_exception THEN
+    lenient := CASE WHEN NOT is_strict THEN pg_catalog._rs_lenient_timestamp(s, fmt) END;
+    IF lenient IS NULL THEN
+        RAISE;
+    END IF;
+    RETURN lenient::timestamptz;
+END $$;
+
+CREATE OR REPLACE FUNCTION pg_catalog._rs_to_date(s text, fmt text, is_strict boolean DEFAULT false)
+RETURNS date LANGUAGE plpgsql STABLE AS $$
+DECLARE
+    lenient timestamp;
+BEGIN
+    RETURN to_date(s, fmt);
+EXCEPTION WHEN data_exception THEN
+    lenient := CASE WHEN NOT is_strict THEN pg_catalog._rs_lenient_timestamp(s, fmt) END;
+    IF lenient IS NULL THEN
+        RAISE;
+    END IF;
+    RETURN lenient::date;
+END $$;
 
 -- ---------------------------------------------------------------------------------------------
 -- Window functions PostgreSQL lacks (the rewriter's "window functions PostgreSQL lacks" section):

@@ -98,6 +98,8 @@ _TRIGGER_WORDS += (
 )
 _TRIGGER_WORDS += ("ignore", "respect")  # IGNORE NULLS / RESPECT NULLS (window functions section)
 _TRIGGER_WORDS += ("array",)  # ARRAY(...), Redshift's SUPER array (SUPER section)
+_TRIGGER_WORDS += ("to_date", "to_timestamp", "to_char")  # formats (date formats section)
+_TRIGGER_WORDS += ("collate",)  # COLLATE case_insensitive (date formats section)
 # What SQL clients send (see "SQL clients' statements" below): late-binding and materialized
 # views, pg_attrdef.adsrc, and integer conditions (WHERE 1 AND ...).
 _TRIGGER_WORDS += ("binding", "materialized", "adsrc", "pg_get_late_binding_view_cols", "comment")
@@ -1383,6 +1385,8 @@ _DEFAULT_NAMES = {
     "regexp_replace": "regexp_replace",
     "regexp_substr": "regexp_substr",
     "ratio_to_report": "ratio_to_report",
+    "to_date": "to_date",
+    "to_timestamp": "to_timestamp",
 }
 _BARE_NAMES = {"sysdate": "timestamp", "current_date": "date"}
 _SELECT_LIST_END = {
@@ -1468,6 +1472,56 @@ def _redshift_default_name(st: _Statement, x: int, y: int) -> str | None:
             if args[0][1] - args[0][0] == 1 or st.is_op(args[0][0] + 1, "."):
                 return _folded(t[args[0][1] - 1])
     return None
+
+
+# --- date formats ---------------------------------------------------------------------------------
+
+
+def _to_date_or_timestamp(st: _Statement, i: int, edits: _Edits) -> None:
+    """TO_DATE / TO_TIMESTAMP(string, format [, is_strict]): compat.sql's versions, which let an
+    out-of-range field roll over as Redshift does (unless is_strict)."""
+    if 2 <= len(st.split_args(i + 1)) <= 3:
+        edits.replace(st.t[i].start, st.t[i].end, "pg_catalog._rs_" + st.word(i))
+
+
+# A format's L (currency symbol) and TZ, outside its double-quoted text; PL is the plus sign.
+_FORMAT_CURRENCY = re.compile(r'"[^"]*"|(?<![Pp])[Ll]')
+_FORMAT_ZONE = re.compile(r'"[^"]*"|[Tt][Zz]')
+
+
+def _to_char(st: _Statement, i: int, edits: _Edits) -> None:
+    """TO_CHAR(x, 'format'): L is Redshift's dollar sign (PostgreSQL's comes from lc_monetary, empty
+    here), and TZ names the session's time zone for a TIMESTAMP too (PostgreSQL leaves it empty)."""
+    args = st.split_args(i + 1)
+    if len(args) != 2 or args[1][1] - args[1][0] != 1 or st.t[args[1][0]].kind != "str":
+        return
+    fmt_tok = st.t[args[1][0]]
+    if not fmt_tok.text.startswith("'"):
+        return
+    fmt = fmt_tok.text
+    currency = _FORMAT_CURRENCY.sub(lambda m: m.group() if m.group().startswith('"') else '"$"', fmt)
+    if currency != fmt:
+        edits.replace(fmt_tok.start, fmt_tok.end, currency)
+    if any(not m.group().startswith('"') for m in _FORMAT_ZONE.finditer(fmt)):
+        a, b = args[0]
+        edits.insert(st.t[a].start, "((")
+        edits.insert(st.t[b - 1].end, ")::timestamp AT TIME ZONE current_setting('TimeZone'))")
+
+
+def _collate(st: _Statement, i: int, edits: _Edits) -> None:
+    """COLLATE case_insensitive → citext (compat.sql), the column's type in CREATE TABLE, a cast
+    elsewhere; COLLATE case_sensitive is the default and is dropped."""
+    t, which = st.t, st.word(i + 1)
+    if which == "case_sensitive":
+        edits.replace(t[i].start, t[i + 1].end, "")
+    elif which == "case_insensitive":
+        start = i - 1
+        while start > 1 and not (st.depth[start - 1] < st.depth[i] or st.is_op(start - 1, ",")):
+            start -= 1  # back to the first token of this column definition (or expression)
+        if st.word(0) == "create" and st.depth[i] == 1 and start + 1 < i and t[start].kind in ("ident", "qident"):
+            edits.replace(t[start + 1].start, t[i + 1].end, "pg_catalog.citext")  # the column's type
+        else:
+            edits.replace(t[i].start, t[i + 1].end, "::pg_catalog.citext")
 
 
 # --- window functions PostgreSQL lacks --------------------------------------------------------------
@@ -2041,6 +2095,10 @@ _LOCAL_REWRITES = {
     "nth_value": _call(_value_ignore_nulls),
     "lag": _call(_lag_lead_ignore_nulls),
     "lead": _call(_lag_lead_ignore_nulls),
+    "to_date": _call(_to_date_or_timestamp),
+    "to_timestamp": _call(_to_date_or_timestamp),
+    "to_char": _call(_to_char),
+    "collate": _collate,
     "percentile_cont": _call(_percentile_window),
     "percentile_disc": _call(_percentile_window),
 }

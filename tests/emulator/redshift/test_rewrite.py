@@ -507,3 +507,30 @@ def test_super_unnest_in_from_and_navigation_into_the_element():
 @pytest.mark.parametrize("sql", ["select a, t.b as x from t, u", "select * from s.t, s.u as x", "select x.y.z from x"])
 def test_super_leaves_qualified_names_alone(sql):
     assert rewrite_sql(sql) == sql
+
+
+# --- date formats ----------------------------------------------------------------------------------
+
+
+def test_to_date_and_to_timestamp_with_a_format_roll_over_in_compat_sql():
+    assert rewrite_sql("select to_date(s, 'YYYYMMDD', true) as d") == (
+        "select pg_catalog._rs_to_date(s, 'YYYYMMDD', true) as d"
+    )
+    assert rewrite_sql("select to_timestamp(1284352323) as t") == "select to_timestamp(1284352323) as t"
+
+
+def test_to_char_currency_and_time_zone():
+    assert rewrite_sql("select to_char(x, 'L99D99 PL') as c") == """select to_char(x, '"$"99D99 PL') as c"""
+    assert rewrite_sql("select to_char(ts, 'HH24 TZ') as c") == (
+        "select to_char(((ts)::timestamp AT TIME ZONE current_setting('TimeZone')), 'HH24 TZ') as c"
+    )
+    assert rewrite_sql("""select to_char(ts, '"TZ" HH24') as c""") == """select to_char(ts, '"TZ" HH24') as c"""
+
+
+def test_collate_case_insensitive_is_citext():
+    assert rewrite_sql("create table t (a varchar(20) collate case_insensitive, b int)") == (
+        "create table t (a pg_catalog.citext, b int)"
+    )
+    assert rewrite_sql("select a from t where a = 'x' collate case_insensitive") == (
+        "select a from t where a = 'x' ::pg_catalog.citext"
+    )
