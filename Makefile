@@ -18,7 +18,7 @@ PYTHON ?= $(shell for p in python3 python3.13 python3.12 python3.11; do \
 NBVAL := --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout=600
 JUPYTEXT_NOTEBOOKS := $(wildcard notebooks/[0-9]*.py) $(wildcard solutions/*.py)
 
-.PHONY: lab test test-busy lint setup setup-dev wheels wheels-aws tools stack down notebooks notebooks-alone exercises slides bench lock environment.yml clean
+.PHONY: lab test test-busy lint setup setup-dev wheels wheels-aws tools dbt stack down notebooks notebooks-alone exercises slides bench lock environment.yml clean
 
 setup: $(STAMP)
 
@@ -62,6 +62,17 @@ tools: .venv-tools/.installed
 	.venv-tools/bin/python -m pip install --quiet -r requirements-tools.txt
 	@touch $@
 
+# dbt-redshift pins redshift-connector<2.2 (the course pins 2.2.0): in its own git-ignored venv too;
+# tests/emulator/redshift/clients/test_dbt_redshift.py runs its `dbt` and skips where it is missing.
+dbt: .venv-dbt/.installed
+
+.venv-dbt/.installed: requirements-dbt.txt
+	@test -n "$(PYTHON)" || { echo "Python 3.11, 3.12 or 3.13 is needed: install one, or run make PYTHON=/path/to/python3.x"; exit 1; }
+	@test -d .venv-dbt || $(PYTHON) -m venv .venv-dbt
+	.venv-dbt/bin/python -m pip install --quiet --upgrade pip
+	.venv-dbt/bin/python -m pip install --quiet -r requirements-dbt.txt
+	@touch $@
+
 lab: $(STAMP)
 	$(BIN)/course up
 	$(BIN)/jupyter lab notebooks/ $(if $(NO_BROWSER),--no-browser,) $(if $(JUPYTER_PORT),--ServerApp.port=$(JUPYTER_PORT),) \
@@ -75,7 +86,7 @@ down: $(STAMP)
 
 # Notebooks first, on a freshly reset stack, so their outputs match a clean top-to-bottom run;
 # then the solutions notebook and the tests; then every notebook once more on its own fresh stack.
-test: $(DEV_STAMP) tools lint
+test: $(DEV_STAMP) tools dbt lint
 	$(BIN)/course reset
 	status=0; $(BIN)/pytest $(NBVAL) notebooks solutions tests || status=$$?; \
 	[ $$status -ne 0 ] || $(MAKE) --no-print-directory notebooks-alone || status=$$?; \
@@ -131,7 +142,7 @@ environment.yml:
 
 clean:
 	-$(BIN)/course down
-	rm -rf $(VENV) .venv-tools .course handouts/build
+	rm -rf $(VENV) .venv-tools .venv-dbt .course handouts/build
 
 # Offline reveal.js slides of every notebook, speaker notes included (press s), in _site/.
 slides: $(DEV_STAMP)

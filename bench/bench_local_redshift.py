@@ -11,6 +11,7 @@ of the PostgreSQL processes and of this process (which hosts the gateway, as the
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import statistics
 import sys
@@ -25,7 +26,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from local_cloud.ports import free_port  # noqa: E402
 from local_cloud.redshift.admin import admin_connect  # noqa: E402
 from local_cloud.redshift.gateway import Gateway  # noqa: E402
-from local_cloud.redshift.postgres import LocalPostgres  # noqa: E402
+from local_cloud.redshift.postgres import LocalPostgres, ensure_service_user  # noqa: E402
+from local_cloud.redshift.query_history import HISTORY_DIRECTORY  # noqa: E402
 
 
 def megabytes(value: float) -> str:
@@ -85,22 +87,33 @@ def main() -> None:
             f"  (max {max(f[1] for f in firsts):.2f} s)"
         )
 
-        connection = admin_connect(data_dir, port=gateway.listen_port)
-        cursor = connection.cursor()
-        rounds = 500
-        started = time.perf_counter()
-        for number in range(rounds):
-            cursor.execute("select %s::int", (number,))
-            cursor.fetchall()
-        print(
-            f"warm query round trip (select %s):              {(time.perf_counter() - started) / rounds * 1000:6.2f} ms"
-        )
-        started = time.perf_counter()
-        cursor.execute("select g, md5(g::text) from generate_series(1, 200000) g")
-        rows = cursor.fetchall()
-        print(
-            f"200 000 rows through the gateway:                {time.perf_counter() - started:6.2f} s ({len(rows)} rows)"
-        )
+        # The same figures through a second gateway that keeps the query history (STL_QUERY), as
+        # start_local_redshift's does: the cost of the history hook.
+        history_dir = postgres.pgdata / HISTORY_DIRECTORY
+        history_dir.mkdir(mode=0o755, exist_ok=True)
+        service_user = ensure_service_user()
+        if service_user is not None:
+            os.chown(history_dir, service_user.pw_uid, service_user.pw_gid)
+        recording = Gateway("127.0.0.1", 0, "127.0.0.1", postgres.port, history_dir=str(history_dir))
+        recording.start_in_thread()
+        for label, port in (("", gateway.listen_port), (", with history", recording.listen_port)):
+            connection = admin_connect(data_dir, port=port)
+            cursor = connection.cursor()
+            rounds = 500
+            started = time.perf_counter()
+            for number in range(rounds):
+                cursor.execute("select %s::int", (number,))
+                cursor.fetchall()
+            took = (time.perf_counter() - started) / rounds * 1000
+            print(f"{'warm query round trip (select %s)' + label + ':':<48}{took:6.2f} ms")
+            started = time.perf_counter()
+            cursor.execute("select g, md5(g::text) from generate_series(1, 200000) g")
+            rows = cursor.fetchall()
+            took = time.perf_counter() - started
+            print(f"{'200 000 rows through the gateway' + label + ':':<48}{took:6.2f} s ({len(rows)} rows)")
+            if port != recording.listen_port:
+                connection.close()
+        recording.stop()
 
         pg_rss, pg_pss = memory(postgres.processes())
         own_rss, own_pss = memory([psutil.Process()])

@@ -88,9 +88,15 @@ SELECT CASE pg_catalog._rs_datepart(part)
     END
 $$;
 
+-- Whole years from February 29 land on March 1 when the year has no February 29 (the guide's
+-- example); months keep the month's last day instead (DATEADD(month, 12, ...) gives February 28).
 CREATE OR REPLACE FUNCTION pg_catalog.dateadd(part text, n bigint, ts timestamp) RETURNS timestamp
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-SELECT ts + pg_catalog._rs_interval(part, n)
+SELECT CASE WHEN pg_catalog._rs_datepart(part) IN ('year', 'decade', 'century', 'millennium')
+                 AND extract(month FROM ts) = 2 AND extract(day FROM ts) = 29
+                 AND extract(day FROM ts + pg_catalog._rs_interval(part, n)) = 28
+            THEN ts + pg_catalog._rs_interval(part, n) + interval '1 day'
+            ELSE ts + pg_catalog._rs_interval(part, n) END
 $$;
 
 -- ---------------------------------------------------------------------------------------------
@@ -710,13 +716,19 @@ SELECT c.*, CASE WHEN c.relkind IN ('r', 'p') THEN pg_catalog._rs_diststyle_code
 FROM pg_catalog.pg_class c
 LEFT JOIN pg_catalog._rs_table_design d ON d.relid = c.oid;
 
+-- The late-binding views (CREATE VIEW ... WITH NO SCHEMA BINDING), which catalog_views.sql records:
+-- Redshift keeps no pg_attribute rows for them (PG_GET_LATE_BINDING_VIEW_COLS() lists their columns).
+CREATE TABLE IF NOT EXISTS pg_catalog._rs_late_binding_view (relid oid PRIMARY KEY);
+GRANT SELECT ON pg_catalog._rs_late_binding_view TO PUBLIC;
+
 CREATE OR REPLACE VIEW pg_catalog._rs_pg_attribute AS
 SELECT a.*,
        coalesce(d.distkey = a.attname, false) AS attisdistkey,
        pg_catalog._rs_sortkey_position(d.sortkeys, d.sortkind, a.attname) AS attsortkeyord,
        pg_catalog._rs_encoding_code(d.encodings ->> a.attname) AS attencodingtype
 FROM pg_catalog.pg_attribute a
-LEFT JOIN pg_catalog._rs_table_design d ON d.relid = a.attrelid;
+LEFT JOIN pg_catalog._rs_table_design d ON d.relid = a.attrelid
+WHERE NOT EXISTS (SELECT 1 FROM pg_catalog._rs_late_binding_view l WHERE l.relid = a.attrelid);
 
 -- ---------------------------------------------------------------------------------------------
 -- AVG as Redshift computes it (the rewriter calls pg_catalog._rs_avg for avg): of SMALLINT,
@@ -792,6 +804,218 @@ CREATE OR REPLACE AGGREGATE pg_catalog._rs_avg(interval) (
 );
 
 -- ---------------------------------------------------------------------------------------------
+-- COLLATE case_insensitive: this PostgreSQL has no ICU, so no case-insensitive collation; the
+-- rewriter makes such a column (or expression) a citext, whose comparisons ignore case.
+-- ---------------------------------------------------------------------------------------------
+CREATE EXTENSION IF NOT EXISTS citext SCHEMA pg_catalog;
+
+-- ---------------------------------------------------------------------------------------------
+-- TO_DATE / TO_TIMESTAMP (the rewriter calls these for calls with a format): Redshift lets a field
+-- out of its range roll over into the next one unless is_strict is true (June 31 is July 1, hour 24
+-- the next day's hour 0); PostgreSQL refuses such values. PostgreSQL's own function runs first;
+-- only the values it refuses go through _rs_lenient_timestamp, which knows the numeric fields
+-- (YYYY, YY, MM, DD, HH24, HH12, HH, MI, SS) and gives NULL for any other format (the error stands).
+-- ---------------------------------------------------------------------------------------------
+CREATE OR REPLACE FUNCTION pg_catalog._rs_lenient_timestamp(s text, fmt text) RETURNS timestamp
+LANGUAGE plpgsql IMMUTABLE STRICT AS $$
+DECLARE
+    pos integer := 1;
+    rx text := '^\s*';
+    fields text[] := '{}';
+    token text;
+    field text;
+    width integer;
+    rest text;
+    found text[];
+    v integer[] := ARRAY[1, 1, 1, 0, 0, 0];  -- year, month, day, hour, minute, second
+    k integer;
+BEGIN
+    WHILE pos <= length(fmt) LOOP
+        rest := upper(substr(fmt, pos));
+        token := NULL;
+        FOREACH field IN ARRAY ARRAY['YYYY:y', 'HH24:h', 'HH12:h', 'HH:h', 'YY:Y', 'MM:m', 'DD:d', 'MI:i', 'SS:s'] LOOP
+            IF rest LIKE split_part(field, ':', 1) || '%' THEN
+                token := field;
+                EXIT;
+            END IF;
+        END LOOP;
+        IF token IS NULL THEN
+            IF substr(rest, 1, 1) ~ '[A-Z]' THEN
+                RETURN NULL;  -- a field this parser does not know (month names, ...)
+            END IF;
+            rx := rx || regexp_replace(substr(fmt, pos, 1), '([^A-Za-z0-9 ])', '\\\1');
+            pos := pos + 1;
+        ELSE
+            width := length(split_part(token, ':', 1));
+            pos := pos + width;
+            rx := rx || CASE WHEN token LIKE 'YYYY%' THEN '(\d{4})'
+                             WHEN substr(fmt, pos, 1) ~ '[A-Za-z0-9]' THEN '(\d{2})'
+                             ELSE '(\d{1,2})' END;
+            fields := fields || split_part(token, ':', 2);
+        END IF;
+    END LOOP;
+    found := regexp_match(s, rx || '\s*$');
+    IF found IS NULL THEN
+        RETURN NULL;
+    END IF;
+    FOR k IN 1 .. cardinality(fields) LOOP
+        CASE fields[k]
+            WHEN 'y' THEN v[1] := found[k]::integer;
+            WHEN 'Y' THEN v[1] := 2000 + found[k]::integer;
+            WHEN 'm' THEN v[2] := found[k]::integer;
+            WHEN 'd' THEN v[3] := found[k]::integer;
+            WHEN 'h' THEN v[4] := found[k]::integer;
+            WHEN 'i' THEN v[5] := found[k]::integer;
+            ELSE v[6] := found[k]::integer;
+        END CASE;
+    END LOOP;
+    RETURN make_timestamp(v[1], 1, 1, 0, 0, 0)
+        + make_interval(months => v[2] - 1, days => v[3] - 1, hours => v[4], mins => v[5], secs => v[6]);
+END $$;
+
+CREATE OR REPLACE FUNCTION pg_catalog._rs_to_timestamp(s text, fmt text, is_strict boolean DEFAULT false)
+RETURNS timestamptz LANGUAGE plpgsql STABLE AS $$
+DECLARE
+    lenient timestamp;
+BEGIN
+    RETURN to_timestamp(s, fmt);
+EXCEPTION WHEN data_exception THEN
+    lenient := CASE WHEN NOT is_strict THEN pg_catalog._rs_lenient_timestamp(s, fmt) END;
+    IF lenient IS NULL THEN
+        RAISE;
+    END IF;
+    RETURN lenient::timestamptz;
+END $$;
+
+CREATE OR REPLACE FUNCTION pg_catalog._rs_to_date(s text, fmt text, is_strict boolean DEFAULT false)
+RETURNS date LANGUAGE plpgsql STABLE AS $$
+DECLARE
+    lenient timestamp;
+BEGIN
+    RETURN to_date(s, fmt);
+EXCEPTION WHEN data_exception THEN
+    lenient := CASE WHEN NOT is_strict THEN pg_catalog._rs_lenient_timestamp(s, fmt) END;
+    IF lenient IS NULL THEN
+        RAISE;
+    END IF;
+    RETURN lenient::date;
+END $$;
+
+-- ---------------------------------------------------------------------------------------------
+-- Window functions PostgreSQL lacks (the rewriter's "window functions PostgreSQL lacks" section):
+-- IGNORE NULLS, PERCENTILE_CONT/DISC ... OVER and LISTAGG ... OVER become array_agg over the same
+-- window, and these pick the answer out of the array.
+-- ---------------------------------------------------------------------------------------------
+-- The element at position pos (1 = first), counted from the end when pos is negative (-1 = last).
+CREATE OR REPLACE FUNCTION pg_catalog._rs_array_pick(arr anyarray, pos integer) RETURNS anyelement
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+SELECT CASE WHEN pos > 0 THEN arr[pos] WHEN pos < 0 THEN arr[cardinality(arr) + pos + 1] END
+$$;
+
+CREATE OR REPLACE FUNCTION pg_catalog._rs_percentile_cont(arr anyarray, fraction double precision, descending boolean)
+RETURNS double precision LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+SELECT CASE WHEN descending THEN (SELECT percentile_cont(fraction) WITHIN GROUP (ORDER BY v::double precision DESC) FROM unnest(arr) AS v)
+            ELSE (SELECT percentile_cont(fraction) WITHIN GROUP (ORDER BY v::double precision) FROM unnest(arr) AS v) END
+$$;
+
+CREATE OR REPLACE FUNCTION pg_catalog._rs_percentile_disc(arr anyarray, fraction double precision, descending boolean)
+RETURNS anyelement LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+SELECT CASE WHEN descending THEN (SELECT percentile_disc(fraction) WITHIN GROUP (ORDER BY v DESC) FROM unnest(arr) AS v)
+            ELSE (SELECT percentile_disc(fraction) WITHIN GROUP (ORDER BY v) FROM unnest(arr) AS v) END
+$$;
+
+-- LISTAGG over a window: the values in the array's order, NULLs left out; with DISTINCT each value
+-- once, where it first comes.
+CREATE OR REPLACE FUNCTION pg_catalog._rs_listagg(arr text[], separator text, is_distinct boolean) RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+SELECT CASE WHEN is_distinct
+            THEN (SELECT string_agg(v, separator ORDER BY n)
+                  FROM (SELECT DISTINCT ON (v) v, n FROM unnest(arr) WITH ORDINALITY AS u(v, n)
+                        WHERE v IS NOT NULL ORDER BY v, n) AS d)
+            ELSE array_to_string(arr, separator) END
+$$;
+
+-- ---------------------------------------------------------------------------------------------
+-- SUPER: a domain over text holding the value's compact JSON, as Redshift prints a SUPER
+-- ('[1,"a"]', no spaces); the rewriter turns navigation (c_orders[0].o_orderkey), ARRAY(...) and
+-- unnesting in FROM (FROM t AS c, c.c_orders AS o AT i) into calls of the functions below, which
+-- work on jsonb. Objects print with jsonb's key order (shorter keys first), not the input's.
+-- ---------------------------------------------------------------------------------------------
+DO $do$ BEGIN
+    IF to_regtype('pg_catalog.super') IS NULL THEN
+        CREATE DOMAIN pg_catalog.super AS text;
+    END IF;
+END $do$;
+
+CREATE OR REPLACE FUNCTION pg_catalog._rs_super_text(j jsonb) RETURNS text
+LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $$
+BEGIN
+    CASE jsonb_typeof(j)
+        WHEN 'object' THEN
+            RETURN '{' || coalesce((SELECT string_agg(to_json(k)::text || ':' || pg_catalog._rs_super_text(v), ',')
+                                    FROM jsonb_each(j) AS e(k, v)), '') || '}';
+        WHEN 'array' THEN
+            RETURN '[' || coalesce((SELECT string_agg(pg_catalog._rs_super_text(v), ',' ORDER BY n)
+                                    FROM jsonb_array_elements(j) WITH ORDINALITY AS a(v, n)), '') || ']';
+        ELSE
+            RETURN j::text;
+    END CASE;
+END $$;
+
+CREATE OR REPLACE FUNCTION pg_catalog._rs_super(j jsonb) RETURNS pg_catalog.super
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$ SELECT pg_catalog._rs_super_text(j)::pg_catalog.super $$;
+
+CREATE OR REPLACE FUNCTION pg_catalog.json_parse(s text) RETURNS pg_catalog.super
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$ SELECT pg_catalog._rs_super(s::jsonb) $$;
+
+CREATE OR REPLACE FUNCTION pg_catalog.json_serialize(v pg_catalog.super) RETURNS varchar
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$ SELECT v::text::varchar $$;
+
+CREATE OR REPLACE FUNCTION pg_catalog.json_typeof(v pg_catalog.super) RETURNS varchar
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$ SELECT jsonb_typeof(v::text::jsonb)::varchar $$;
+
+CREATE OR REPLACE FUNCTION pg_catalog.json_size(v pg_catalog.super) RETURNS integer
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$ SELECT octet_length(v::text) $$;
+
+CREATE OR REPLACE FUNCTION pg_catalog.is_array(v pg_catalog.super) RETURNS boolean
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$ SELECT jsonb_typeof(v::text::jsonb) = 'array' $$;
+
+CREATE OR REPLACE FUNCTION pg_catalog.is_object(v pg_catalog.super) RETURNS boolean
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$ SELECT jsonb_typeof(v::text::jsonb) = 'object' $$;
+
+CREATE OR REPLACE FUNCTION pg_catalog.is_scalar(v pg_catalog.super) RETURNS boolean
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$ SELECT jsonb_typeof(v::text::jsonb) NOT IN ('array', 'object') $$;
+
+CREATE OR REPLACE FUNCTION pg_catalog.is_varchar(v pg_catalog.super) RETURNS boolean
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$ SELECT jsonb_typeof(v::text::jsonb) = 'string' $$;
+
+CREATE OR REPLACE FUNCTION pg_catalog.is_boolean(v pg_catalog.super) RETURNS boolean
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$ SELECT jsonb_typeof(v::text::jsonb) = 'boolean' $$;
+
+CREATE OR REPLACE FUNCTION pg_catalog.get_array_length(v pg_catalog.super) RETURNS integer
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+SELECT CASE WHEN jsonb_typeof(v::text::jsonb) = 'array' THEN jsonb_array_length(v::text::jsonb) END
+$$;
+
+CREATE OR REPLACE FUNCTION pg_catalog.split_to_array(s text, delimiter text DEFAULT ',') RETURNS pg_catalog.super
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$ SELECT pg_catalog._rs_super(to_jsonb(string_to_array(s, delimiter))) $$;
+
+-- Navigation: c_orders[0].o_orderkey is _rs_super_get(c_orders, '{0,o_orderkey}'); a missing
+-- element is NULL, as in Redshift's lax mode.
+CREATE OR REPLACE FUNCTION pg_catalog._rs_super_get(v pg_catalog.super, path text[]) RETURNS pg_catalog.super
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$ SELECT pg_catalog._rs_super(v::text::jsonb #> path) $$;
+
+-- Unnesting: the elements of the array at path (from 0, as AT counts), none if it is no array.
+CREATE OR REPLACE FUNCTION pg_catalog._rs_super_elements(v pg_catalog.super, path text[])
+RETURNS TABLE (element pg_catalog.super, _rs_index integer)
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+SELECT pg_catalog._rs_super(e), (n - 1)::integer
+FROM (SELECT v::text::jsonb #> path AS a) AS s
+CROSS JOIN LATERAL jsonb_array_elements(CASE WHEN jsonb_typeof(s.a) = 'array' THEN s.a ELSE '[]' END)
+    WITH ORDINALITY AS x(e, n)
+$$;
+
+-- ---------------------------------------------------------------------------------------------
 -- System views, answered honestly for a single-node, single-slice database. Redshift-only
 -- properties that PostgreSQL does not keep (distribution style, sort keys, encodings) are NULL
 -- or 'none' rather than invented.
@@ -836,6 +1060,8 @@ SELECT current_database()::text AS database,
            ELSE d.diststyle END::text AS diststyle,
        d.sortkeys[1]::text AS sortkey1,
        NULL::integer AS max_varchar,
+       CASE WHEN d.sortkeys[1] IS NOT NULL
+            THEN coalesce(lower(d.encodings ->> d.sortkeys[1]), 'none') END::char(32) AS sortkey1_enc,
        coalesce(array_length(d.sortkeys, 1), 0)::integer AS sortkey_num,
        greatest(1, ceil(pg_catalog.pg_total_relation_size(c.oid) / 1048576.0))::bigint AS size,
        NULL::numeric AS pct_used,
@@ -851,7 +1077,7 @@ SELECT current_database()::text AS database,
 FROM pg_catalog.pg_class c
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 LEFT JOIN pg_catalog._rs_table_design d ON d.relid = c.oid
-WHERE c.relkind IN ('r', 'p')
+WHERE c.relkind IN ('r', 'p', 'm')  -- 'm': materialized views, which Redshift lists here too
   AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast')
   AND n.nspname NOT LIKE 'pg_temp%';
 
@@ -875,37 +1101,10 @@ WHERE c.relkind IN ('r', 'p')
 
 -- ---------------------------------------------------------------------------------------------
 -- Monitoring views. Sessions and running queries come from pg_stat_activity; tables from
--- pg_class (one slice). The local Redshift keeps no history of past queries, so STL_QUERY,
--- SYS_QUERY_HISTORY, SVL_QLOG and SVL_QUERY_SUMMARY have Redshift's columns and no rows, and
--- PG_LAST_QUERY_ID() is -1, what Redshift returns before a session's first query
--- (docs/conformance.md).
+-- pg_class (one slice). SVL_QUERY_SUMMARY has Redshift's columns and no rows: PostgreSQL runs no
+-- steps and segments. The query history (STL_QUERY, SYS_QUERY_HISTORY, SVL_QLOG, STL_QUERYTEXT,
+-- PG_LAST_QUERY_ID) is in monitoring.sql.
 -- ---------------------------------------------------------------------------------------------
-CREATE OR REPLACE VIEW pg_catalog.stl_query AS
-SELECT NULL::integer AS userid, NULL::integer AS query, NULL::char(320) AS label, NULL::bigint AS xid,
-       NULL::integer AS pid, NULL::char(32) AS database, NULL::char(4000) AS querytxt,
-       NULL::pg_catalog.timestamp AS starttime, NULL::pg_catalog.timestamp AS endtime, NULL::integer AS aborted,
-       NULL::integer AS insert_pristine, NULL::integer AS concurrency_scaling_status
-WHERE false;
-
-CREATE OR REPLACE VIEW pg_catalog.sys_query_history AS
-SELECT NULL::integer AS user_id, NULL::bigint AS query_id, NULL::char(320) AS query_label,
-       NULL::bigint AS transaction_id, NULL::integer AS session_id, NULL::char(128) AS database_name,
-       NULL::char(32) AS query_type, NULL::char(128) AS status, NULL::boolean AS result_cache_hit,
-       NULL::pg_catalog.timestamp AS start_time, NULL::pg_catalog.timestamp AS end_time, NULL::bigint AS elapsed_time,
-       NULL::bigint AS queue_time, NULL::bigint AS execution_time, NULL::char(512) AS error_message,
-       NULL::bigint AS returned_rows, NULL::bigint AS returned_bytes, NULL::char(4000) AS query_text,
-       NULL::char(256) AS redshift_version, NULL::char(128) AS usage_limit, NULL::char(10) AS compute_type,
-       NULL::bigint AS compile_time, NULL::bigint AS planning_time, NULL::bigint AS lock_wait_time
-WHERE false;
-
-CREATE OR REPLACE VIEW pg_catalog.svl_qlog AS
-SELECT NULL::integer AS userid, NULL::integer AS query, NULL::bigint AS xid, NULL::integer AS pid,
-       NULL::pg_catalog.timestamp AS starttime, NULL::pg_catalog.timestamp AS endtime, NULL::bigint AS elapsed,
-       NULL::integer AS aborted, NULL::char(320) AS label, NULL::char(60) AS substring,
-       NULL::integer AS source_query, NULL::text AS concurrency_scaling_status_txt,
-       NULL::integer AS from_sp_call
-WHERE false;
-
 CREATE OR REPLACE VIEW pg_catalog.svl_query_summary AS
 SELECT NULL::integer AS userid, NULL::integer AS query, NULL::integer AS stm, NULL::integer AS seg,
        NULL::integer AS step, NULL::bigint AS maxtime, NULL::bigint AS avgtime, NULL::bigint AS rows,
@@ -913,9 +1112,6 @@ SELECT NULL::integer AS userid, NULL::integer AS query, NULL::integer AS stm, NU
        NULL::char(1) AS is_diskbased, NULL::bigint AS workmem, NULL::char(1) AS is_rrscan,
        NULL::char(1) AS is_delayed_scan, NULL::bigint AS rows_pre_filter
 WHERE false;
-
-CREATE OR REPLACE FUNCTION pg_catalog.pg_last_query_id() RETURNS integer
-LANGUAGE sql STABLE AS $$ SELECT -1 $$;
 
 CREATE OR REPLACE VIEW pg_catalog.stv_sessions AS
 SELECT a.backend_start::pg_catalog.timestamp AS starttime, a.pid::integer AS process,
@@ -971,8 +1167,7 @@ SELECT 0::integer AS owner, 0::integer AS host, 0::integer AS diskno, 0::bigint 
        0::integer AS seek_forward, 0::integer AS seek_back, 0::integer AS is_san, 0::integer AS failed,
        0::integer AS mbps, '/local'::char(256) AS mount;
 
-GRANT SELECT ON pg_catalog.stl_query, pg_catalog.sys_query_history, pg_catalog.svl_qlog,
-    pg_catalog.svl_query_summary, pg_catalog.stv_sessions, pg_catalog.stv_recents, pg_catalog.stv_tbl_perm,
+GRANT SELECT ON pg_catalog.svl_query_summary, pg_catalog.stv_sessions, pg_catalog.stv_recents, pg_catalog.stv_tbl_perm,
     pg_catalog.svv_diskusage, pg_catalog.stv_partitions TO PUBLIC;
 
 -- The catalog views redshift_connector's metadata calls read (svv_tables, svv_columns...) are in

@@ -13,6 +13,9 @@ What it changes, and why (each measured with redshift_connector 2.2.0 against Po
 * Every simple Query ('Q') and every Parse ('P') passes its SQL through ``rewrite_sql``; a COPY from
   S3 or an UNLOAD becomes a CALL of the local Redshift's own procedures first (``copy_unload``),
   which read and write the local S3 at ``s3_endpoint_url``.
+* With ``history_dir``, every statement and the end of its reply are noted for STL_QUERY and the
+  other history views (``query_history``): the server's bytes are cut into messages for that, and
+  still passed on as they come.
 
 Authentication is relayed untouched (pg_hba uses md5, which the driver handles; it mis-parses SCRAM).
 After the first ReadyForQuery the server→client direction is copied byte for byte.
@@ -31,6 +34,7 @@ from functools import lru_cache
 from .. import config, ports
 from ..ports import PortInUseError
 from .copy_unload import translate as translate_copy_unload
+from .query_history import HistoryLog, ReplyFramer, SessionHistory
 from .rewrite import rewrite_sql
 
 log = logging.getLogger(__name__)
@@ -141,6 +145,7 @@ class Gateway:
         upstream_host: str = config.HOST,
         upstream_port: int | None = None,
         s3_endpoint_url: str | None = None,
+        history_dir: str | None = None,
     ) -> None:
         self.listen_host = listen_host
         self.listen_port = int(listen_port if listen_port is not None else config.REDSHIFT.port)
@@ -148,6 +153,8 @@ class Gateway:
         self.upstream_port = int(upstream_port if upstream_port is not None else config.POSTGRES.port)
         # Where COPY and UNLOAD find S3; None: config.aws_endpoint_url(), read at each statement.
         self.s3_endpoint_url = s3_endpoint_url
+        # Where the query history goes (query_history.HISTORY_DIRECTORY in PostgreSQL's data directory).
+        self.history = HistoryLog(history_dir) if history_dir else None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
         self._sessions: set[asyncio.Task] = set()
@@ -191,6 +198,8 @@ class Gateway:
                 await asyncio.wait([asyncio.ensure_future(writer.wait_closed()) for writer in writers], timeout=2.0)
             for conn in list(self._accepted):  # sessions cancelled before they ever ran
                 conn.close()
+            if self.history is not None:
+                self.history.close()
 
     async def _accept_loop(self, listener: socket.socket) -> None:
         loop = asyncio.get_running_loop()
@@ -293,7 +302,8 @@ class Gateway:
             if kind == "cancel":
                 await upstream_writer.drain()
                 return
-            await self._relay(client_reader, client_writer, upstream_reader, upstream_writer)
+            history = self._session_history(payload) if self.history is not None else None
+            await self._relay(client_reader, client_writer, upstream_reader, upstream_writer, history)
         except (ConnectionError, asyncio.IncompleteReadError, ProtocolError) as error:
             log.debug("session ended: %s", error)
         except asyncio.CancelledError:
@@ -325,9 +335,15 @@ class Gateway:
                 return "startup", strip_startup_parameters(payload)
             return "other", payload
 
-    async def _relay(self, client_reader, client_writer, upstream_reader, upstream_writer) -> None:
-        to_server = asyncio.ensure_future(self._client_to_server(client_reader, upstream_writer))
-        to_client = asyncio.ensure_future(self._server_to_client(upstream_reader, client_writer))
+    def _session_history(self, payload: bytes) -> SessionHistory:
+        parts = payload[4:].split(b"\0")
+        params = dict(zip(parts[0::2], parts[1::2]))
+        user = params.get(b"user", b"").decode("utf-8", "replace")
+        return SessionHistory(self.history, user, params.get(b"database", b"").decode("utf-8", "replace") or user)
+
+    async def _relay(self, client_reader, client_writer, upstream_reader, upstream_writer, history=None) -> None:
+        to_server = asyncio.ensure_future(self._client_to_server(client_reader, upstream_writer, history))
+        to_client = asyncio.ensure_future(self._server_to_client(upstream_reader, client_writer, history))
         try:
             done, _ = await asyncio.wait({to_server, to_client}, return_when=asyncio.FIRST_COMPLETED)
             for task in done:
@@ -337,10 +353,14 @@ class Gateway:
                 task.cancel()
             await asyncio.gather(to_server, to_client, return_exceptions=True)
 
-    async def _client_to_server(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    async def _client_to_server(
+        self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, history: SessionHistory | None = None
+    ) -> None:
         try:
             while True:
                 kind, body = await _read_message(reader)
+                if history is not None and kind in b"QPBE":
+                    history.client_message(kind, body)
                 if kind in (b"Q", b"P"):
                     writer.write(_frame(kind, rewrite_frontend_message(kind, body, self.s3_endpoint_url)))
                 else:
@@ -353,22 +373,29 @@ class Gateway:
             return  # the client went away
 
     @staticmethod
-    async def _server_to_client(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    async def _server_to_client(
+        reader: asyncio.StreamReader, writer: asyncio.StreamWriter, history: SessionHistory | None = None
+    ) -> None:
         try:
             # Until the first ReadyForQuery: message by message, to fix server_version.
             while True:
                 kind, body = await _read_message(reader)
                 if kind == b"S" and body.startswith(b"server_version\0"):
                     body = b"server_version\0" + REDSHIFT_SERVER_VERSION + b"\0"
+                elif kind == b"K" and history is not None:
+                    history.pid = struct.unpack("!I", body[:4])[0]
                 writer.write(_frame(kind, body))
                 if kind == b"Z":
                     break
             await writer.drain()
-            # Then byte for byte.
+            # Then byte for byte (watched for the ends of statements when there is a history).
+            framer = ReplyFramer(history.server_message) if history is not None else None
             while True:
                 chunk = await reader.read(COPY_CHUNK)
                 if not chunk:
                     return
+                if framer is not None:
+                    framer.feed(chunk)
                 writer.write(chunk)
                 await writer.drain()
         except asyncio.IncompleteReadError as error:
@@ -387,9 +414,17 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--upstream-host", default=config.HOST)
     parser.add_argument("--upstream-port", type=int, default=None, help="default: $COURSE_POSTGRES_PORT or 54329")
     parser.add_argument("--s3-endpoint-url", default=None, help="the S3 COPY and UNLOAD use; default: the local AWS")
+    parser.add_argument("--history-dir", default=None, help="where the query history goes (STL_QUERY); default: none")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    gateway = Gateway(args.listen_host, args.listen_port, args.upstream_host, args.upstream_port, args.s3_endpoint_url)
+    gateway = Gateway(
+        args.listen_host,
+        args.listen_port,
+        args.upstream_host,
+        args.upstream_port,
+        args.s3_endpoint_url,
+        args.history_dir,
+    )
     try:
         sock = gateway.bind()
     except PortInUseError as error:

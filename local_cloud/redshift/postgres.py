@@ -83,6 +83,8 @@ SERVER_SETTINGS = {
 
 # COPY from S3 and UNLOAD to S3 (docs/local_redshift_copy.md), installed after the two above.
 COPY_UNLOAD_SQL = HERE / "copy_unload.sql"
+# The query history (the gateway's, query_history.py) and load error details, installed last.
+MONITORING_SQL = HERE / "monitoring.sql"
 DATEPART_MARKER = "-- pg_catalog._rs_datepart(part) is written from dateparts.py"
 
 
@@ -175,6 +177,7 @@ class LocalPostgres:
             "compat.sql": hashlib.sha256(compat_sql().encode()).hexdigest(),
             "catalog_views.sql": hashlib.sha256(CATALOG_VIEWS_SQL.read_bytes()).hexdigest(),
             "copy_unload.sql": hashlib.sha256(COPY_UNLOAD_SQL.read_bytes()).hexdigest(),
+            "monitoring.sql": hashlib.sha256(MONITORING_SQL.read_bytes()).hexdigest(),
         }
 
     def _template_is_current(self, stamp: dict[str, Any]) -> bool:
@@ -229,6 +232,7 @@ class LocalPostgres:
                 self._psql(socket_dir, "template1", compat_sql(), what=COMPAT_SQL.name)
                 self._psql(socket_dir, "template1", CATALOG_VIEWS_SQL.read_text(), what=CATALOG_VIEWS_SQL.name)
                 self._psql(socket_dir, "template1", COPY_UNLOAD_SQL.read_text(), what=COPY_UNLOAD_SQL.name)
+                self._psql(socket_dir, "template1", MONITORING_SQL.read_text(), what=MONITORING_SQL.name)
                 self._psql(
                     socket_dir,
                     "template1",

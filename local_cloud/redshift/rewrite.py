@@ -24,6 +24,8 @@ system views) are compatibility objects in ``compat.sql``; this module only make
   query_group, MINUS, #temp tables, CONVERT(type, x), AVG, CONCAT and REGEXP_REPLACE get
   Redshift's meaning; unaliased DATEADD(...), NVL(...), SYSDATE... get Redshift's column names;
   quoted identifiers fold to lower case. docs/conformance.md has the details.
+* Lateral column aliases: a select-list alias used by a later item or by WHERE becomes a scalar
+  subquery in which a FROM column of that name still wins, as in Redshift.
 
 sqlglot (installed) was measured to crash on SORTKEY, to get DATEDIFF's meaning wrong, and its
 eliminate_qualify renames output columns and leaks its helper column through ``SELECT *``, so the
@@ -94,6 +96,14 @@ _TRIGGER_WORDS += (
     "attsortkeyord",
     "attencodingtype",
 )
+_TRIGGER_WORDS += ("ignore", "respect")  # IGNORE NULLS / RESPECT NULLS (window functions section)
+_TRIGGER_WORDS += ("array",)  # ARRAY(...), Redshift's SUPER array (SUPER section)
+_TRIGGER_WORDS += ("to_date", "to_timestamp", "to_char")  # formats (date formats section)
+_TRIGGER_WORDS += ("collate",)  # COLLATE case_insensitive (date formats section)
+# What SQL clients send (see "SQL clients' statements" below): late-binding and materialized
+# views, pg_attrdef.adsrc, and integer conditions (WHERE 1 AND ...).
+_TRIGGER_WORDS += ("binding", "materialized", "adsrc", "pg_get_late_binding_view_cols", "comment")
+_INTEGER_CONDITION = r"\b(?:where|and|or)\s+\d+\s*(?:\b(?:and|or|order|group|having|limit|offset|union)\b|\)|;|$)"
 # Types and constructs PostgreSQL has and Redshift refuses (see _refusal); found by pattern.
 _REFUSED_TYPES = {
     "serial": "serial",
@@ -134,15 +144,29 @@ _REFUSED_TYPES = {
     "txid_snapshot": "txid_snapshot",
     "pg_lsn": "pg_lsn",
 }
-_TRIGGER = re.compile(
-    r"(?i)\b(?:"
-    + "|".join(_TRIGGER_WORDS + ("pgdate_part",))
-    + r")\b"
-    + r"|\b(?:"
-    + "|".join(_REFUSED_TYPES)
-    + r")\b|\bcreate\s+(?:unique\s+)?index\b|\bcreate\s+type\b|\bcreate\s+(?:\w+\s+)*table\b|\(\s*values\b|\barray\s*\[|\[\s*\d*\s*\]|#[a-z_]"
-    + r'|"[^"]*[A-Z][^"]*"|\\'
+# What makes a statement worth tokenizing: one of these words, or one of the other patterns. The
+# words are looked up in a set (one pass over the statement's words): a regex alternation of ~70
+# words costs a test at every position, half a second on a 600 kB INSERT.
+_TRIGGER_WORD_SET = frozenset(_TRIGGER_WORDS + ("pgdate_part",) + tuple(_REFUSED_TYPES))
+_WORD = re.compile(r"\w+")
+# The other patterns, each tried only when its telltale substring is there (one regex with every
+# alternative costs a test of each at every position of a long statement).
+_TRIGGER_OTHER = tuple(
+    (mark, re.compile(pattern, re.IGNORECASE))
+    for mark, pattern in (
+        ("create", r"\bcreate\s+(?:unique\s+)?index\b|\bcreate\s+type\b|\bcreate\s+(?:\w+\s+)*table\b"),
+        ("values", r"\(\s*values\b"),
+        ("array", r"\barray\s*\["),
+        ("[", r"\[\s*\d*\s*\]"),
+        ("#", r"#[a-z_]"),
+        ('"', r'"[^"]*[A-Z][^"]*"'),
+        ("\\", r"\\"),
+        # SUPER unnesting in FROM: ", alias.column [AS] name" (SUPER section)
+        (",", r",\s*[a-z_][\w$]*\s*\.\s*[a-z_][\w$]*(?:\s*\.\s*[a-z_][\w$]*)*\s+(?:as\s+)?[a-z_]"),
+        ("where", _INTEGER_CONDITION),  # WHERE 1 AND ... (SQL clients' statements)
+    )
 )
+
 
 _TOKEN = re.compile(
     r"""
@@ -655,13 +679,18 @@ def _listagg(st: _Statement, i: int, edits: _Edits) -> None:
     first = args[0][0]
     if st.word(first) in ("distinct", "all"):
         first += 1
+    k = close + 1
+    within = st.word(k) == "within" and st.word(k + 1) == "group" and st.is_op(k + 2, "(")
+    over_at = st.match[k + 2] + 1 if within else k
+    if st.word(over_at) == "over" and st.is_op(over_at + 1, "("):
+        _listagg_window(st, i, args, k + 2 if within else None, over_at, edits)
+        return
+    if within and first != args[0][0] and _listagg_distinct_ordered_by_itself(st, i, args, first, k + 2, edits):
+        return
     edits.replace(t[i].start, t[i].end, "string_agg")
     edits.insert(t[first].start, "(")
     edits.insert(t[args[0][1] - 1].end, ")::text" + ("" if len(args) == 2 else ", ''"))
-    k = close + 1
-    if st.word(k) == "within" and st.word(k + 1) == "group" and st.is_op(k + 2, "("):
-        if st.word(close + 4) == "over" or st.word(st.match[k + 2] + 1) == "over":
-            raise _Unsupported("LISTAGG as a window function")
+    if within:
         # string_agg(x, sep ORDER BY ...): drop ") WITHIN GROUP (" and keep the ORDER BY inside.
         edits.replace(t[close].start, t[k + 2].end, " ")
         if first != args[0][0]:
@@ -881,7 +910,7 @@ def _refusal(st: _Statement) -> str | None:
             name = t[i + 1].word
             if name in _REFUSED_TYPES:
                 return f'type "{_REFUSED_TYPES[name]}" does not exist'
-        elif w == "array" and st.is_op(i + 1, "[") and not st.is_op(i - 1, "."):
+        elif w == "array" and st.is_op(i + 1, "[") and not st.is_op(i - 1, ".") and not _leader_node_only(st):
             return "ARRAY[...] constructors are not supported by Amazon Redshift (ARRAY(...) builds a SUPER array)"
         elif w == "values" and st.is_op(i - 1, "(") and (st.word(i - 2) in ("from", "join") or st.is_op(i - 2, ",")):
             return "VALUES lists in FROM are not supported by Amazon Redshift; use SELECT ... UNION ALL SELECT ..."
@@ -1152,7 +1181,13 @@ def _convert(st: _Statement, i: int, edits: _Edits) -> None:
 # Columns Redshift adds to pg_class and pg_attribute, and the views (compat.sql) that have them.
 _CATALOG_EXTRAS = {
     "pg_class": ({"reldiststyle"}, "pg_catalog._rs_pg_class"),
-    "pg_attribute": ({"attisdistkey", "attsortkeyord", "attencodingtype"}, "pg_catalog._rs_pg_attribute"),
+    # also where a statement reads late-binding views' columns too (Redshift's pg_attribute has none of
+    # them, so a query that adds both lists each column once)
+    "pg_attribute": (
+        {"attisdistkey", "attsortkeyord", "attencodingtype", "pg_get_late_binding_view_cols"},
+        "pg_catalog._rs_pg_attribute",
+    ),
+    "pg_attrdef": ({"adsrc"}, "pg_catalog._rs_pg_attrdef"),  # catalog_views.sql
 }
 _NOT_AN_ALIAS = {
     "where",
@@ -1201,6 +1236,138 @@ def _catalog_extras(st: _Statement, edits: _Edits) -> None:
             edits.replace(st.t[start].start, tok.end, view + ("" if aliased else f" AS {table}"))
 
 
+# --- SQL clients' statements -------------------------------------------------------------------
+# What sqlalchemy-redshift and dbt-redshift send that PostgreSQL reads otherwise
+# (docs/local_redshift_clients.md).
+
+# Materialized-view attributes Redshift takes between the name and AS; PostgreSQL takes none.
+_MATERIALIZED_VIEW_ATTRIBUTES = {"backup", "diststyle", "distkey", "sortkey", "compound", "interleaved", "auto"}
+# What may follow a condition that is a bare integer (WHERE 1 AND ...).
+_CONDITION_END = {"and", "or", "order", "group", "having", "limit", "offset", "union", "intersect", "except", "minus"}
+
+
+# Where Redshift's own catalog lives: a query that reads nothing else runs on the leader node alone,
+# which is PostgreSQL 8.0 and so has what the compute nodes lack (ARRAY[...] for one).
+_CATALOG_SCHEMAS = {"pg_catalog", "information_schema"}
+_CATALOG_PREFIXES = ("pg_", "svv_", "stv_", "stl_", "svl_", "sys_")
+_FROM_LIST_END = {"where", "group", "having", "order", "limit", "offset", "union", "intersect", "except", "minus", "on"}
+
+
+def _client_statements(st: _Statement, edits: _Edits) -> None:
+    if st.word(0) == "create":
+        _create_view(st, edits)
+    if st.word(0) == "comment" and st.word(1) == "on" and st.word(2) == "view":
+        _comment_on_view(st, edits)
+    words = {tok.word for tok in st.t}
+    if "where" in words:
+        _integer_conditions(st, edits)
+    if "any" in words and "array" in words:
+        _any_of_array(st, edits)
+
+
+def _comment_on_view(st: _Statement, edits: _Edits) -> None:
+    """COMMENT ON VIEW name IS 'text' → a call that comments a view or a materialized view (on
+    Redshift a materialized view is a view; locally it is PostgreSQL's own kind of relation)."""
+    name_end = _table_name_end(st, 3)
+    if st.word(name_end + 1) != "is" or name_end + 2 >= len(st.t) or st.t[name_end + 2].kind != "str":
+        return
+    name = "".join(st.text(k) for k in range(3, name_end + 1))
+    comment = st.t[name_end + 2]
+    edits.replace(
+        st.t[0].start,
+        comment.end,
+        f"SELECT pg_catalog._rs_comment_on_view({_sql_literal(name)}, {comment.text})",
+    )
+
+
+def _leader_node_only(st: _Statement) -> bool:
+    """Whether every relation the statement reads (after FROM, JOIN or a comma in a FROM list) is
+    one of Redshift's catalog tables or views."""
+    sources = []
+    for k, tok in enumerate(st.t):
+        if tok.word not in ("from", "join"):
+            continue
+        sources.append(k + 1)
+        j = k + 1
+        while j < len(st.t) and not (st.depth[j] == st.depth[k] and st.word(j) in _FROM_LIST_END | {"join"}):
+            if st.is_op(j, "("):
+                j = st.match[j]
+            elif st.is_op(j, ",") and st.depth[j] == st.depth[k]:
+                sources.append(j + 1)
+            j += 1
+    if not sources:
+        return False
+    for k in sources:
+        if st.is_op(k, "("):
+            continue  # a subquery: its own FROM is a source too
+        name = st.word(k)
+        if name in _CATALOG_SCHEMAS and st.is_op(k + 1, "."):
+            continue
+        if not name.startswith(_CATALOG_PREFIXES):
+            return False
+    return True
+
+
+def _any_of_array(st: _Statement, edits: _Edits) -> None:
+    """x = ANY (ARRAY[a, b]) → x IN (a, b): the same test, and PostgreSQL then takes the type of a
+    parameter ($1) from x, as Redshift's leader node does (inside ARRAY[] it finds none)."""
+    for k in range(len(st.t) - 4):
+        if not (st.is_op(k, "=") and st.word(k + 1) == "any" and st.is_op(k + 2, "(")):
+            continue
+        close = st.match[k + 2]
+        if st.word(k + 3) == "array" and st.is_op(k + 4, "[") and st.is_op(close - 1, "]"):
+            edits.replace(st.t[k].start, st.t[k + 4].end, "IN (")
+            edits.replace(st.t[close - 1].start, st.t[close].end, ")")
+
+
+def _create_view(st: _Statement, edits: _Edits) -> None:
+    """CREATE VIEW ... WITH NO SCHEMA BINDING: a view marked late-binding (the clause becomes a
+    /*rs:late_binding*/ mark that catalog_views.sql's event trigger records).
+    CREATE MATERIALIZED VIEW name [BACKUP ..] [DISTSTYLE ..] [DISTKEY (..)] [SORTKEY (..)]
+    [AUTO REFRESH ..] AS query: the attributes are dropped (the local database has one slice)."""
+    i = 1
+    if st.word(1) == "or" and st.word(2) == "replace":
+        i = 3
+    end = len(st.t) - (1 if st.is_op(len(st.t) - 1, ";") else 0)
+    if st.word(i) == "view":
+        tail = [st.word(k) for k in range(end - 4, end)]
+        if tail == ["with", "no", "schema", "binding"] and st.depth[end - 4] == 0:
+            edits.replace(st.t[end - 4].start, st.t[end - 1].end, "/*rs:late_binding*/")
+        return
+    if st.word(i) != "materialized" or st.word(i + 1) != "view":
+        return
+    name_end = _table_name_end(st, i + 2)
+    j = name_end + 1
+    if st.word(j) in _MATERIALIZED_VIEW_ATTRIBUTES:
+        as_i = j
+        while as_i < end and not (st.word(as_i) == "as" and st.depth[as_i] == 0):
+            as_i += 1
+        if as_i < end:
+            edits.replace(st.t[j].start, st.t[as_i].start, "")
+
+
+def _integer_conditions(st: _Statement, edits: _Edits) -> None:
+    """WHERE 1 [AND ...]: Redshift takes a bare integer as a condition (non-zero is true)."""
+    for k, tok in enumerate(st.t):
+        if tok.kind != "num" or not tok.text.isdigit() or st.word(k - 1) not in ("where", "and", "or"):
+            continue
+        if st.word(k - 1) == "and" and _ends_between(st, k - 1):
+            continue
+        after = k + 1
+        if after >= len(st.t) or st.word(after) in _CONDITION_END or st.is_op(after, ")") or st.is_op(after, ";"):
+            edits.replace(tok.start, tok.end, f"({tok.text} <> 0)")
+
+
+def _ends_between(st: _Statement, and_i: int) -> bool:
+    """Whether the AND at and_i is the one of BETWEEN x AND y."""
+    for k in range(and_i - 1, -1, -1):
+        if st.depth[k] != st.depth[and_i] or st.word(k) in ("and", "or", "where", "on", "when"):
+            return False
+        if st.word(k) == "between":
+            return True
+    return False
+
+
 # --- default column names ----------------------------------------------------------------------
 
 # The name Redshift gives an unaliased select-list item that is one call of these functions.
@@ -1218,6 +1385,8 @@ _DEFAULT_NAMES = {
     "regexp_replace": "regexp_replace",
     "regexp_substr": "regexp_substr",
     "ratio_to_report": "ratio_to_report",
+    "to_date": "to_date",
+    "to_timestamp": "to_timestamp",
 }
 _BARE_NAMES = {"sysdate": "timestamp", "current_date": "date"}
 _SELECT_LIST_END = {
@@ -1305,6 +1474,568 @@ def _redshift_default_name(st: _Statement, x: int, y: int) -> str | None:
     return None
 
 
+# --- date formats ---------------------------------------------------------------------------------
+
+
+def _to_date_or_timestamp(st: _Statement, i: int, edits: _Edits) -> None:
+    """TO_DATE / TO_TIMESTAMP(string, format [, is_strict]): compat.sql's versions, which let an
+    out-of-range field roll over as Redshift does (unless is_strict)."""
+    if 2 <= len(st.split_args(i + 1)) <= 3:
+        edits.replace(st.t[i].start, st.t[i].end, "pg_catalog._rs_" + st.word(i))
+
+
+# A format's L (currency symbol) and TZ, outside its double-quoted text; PL is the plus sign.
+_FORMAT_CURRENCY = re.compile(r'"[^"]*"|(?<![Pp])[Ll]')
+_FORMAT_ZONE = re.compile(r'"[^"]*"|[Tt][Zz]')
+
+
+def _to_char(st: _Statement, i: int, edits: _Edits) -> None:
+    """TO_CHAR(x, 'format'): L is Redshift's dollar sign (PostgreSQL's comes from lc_monetary, empty
+    here), and TZ names the session's time zone for a TIMESTAMP too (PostgreSQL leaves it empty)."""
+    args = st.split_args(i + 1)
+    if len(args) != 2 or args[1][1] - args[1][0] != 1 or st.t[args[1][0]].kind != "str":
+        return
+    fmt_tok = st.t[args[1][0]]
+    if not fmt_tok.text.startswith("'"):
+        return
+    fmt = fmt_tok.text
+    currency = _FORMAT_CURRENCY.sub(lambda m: m.group() if m.group().startswith('"') else '"$"', fmt)
+    if currency != fmt:
+        edits.replace(fmt_tok.start, fmt_tok.end, currency)
+    if any(not m.group().startswith('"') for m in _FORMAT_ZONE.finditer(fmt)):
+        a, b = args[0]
+        edits.insert(st.t[a].start, "((")
+        edits.insert(st.t[b - 1].end, ")::timestamp AT TIME ZONE current_setting('TimeZone'))")
+
+
+def _collate(st: _Statement, i: int, edits: _Edits) -> None:
+    """COLLATE case_insensitive → citext (compat.sql), the column's type in CREATE TABLE, a cast
+    elsewhere; COLLATE case_sensitive is the default and is dropped."""
+    t, which = st.t, st.word(i + 1)
+    if which == "case_sensitive":
+        edits.replace(t[i].start, t[i + 1].end, "")
+    elif which == "case_insensitive":
+        start = i - 1
+        while start > 1 and not (st.depth[start - 1] < st.depth[i] or st.is_op(start - 1, ",")):
+            start -= 1  # back to the first token of this column definition (or expression)
+        if st.word(0) == "create" and st.depth[i] == 1 and start + 1 < i and t[start].kind in ("ident", "qident"):
+            edits.replace(t[start + 1].start, t[i + 1].end, "pg_catalog.citext")  # the column's type
+        else:
+            edits.replace(t[i].start, t[i + 1].end, "::pg_catalog.citext")
+
+
+# --- window functions PostgreSQL lacks --------------------------------------------------------------
+#
+# IGNORE NULLS (FIRST_VALUE, LAST_VALUE, NTH_VALUE, LAG, LEAD), PERCENTILE_CONT/DISC ... OVER and
+# LISTAGG ... OVER: PostgreSQL 18 has none of them, but its window aggregates see the frame's rows
+# in the window's order, so each becomes array_agg (FILTER (WHERE x IS NOT NULL) for IGNORE NULLS)
+# over the same window, and a compat.sql function picks the answer out of the array.
+
+
+def _over_clause(st: _Statement, k: int) -> tuple[int, int] | None:
+    """(index of "(", index of ")") of the OVER (...) starting at token k, if there is one."""
+    if st.word(k) == "over" and st.is_op(k + 1, "("):
+        return k + 1, st.match[k + 1]
+    return None
+
+
+def _nulls_words(st: _Statement, k: int) -> str | None:
+    """'ignore' or 'respect' when tokens k, k+1 are IGNORE NULLS / RESPECT NULLS."""
+    if st.word(k) in ("ignore", "respect") and st.word(k + 1) == "nulls":
+        return st.word(k)
+    return None
+
+
+def _value_ignore_nulls(st: _Statement, i: int, edits: _Edits) -> None:
+    """FIRST_VALUE(x IGNORE NULLS) OVER w, NTH_VALUE(x, n) IGNORE NULLS OVER w, ... → the first,
+    last or n-th element of array_agg(x) FILTER (WHERE x IS NOT NULL) OVER w."""
+    t, open_i = st.t, i + 1
+    close = st.match[open_i]
+    args = st.split_args(open_i)
+    if not args:
+        return
+    inside = _nulls_words(st, args[-1][1] - 2) if args[-1][1] - args[-1][0] > 2 else None
+    after = _nulls_words(st, close + 1)
+    mode = inside or after
+    over = _over_clause(st, close + (3 if after else 1))
+    if mode is None or over is None:
+        return
+    last_arg_end = args[-1][1] - 2 if inside else args[-1][1]
+    value = _src(st, args[0][0], args[0][1] if len(args) > 1 else last_arg_end)
+    window = _src(st, over[0], over[1] + 1)
+    if mode == "respect":  # Redshift's default: just drop the words
+        a, b = (args[-1][1] - 2, args[-1][1]) if inside else (close + 1, close + 3)
+        edits.replace(t[a].start, t[b - 1].end, "")
+        return
+    which = st.word(i)
+    position = {"first_value": "1", "last_value": "-1"}.get(which)
+    if position is None:
+        if len(args) != 2:
+            return
+        position = "(" + _src(st, args[1][0], last_arg_end) + ")"
+    edits.replace(
+        t[i].start,
+        t[over[1]].end,
+        f"pg_catalog._rs_array_pick(array_agg({value}) FILTER (WHERE ({value}) IS NOT NULL) OVER {window}, {position})",
+    )
+
+
+def _lag_lead_ignore_nulls(st: _Statement, i: int, edits: _Edits) -> None:
+    """LAG(x [, offset [, default]]) IGNORE NULLS OVER (PARTITION BY p ORDER BY o): the offset-th
+    non-null x before this row (LEAD: after it), from array_agg over the rows before (after) it."""
+    t, close = st.t, st.match[i + 1]
+    args = st.split_args(i + 1)
+    mode = _nulls_words(st, close + 1)
+    over = _over_clause(st, close + 3) if mode else None
+    if over is None or not 1 <= len(args) <= 3:
+        return
+    if mode == "respect":
+        edits.replace(t[close + 1].start, t[close + 2].end, "")
+        return
+    inner = _src(st, over[0] + 1, over[1]) if over[1] > over[0] + 1 else ""
+    if any(st.word(k) in ("rows", "range", "groups") for k in range(over[0], over[1])):
+        return
+    value = _src(st, *args[0])
+    offset = _src(st, *args[1]) if len(args) > 1 else "1"
+    frame = "UNBOUNDED PRECEDING AND 1 PRECEDING" if st.word(i) == "lag" else "1 FOLLOWING AND UNBOUNDED FOLLOWING"
+    position = f"-({offset})" if st.word(i) == "lag" else f"({offset})"
+    picked = (
+        f"pg_catalog._rs_array_pick(array_agg({value}) FILTER (WHERE ({value}) IS NOT NULL) "
+        f"OVER ({inner} ROWS BETWEEN {frame}), {position})"
+    )
+    if len(args) == 3:
+        picked = f"coalesce({picked}, {_src(st, *args[2])})"
+    edits.replace(t[i].start, t[over[1]].end, picked)
+
+
+def _percentile_window(st: _Statement, i: int, edits: _Edits) -> None:
+    """PERCENTILE_CONT(f) WITHIN GROUP (ORDER BY x [DESC]) OVER (PARTITION BY p) → the percentile of
+    the partition's array_agg(x) (compat.sql: _rs_percentile_cont / _rs_percentile_disc)."""
+    t, close = st.t, st.match[i + 1]
+    if not (st.word(close + 1) == "within" and st.word(close + 2) == "group" and st.is_op(close + 3, "(")):
+        return
+    group_close = st.match[close + 3]
+    over = _over_clause(st, group_close + 1)
+    if over is None or st.word(close + 4) != "order" or st.word(close + 5) != "by":
+        return
+    a, b = close + 6, group_close
+    descending = st.word(b - 1) == "desc"
+    if st.word(b - 1) in ("asc", "desc"):
+        b -= 1
+    if any(st.is_op(k, ",") and st.depth[k] == st.depth[a] for k in range(a, b)):
+        return
+    fraction = _src(st, i + 2, close)
+    edits.replace(
+        t[i].start,
+        t[over[1]].end,
+        f"pg_catalog._rs_{st.word(i)}(array_agg({_src(st, a, b)}) OVER {_src(st, over[0], over[1] + 1)}, "
+        f"{fraction}, {'true' if descending else 'false'})",
+    )
+
+
+def _listagg_window(st: _Statement, i: int, args, group_open: int | None, over_at: int, edits: _Edits) -> None:
+    """LISTAGG([DISTINCT] x [, sep]) [WITHIN GROUP (ORDER BY o)] OVER (PARTITION BY p): the values
+    of the partition in o's order (the window's ORDER BY, with the whole partition as its frame)."""
+    t = st.t
+    over_open, over_close = over_at + 1, st.match[over_at + 1]
+    first = args[0][0]
+    distinct = st.word(first) == "distinct"
+    if st.word(first) in ("distinct", "all"):
+        first += 1
+    value = _src(st, first, args[0][1])
+    separator = _src(st, *args[1]) if len(args) == 2 else "''"
+    order = ""
+    if group_open is not None:
+        if st.word(group_open + 1) != "order":
+            raise _Unsupported("WITHIN GROUP without ORDER BY")
+        order = " " + _src(st, group_open + 1, st.match[group_open])
+    partition = _src(st, over_open + 1, over_close) if over_close > over_open + 1 else ""
+    window = f"({partition}{order} ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)"
+    edits.replace(
+        t[i].start,
+        t[over_close].end,
+        f"pg_catalog._rs_listagg(array_agg(({value})::text) OVER {window}, {separator}, {'true' if distinct else 'false'})",
+    )
+
+
+def _listagg_distinct_ordered_by_itself(st: _Statement, i: int, args, first: int, group_open: int, edits) -> bool:
+    """LISTAGG(DISTINCT x, sep) WITHIN GROUP (ORDER BY x [DESC]) → array_to_string(array_agg(DISTINCT
+    x ORDER BY x), sep): ordered as x's own type (numbers as numbers), not as text."""
+    t = st.t
+    group_close = st.match[group_open]
+    if st.word(first - 1) != "distinct" or st.word(group_open + 1) != "order" or st.word(group_open + 2) != "by":
+        return False
+    a, b = group_open + 3, group_close
+    if st.word(b - 1) in ("asc", "desc"):
+        b -= 1
+    if [x.text.lower() for x in t[a:b]] != [x.text.lower() for x in t[first : args[0][1]]]:
+        return False
+    separator = _src(st, *args[1]) if len(args) == 2 else "''"
+    value, order = _src(st, first, args[0][1]), _src(st, group_open + 1, group_close)
+    edits.replace(t[i].start, t[group_close].end, f"array_to_string(array_agg(DISTINCT {value} {order}), {separator})")
+    return True
+
+
+# --- SUPER ----------------------------------------------------------------------------------------
+#
+# Redshift's semi-structured SUPER values are a domain over text locally (compat.sql); PartiQL's
+# syntax becomes calls of compat.sql's functions:
+#   c_orders[0].o_orderkey          → pg_catalog._rs_super_get(c_orders, ARRAY['0','o_orderkey'])
+#   ARRAY(1, 'a')                   → pg_catalog._rs_super(jsonb_build_array(1, 'a'))
+#   FROM t AS c, c.c_orders AS o AT i
+#                                   → FROM t AS c, pg_catalog._rs_super_elements(c.c_orders,
+#                                       ARRAY[]::text[]) AS "o"("o", "i")
+# and o.o_orderkey, o being an unnested element, navigates into it.
+
+_PG_RESERVED_ALIASES = {"array", "user", "order", "table", "column", "default", "end", "offset", "limit"}
+
+
+def _super_syntax(st: _Statement, edits: _Edits) -> None:
+    t = st.t
+    unnested: dict[str, bool] = {}
+    done = _super_unnest(st, edits, unnested)  # token ranges already rewritten
+    k = 0
+    while k < len(t):
+        tok = t[k]
+        if any(a <= k <= b for a, b in done):
+            k += 1
+            continue
+        if (
+            tok.word == "array"
+            and st.is_op(k + 1, "(")
+            and st.word(k + 2) not in ("select", "with")
+            and not st.is_op(k - 1, ".")
+        ):
+            close = st.match[k + 1]
+            edits.replace(tok.start, t[k + 1].end, "pg_catalog._rs_super(jsonb_build_array(")
+            edits.insert(t[close].end, ")")
+            k += 2
+            continue
+        if tok.kind in ("ident", "qident") and not st.is_op(k - 1, ".") and not st.is_op(k - 1, "::"):
+            end, path = _super_path(st, k, unnested)
+            if path:
+                edits.replace(tok.start, t[end - 1].end, _super_get(st, k, end, unnested))
+                k = end
+                continue
+        k += 1
+    for name in unnested:
+        if name in _PG_RESERVED_ALIASES:
+            for j, other in enumerate(t):
+                if other.word == name and not st.is_op(j + 1, "(") and not any(a <= j <= b for a, b in done):
+                    edits.replace(other.start, other.end, f'"{name}"')
+
+
+def _super_path(st: _Statement, k: int, unnested: dict) -> tuple[int, list[str]]:
+    """From token k: the end of a navigation path and its steps ([] when there is none). A path
+    needs a subscript ([0]) or must start at an unnested element's alias."""
+    t = st.t
+    j = k + 1
+    if st.is_op(j, ".") and j + 1 < len(t) and t[j + 1].kind in ("ident", "qident") and _folded(t[k]) not in unnested:
+        j += 2  # table.column
+    steps: list[str] = []
+    start = j
+    while True:
+        if st.is_op(j, "[") and j + 2 < len(t) and t[j + 1].kind == "num" and st.is_op(j + 2, "]"):
+            steps.append(t[j + 1].text)
+            j += 3
+        elif st.is_op(j, ".") and j + 1 < len(t) and t[j + 1].kind in ("ident", "qident") and not st.is_op(j + 2, "("):
+            if not steps and start != k + 1:
+                break  # table.column.attr without a subscript: a schema-qualified name
+            steps.append(_folded(t[j + 1]))
+            j += 2
+        else:
+            break
+    if not steps or (not any(s.isdigit() for s in steps) and _folded(t[k]) not in unnested):
+        return k, []
+    return j, steps
+
+
+def _super_get(st: _Statement, k: int, end: int, unnested: dict) -> str:
+    t = st.t
+    name = _folded(t[k])
+    if name in unnested:
+        base, j = f'"{name}"."{name}"', k + 1
+    elif st.is_op(k + 1, ".") and not st.is_op(k + 1, "["):
+        base, j = _src(st, k, k + 3), k + 3
+    else:
+        base, j = t[k].text, k + 1
+    steps = []
+    while j < end:
+        if st.is_op(j, "["):
+            steps.append(t[j + 1].text)
+            j += 3
+        else:
+            steps.append(_folded(t[j + 1]))
+            j += 2
+    path = ", ".join(_sql_literal(step) for step in steps)
+    return f"pg_catalog._rs_super_get({base}, ARRAY[{path}]::text[])"
+
+
+def _super_unnest(st: _Statement, edits: _Edits, unnested: dict) -> list[tuple[int, int]]:
+    """FROM items that unnest a SUPER array (alias.column[.path] or an unnested alias, then [AS]
+    name [AT index]) become _rs_super_elements(...) (PostgreSQL's functions in FROM see the items
+    before them); notes the unnested aliases, returns the token ranges rewritten."""
+    t, done = st.t, []
+    for f, tok in enumerate(t):
+        if tok.word != "from":
+            continue
+        depth = st.depth[f]
+        aliases: set[str] = set()
+        k = f + 1
+        while k < len(t) and not (
+            st.depth[k] < depth or (st.depth[k] == depth and (st.word(k) in _WHERE_END | {"where"} or st.is_op(k, ";")))
+        ):
+            item_start = k
+            while k < len(t) and not (
+                st.depth[k] <= depth
+                and (st.is_op(k, ",") or st.is_op(k, ")") or st.is_op(k, ";") or st.word(k) in _WHERE_END | {"where"})
+                and st.depth[k] == depth
+            ):
+                k = st.match[k] + 1 if st.is_op(k, "(") else k + 1
+            item = list(range(item_start, k))
+            rewritten = _unnest_item(st, item, aliases, unnested, edits) if item else None
+            if rewritten is not None:
+                done.append((item[0], item[-1]))
+            elif item:
+                last = t[item[-1]]  # the alias, or the table's own name
+                if last.kind in ("ident", "qident") and last.word not in _NOT_AN_ALIAS:
+                    aliases.add(_folded(last))
+            if st.is_op(k, ","):
+                k += 1
+            else:
+                break
+    return done
+
+
+def _unnest_item(st: _Statement, item: list[int], aliases: set, unnested: dict, edits: _Edits) -> str | None:
+    """One FROM item, rewritten if it unnests a SUPER array (see _super_unnest)."""
+    t = st.t
+    a = item[0]
+    if t[a].kind not in ("ident", "qident") or _folded(t[a]) not in aliases | set(unnested):
+        return None
+    j, steps = a + 1, []
+    while st.is_op(j, ".") and j + 1 <= item[-1] and t[j + 1].kind in ("ident", "qident"):
+        steps.append(_folded(t[j + 1]))
+        j += 2
+    source = _folded(t[a])
+    if source in unnested:
+        base, path = f'"{source}"."{source}"', steps
+    elif steps:
+        base, path = f"{t[a].text}.{steps[0]}", steps[1:]
+    else:
+        return None
+    if st.word(j) == "as":
+        j += 1
+    if j > item[-1] or t[j].kind not in ("ident", "qident"):
+        return None
+    name = _folded(t[j])
+    index = None
+    if st.word(j + 1) == "at" and j + 2 <= item[-1]:
+        index = _folded(t[j + 2])
+    if (index is None and j != item[-1]) or (index is not None and j + 2 != item[-1]):
+        return None
+    columns = f'"{name}"' + (f', "{index}"' if index else "")
+    path_text = ", ".join(_sql_literal(step) for step in path)
+    text = f'pg_catalog._rs_super_elements({base}, ARRAY[{path_text}]::text[]) AS "{name}"({columns})'
+    edits.replace(t[a].start, t[item[-1]].end, text)
+    unnested[name] = True
+    aliases.add(name)
+    return text
+
+
+# --- lateral column aliases -------------------------------------------------------------------
+#
+# Redshift lets a select-list alias be used by later items of the same select list and by the
+# WHERE clause (``SELECT clicks / impressions AS probability, round(100 * probability, 1)``); when
+# a table in FROM has a column of that name, the column wins. redshift_connector's get_columns()
+# relies on it. A later bare reference to an alias becomes a scalar subquery that lets PostgreSQL's
+# own scoping decide, innermost first:
+#
+#     (SELECT (SELECT probability FROM (SELECT raw_data.*) AS _rs_row) FROM (SELECT <expr> AS probability) AS _rs_lca)
+#
+# ``_rs_row`` has the FROM items' columns, so a column named like the alias is found there; only
+# when there is none does the name reach ``_rs_lca``, the alias. Without FROM the expression is
+# used as it is. Grouped queries and aliases of aggregates or window functions are left alone (a
+# subquery would change what they compute), as is any FROM clause this parser does not follow.
+
+_AGGREGATE_WORDS = {
+    "count", "sum", "avg", "_rs_avg", "min", "max", "median", "listagg", "string_agg", "stddev",
+    "stddev_samp", "stddev_pop", "variance", "var_samp", "var_pop", "bool_and", "bool_or",
+    "percentile_cont", "percentile_disc", "bit_and", "bit_or", "array_agg", "approximate",
+}  # fmt: skip
+_JOIN_WORDS = {"join", "left", "right", "full", "inner", "outer", "cross", "natural"}
+_WHERE_END = _SELECT_LIST_END - {"where"}
+_LCA_PATTERN = re.compile(r'(?i)\bas\s+"?([a-z_][a-z0-9_$]*)')
+
+
+def _may_reuse_alias(sql: str) -> bool:
+    """Cheap test: does any ``AS name`` come back as a word later in the statement?"""
+    for match in _LCA_PATTERN.finditer(sql):
+        if re.search(r"(?i)\b" + re.escape(match.group(1)) + r"\b", sql[match.end() :]):
+            return True
+    return False
+
+
+def _pass_lateral_aliases(st: _Statement, edits: _Edits) -> bool:
+    for s, tok in enumerate(st.t):
+        if tok.word == "select":
+            try:
+                _lateral_aliases(st, s, edits)
+            except _Unsupported:
+                continue
+    return False
+
+
+def _select_clauses(st: _Statement, s: int) -> tuple[list[tuple[int, int]], int | None, int]:
+    """The items [a, b) of the select list of the SELECT at token s, FROM's index, the query's end."""
+    t, depth = st.t, st.depth[s]
+    a = s + 1
+    while st.word(a) in ("distinct", "all"):
+        a += 1
+    items, start, j = [], a, a
+    while j < len(t):
+        if st.depth[j] < depth or (
+            st.depth[j] == depth and (st.is_op(j, ";") or st.word(j) in _SELECT_LIST_END or st.is_op(j, ")"))
+        ):
+            break
+        if st.is_op(j, "("):
+            j = st.match[j] + 1
+            continue
+        if st.is_op(j, ","):
+            items.append((start, j))
+            start = j + 1
+        j += 1
+    if start < j:
+        items.append((start, j))
+    return items, (j if st.word(j) == "from" and st.depth[j] == depth else None), _query_end(st, s)
+
+
+def _lateral_aliases(st: _Statement, s: int, edits: _Edits) -> None:
+    t, depth = st.t, st.depth[s]
+    items, from_i, end = _select_clauses(st, s)
+    aliases: dict[str, tuple[int, int]] = {}  # name -> (item number, the expression's token range)
+    for n, (a, b) in enumerate(items):
+        if b - a >= 3 and st.word(b - 2) == "as" and t[b - 1].kind in ("ident", "qident"):
+            name = _folded(t[b - 1])
+            expression = (a, b - 2)
+            words = {st.word(k) for k in range(a, b - 2) if st.is_op(k + 1, "(")} | {st.word(k) for k in range(a, b)}
+            if not (words & _AGGREGATE_WORDS or "over" in words or "select" in words):
+                aliases.setdefault(name, (n, expression))
+    if not aliases:
+        return
+    where = next((k for k in range(from_i or s, end) if st.word(k) == "where" and st.depth[k] == depth), None)
+    where_end = where
+    if where is not None:
+        where_end = where + 1
+        while where_end < end and not (st.depth[where_end] == depth and st.word(where_end) in _WHERE_END):
+            where_end += 1
+    if any(st.word(k) in ("group", "having") and st.depth[k] == depth for k in range(s, end)):
+        return
+    regions = [(n, a, b) for n, (a, b) in enumerate(items)]
+    if where is not None:
+        regions.append((len(items), where + 1, where_end))
+    references = [
+        (n, k, name) for n, a, b in regions for k, name in _alias_references(st, a, b, aliases) if aliases[name][0] < n
+    ]
+    if not references:
+        return
+    rows = _from_item_names(st, from_i, where if where is not None else end, depth) if from_i is not None else []
+    row = ", ".join(f"{name}.*" for name in rows)
+    resolved: dict[str, str] = {}
+
+    def expression_text(name: str) -> str:
+        if name not in resolved:
+            number, (a, b) = aliases[name]
+            inner = [(k, other) for k, other in _alias_references(st, a, b, aliases) if aliases[other][0] < number]
+            resolved[name] = _text_with(st, a, b, {k: reference(other) for k, other in inner})
+        return resolved[name]
+
+    def reference(name: str) -> str:
+        if from_i is None:
+            return f"({expression_text(name)})"
+        return (
+            f"(SELECT (SELECT {name} FROM (SELECT {row}) AS _rs_row) "
+            f"FROM (SELECT {expression_text(name)} AS {name}) AS _rs_lca)"
+        )
+
+    for _n, k, name in references:
+        edits.replace(t[k].start, t[k].end, reference(name))
+
+
+def _alias_references(st: _Statement, a: int, b: int, aliases: dict) -> list[tuple[int, str]]:
+    """Bare uses of an alias's name in tokens [a, b): not qualified, not a call, not inside a subquery."""
+    t, found, k = st.t, [], a
+    while k < b:
+        if st.is_op(k, "(") and st.word(k + 1) in ("select", "with"):
+            k = st.match[k] + 1
+            continue
+        tok = t[k]
+        name = _folded(tok) if tok.kind in ("ident", "qident") else None
+        if (
+            name in aliases
+            and not st.is_op(k - 1, ".")
+            and not st.is_op(k + 1, ".")
+            and not st.is_op(k + 1, "(")
+            and st.word(k - 1) != "as"
+            and not st.is_op(k - 1, "::")
+        ):
+            found.append((k, name))
+        k += 1
+    return found
+
+
+def _text_with(st: _Statement, a: int, b: int, replacements: dict[int, str]) -> str:
+    """The source text of tokens [a, b) with some tokens replaced."""
+    out, pos = [], st.t[a].start
+    for k in sorted(replacements):
+        out.append(st.sql[pos : st.t[k].start])
+        out.append(replacements[k])
+        pos = st.t[k].end
+    out.append(st.sql[pos : st.t[b - 1].end])
+    return "".join(out)
+
+
+def _from_item_names(st: _Statement, f: int, end: int, depth: int) -> list[str]:
+    """The names (alias, or table name as written) of the FROM items between tokens f and end."""
+    t, names, k = st.t, [], f + 1
+    while k < end:
+        if st.word(k) == "lateral":
+            k += 1
+        if st.is_op(k, "("):
+            close = st.match[k]
+            k = close + 1
+            if st.word(k) == "as":
+                k += 1
+            if k >= end or t[k].kind not in ("ident", "qident") or st.word(k) in _NOT_AN_ALIAS | _JOIN_WORDS:
+                raise _Unsupported("a parenthesised FROM item without an alias")
+            names.append(t[k].text)
+            k += 1
+        elif k < end and t[k].kind in ("ident", "qident") and st.word(k) not in _JOIN_WORDS | {"only"}:
+            first = k
+            k = _table_name_end(st, k) + 1
+            name = _src(st, first, k)
+            if st.is_op(k, "("):
+                k = st.match[k] + 1
+            if st.word(k) == "as":
+                k += 1
+            if k < end and t[k].kind in ("ident", "qident") and st.word(k) not in _NOT_AN_ALIAS | _JOIN_WORDS:
+                name = t[k].text
+                k += 1
+            names.append(name)
+        else:
+            raise _Unsupported("a FROM item this parser does not follow")
+        if st.is_op(k, "("):  # a column alias list
+            k = st.match[k] + 1
+        # Up to the next item: past ON/USING conditions and join words.
+        while k < end and not (st.depth[k] == depth and (st.is_op(k, ",") or st.word(k) in _JOIN_WORDS)):
+            k = st.match[k] + 1 if st.is_op(k, "(") else k + 1
+        while k < end and st.depth[k] == depth and (st.is_op(k, ",") or st.word(k) in _JOIN_WORDS):
+            k += 1
+    if not names:
+        raise _Unsupported("no FROM item")
+    return names
+
+
 # --- driver -----------------------------------------------------------------------------------
 
 
@@ -1359,6 +2090,17 @@ _LOCAL_REWRITES = {
     "regexp_replace": _call(_regexp_replace),
     "regexp_substr": _call(_regexp_substr),
     "ratio_to_report": _call(_ratio_to_report),
+    "first_value": _call(_value_ignore_nulls),
+    "last_value": _call(_value_ignore_nulls),
+    "nth_value": _call(_value_ignore_nulls),
+    "lag": _call(_lag_lead_ignore_nulls),
+    "lead": _call(_lag_lead_ignore_nulls),
+    "to_date": _call(_to_date_or_timestamp),
+    "to_timestamp": _call(_to_date_or_timestamp),
+    "to_char": _call(_to_char),
+    "collate": _collate,
+    "percentile_cont": _call(_percentile_window),
+    "percentile_disc": _call(_percentile_window),
 }
 
 
@@ -1378,6 +2120,7 @@ def _pass_local(st: _Statement, edits: _Edits) -> None:
             _set_statement(st, local)
         _hash_table_names(st, local)
         _catalog_extras(st, local)
+        _client_statements(st, local)
         if first == "create":
             _create_table(st, local)
         elif first == "alter":
@@ -1386,6 +2129,7 @@ def _pass_local(st: _Statement, edits: _Edits) -> None:
             rewrite = _LOCAL_REWRITES.get(tok.word) if tok.word else None
             if rewrite is not None and not st.is_op(i - 1, "."):
                 rewrite(st, i, local)
+        _super_syntax(st, local)
         _default_column_names(st, local)  # last: its AS follows whatever the rewrites put around a call
     except _Refusal as refusal:
         _replace_statement(st, edits, _refuse(str(refusal)))
@@ -1416,7 +2160,8 @@ def _local(st: _Statement, edits: _Edits) -> bool:
 _LITERALS = re.compile(r"'(?:[^'\\]|'')*'|--[^\n]*|/\*.*?\*/", re.DOTALL)
 
 
-_TRIGGER_MARKS = ("\\", "create", "CREATE", "#", "(", '"', "[", "index", "type") + tuple(_REFUSED_TYPES)
+_TRIGGER_MARKS = ("\\", "create", "CREATE", "#", "(", ".", '"', "[", "index", "type") + tuple(_REFUSED_TYPES)
+_TRIGGER_MARKS += ("where", "WHERE")  # an integer condition (_INTEGER_CONDITION)
 
 
 _QUOTED_UPPER = re.compile(r'"[^"]*[A-Z]')
@@ -1430,17 +2175,26 @@ def _worth_tokenizing(sql: str) -> bool:
         return False
     if len(sql) > 4096 and "\\" not in sql and "$$" not in sql:
         lowered = _LITERALS.sub(" ", lowered)
-    return _TRIGGER.search(lowered) is not None
+    if not _TRIGGER_WORD_SET.isdisjoint(_WORD.findall(lowered)):
+        return True
+    return any(mark in lowered and pattern.search(lowered) for mark, pattern in _TRIGGER_OTHER)
 
 
 def rewrite_sql(sql: str) -> str:
     """Return ``sql`` with Redshift-only constructs rewritten for PostgreSQL, else ``sql`` itself."""
-    if not isinstance(sql, str) or not _worth_tokenizing(sql):
+    if not isinstance(sql, str):
+        return sql
+    worth, lateral = _worth_tokenizing(sql), _may_reuse_alias(sql)
+    if not (worth or lateral):
         return sql
     try:
-        out, _ = _run_pass(sql, _local)
-        if _QUOTED_UPPER.search(out) or "\\" in out:
-            out, _ = _run_pass(out, _fold_quoted)
+        out = sql
+        if worth:
+            out, _ = _run_pass(sql, _local)
+            if _QUOTED_UPPER.search(out) or "\\" in out:
+                out, _ = _run_pass(out, _fold_quoted)
+        if lateral:
+            out, _ = _run_pass(out, _pass_lateral_aliases)
         if re.search(r"(?i)\bqualify\b", out):
             for _ in range(16):  # one QUALIFY per statement and pass; nested ones need more passes
                 out, changed = _run_pass(out, _pass_qualify)

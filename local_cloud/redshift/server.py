@@ -8,6 +8,7 @@ as its admin role, creates logins, and stops both halves in the right order.
 
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
 import sys
@@ -25,6 +26,7 @@ from .admin import admin_connect, create_login, read_admin_credentials
 from .errors import LocalRedshiftError
 from .gateway import Gateway
 from .postgres import DEFAULT_DATABASE, LocalPostgres, ensure_service_user
+from .query_history import HISTORY_DIRECTORY
 from .s3_stream import STREAM_DIRECTORY, StreamService
 
 
@@ -131,13 +133,16 @@ def start_local_redshift(
         raise
     listen_port = config.REDSHIFT.port if port is None else port
     try:
+        history_dir = _history_directory(postgres.pgdata, owner)
         if gateway_in_process:
-            gateway = Gateway(config.HOST, listen_port, config.HOST, postgres.port, s3_endpoint_url).start_in_thread()
+            gateway = Gateway(
+                config.HOST, listen_port, config.HOST, postgres.port, s3_endpoint_url, history_dir
+            ).start_in_thread()
             return LocalRedshiftHandle(
                 postgres.data_dir, postgres, gateway.listen_port, gateway=gateway, streams=streams
             )
         listen_port = listen_port or free_port()
-        process = _gateway_process(listen_port, postgres.port, s3_endpoint_url)
+        process = _gateway_process(listen_port, postgres.port, s3_endpoint_url, history_dir)
         return LocalRedshiftHandle(postgres.data_dir, postgres, listen_port, streams=streams, _gateway_process=process)
     except BaseException:
         postgres.stop()
@@ -145,8 +150,21 @@ def start_local_redshift(
         raise
 
 
+def _history_directory(pgdata: Path, owner: tuple[int, int] | None) -> str:
+    """The folder the gateway writes the query history to, which PostgreSQL's service user reads."""
+    directory = pgdata / HISTORY_DIRECTORY
+    directory.mkdir(mode=0o755, exist_ok=True)
+    if owner is not None:
+        os.chown(directory, *owner)
+    return str(directory)
+
+
 def _gateway_process(
-    listen_port: int, upstream_port: int, s3_endpoint_url: str | None = None, timeout: float = 30.0
+    listen_port: int,
+    upstream_port: int,
+    s3_endpoint_url: str | None = None,
+    history_dir: str | None = None,
+    timeout: float = 30.0,
 ) -> subprocess.Popen:
     command = [
         sys.executable,
@@ -159,6 +177,8 @@ def _gateway_process(
     ]
     if s3_endpoint_url:
         command += ["--s3-endpoint-url", s3_endpoint_url]
+    if history_dir:
+        command += ["--history-dir", history_dir]
     process = subprocess.Popen(
         command,
         stdout=subprocess.DEVNULL,

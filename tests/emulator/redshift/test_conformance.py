@@ -206,7 +206,9 @@ def test_conformance_datediff_on_columns(cur, visits):
         ("DATEADD(day, 30, '2024-02-01')", dt.datetime(2024, 3, 2)),
         ("DATEADD(w, -1, '2024-03-05')", dt.datetime(2024, 2, 27)),
         ("DATEADD(hrs, 25, '2024-03-05')", dt.datetime(2024, 3, 6, 1)),
-        ("DATEADD(y, 1, DATE '2024-02-29')", dt.datetime(2025, 2, 28)),
+        # r_DATEADD_function.html: a year after February 29 is March 1 (months keep February 28).
+        ("DATEADD(y, 1, DATE '2024-02-29')", dt.datetime(2025, 3, 1)),
+        ("DATEADD(month, 12, DATE '2024-02-29')", dt.datetime(2025, 2, 28)),
     ],
 )
 def test_conformance_dateadd(cur, sql, expected):
@@ -246,6 +248,11 @@ def test_conformance_listagg(cur, visits):
     )
     assert cur.fetchall() == ([10, "2,1"], [20, "4,3"], [30, "6,5"])
     assert one(cur, "SELECT LISTAGG(store_id) FROM conformance_visit WHERE store_id = 10") == ["1010"]
+    cur.execute(
+        "SELECT visit_id, LISTAGG(visit_id, ',') WITHIN GROUP (ORDER BY visit_id DESC) OVER (PARTITION BY store_id) "
+        "FROM conformance_visit WHERE store_id <= 20 ORDER BY visit_id"
+    )
+    assert cur.fetchall() == ([1, "2,1"], [2, "2,1"], [3, "4,3"], [4, "4,3"])
 
 
 def test_conformance_median(cur, visits):

@@ -411,3 +411,126 @@ def test_rewrite_refuses_sort_based_aggregates_with_different_orderings():
     assert rewrite_sql(sql).startswith("SELECT pg_catalog._rs_refuse(")
     sql = "select median(x), percentile_cont(0.5) within group (order by x) from t"
     assert not rewrite_sql(sql).startswith("SELECT pg_catalog._rs_refuse(")
+
+
+# --- lateral column aliases ------------------------------------------------------------------------
+
+
+def test_lateral_alias_becomes_a_subquery_where_a_from_column_would_win():
+    out = rewrite_sql("select clicks / impressions as probability, round(100 * probability, 1) as pct from raw_data")
+    assert squash(out) == (
+        "select clicks / impressions as probability, round(100 * (SELECT (SELECT probability FROM "
+        "(SELECT raw_data.*) AS _rs_row) FROM (SELECT clicks / impressions AS probability) AS _rs_lca), 1) "
+        "as pct from raw_data"
+    )
+
+
+def test_lateral_alias_without_from_is_the_expression():
+    assert rewrite_sql("select 10 as base, base * 2 as doubled") == "select 10 as base, (10) * 2 as doubled"
+
+
+def test_lateral_alias_chains_and_where_and_every_from_item():
+    out = rewrite_sql("select a as x, x + 1 as y from t1 join t2 s on t1.id = s.id, t3 as u where y > 3 order by x")
+    assert out.count("(SELECT t1.*, s.*, u.*) AS _rs_row") == 3  # y's use of x, WHERE's use of y (with x inside)
+    assert out.endswith("> 3 order by x")
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "select count(*) as n, n * 2 from t",  # an aggregate's alias
+        "select a as x, x + 1 from t group by a",  # grouped
+        "select row_number() over () as rn, rn + 1 from t",  # a window function
+        "select a as x from t order by x",  # ORDER BY names output columns in PostgreSQL too
+        "select a as x, t.x from t",  # qualified: a column
+    ],
+)
+def test_lateral_alias_left_alone(sql):
+    assert rewrite_sql(sql) == sql
+
+
+# --- window functions PostgreSQL lacks -------------------------------------------------------------
+
+
+def test_ignore_nulls_becomes_array_agg_over_the_same_window():
+    out = rewrite_sql(
+        "select first_value(x ignore nulls) over (order by d rows between unbounded preceding and current row) from t"
+    )
+    assert out == (
+        "select pg_catalog._rs_array_pick(array_agg(x) FILTER (WHERE (x) IS NOT NULL) OVER "
+        "(order by d rows between unbounded preceding and current row), 1) from t"
+    )
+    out = rewrite_sql("select lead(x, 2, 0) ignore nulls over (partition by p order by d) from t")
+    assert out == (
+        "select coalesce(pg_catalog._rs_array_pick(array_agg(x) FILTER (WHERE (x) IS NOT NULL) OVER "
+        "(partition by p order by d ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING), (2)), 0) from t"
+    )
+    assert (
+        rewrite_sql("select lag(x) respect nulls over (order by d) from t") == "select lag(x)  over (order by d) from t"
+    )
+
+
+def test_percentile_and_listagg_over_a_window():
+    assert rewrite_sql("select percentile_disc(0.5) within group (order by q desc) over (partition by s) from t") == (
+        "select pg_catalog._rs_percentile_disc(array_agg(q) OVER (partition by s), 0.5, true) from t"
+    )
+    assert rewrite_sql("select listagg(a, ',') within group (order by b) over (partition by c) from t") == (
+        "select pg_catalog._rs_listagg(array_agg((a)::text) OVER (partition by c order by b ROWS BETWEEN "
+        "UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING), ',', false) from t"
+    )
+
+
+def test_listagg_distinct_ordered_by_itself_keeps_the_values_type():
+    assert rewrite_sql("select listagg(distinct n, ', ') within group (order by n desc) as l from t") == (
+        "select array_to_string(array_agg(DISTINCT n order by n desc), ', ') as l from t"
+    )
+
+
+# --- SUPER -----------------------------------------------------------------------------------------
+
+
+def test_super_navigation_and_array():
+    assert rewrite_sql("select c.c_orders[0].o_orderkey from t c") == (
+        "select pg_catalog._rs_super_get(c.c_orders, ARRAY['0', 'o_orderkey']::text[]) from t c"
+    )
+    assert rewrite_sql("select array(1, 'a')") == "select pg_catalog._rs_super(jsonb_build_array(1, 'a'))"
+    assert rewrite_sql("select array(select 1)") == "select array(select 1)"
+
+
+def test_super_unnest_in_from_and_navigation_into_the_element():
+    assert rewrite_sql("select o.o_orderkey, i from t as c, c.c_orders as o at i") == (
+        """select pg_catalog._rs_super_get("o"."o", ARRAY['o_orderkey']::text[]), i from t as c, """
+        """pg_catalog._rs_super_elements(c.c_orders, ARRAY[]::text[]) AS "o"("o", "i")"""
+    )
+
+
+@pytest.mark.parametrize("sql", ["select a, t.b as x from t, u", "select * from s.t, s.u as x", "select x.y.z from x"])
+def test_super_leaves_qualified_names_alone(sql):
+    assert rewrite_sql(sql) == sql
+
+
+# --- date formats ----------------------------------------------------------------------------------
+
+
+def test_to_date_and_to_timestamp_with_a_format_roll_over_in_compat_sql():
+    assert rewrite_sql("select to_date(s, 'YYYYMMDD', true) as d") == (
+        "select pg_catalog._rs_to_date(s, 'YYYYMMDD', true) as d"
+    )
+    assert rewrite_sql("select to_timestamp(1284352323) as t") == "select to_timestamp(1284352323) as t"
+
+
+def test_to_char_currency_and_time_zone():
+    assert rewrite_sql("select to_char(x, 'L99D99 PL') as c") == """select to_char(x, '"$"99D99 PL') as c"""
+    assert rewrite_sql("select to_char(ts, 'HH24 TZ') as c") == (
+        "select to_char(((ts)::timestamp AT TIME ZONE current_setting('TimeZone')), 'HH24 TZ') as c"
+    )
+    assert rewrite_sql("""select to_char(ts, '"TZ" HH24') as c""") == """select to_char(ts, '"TZ" HH24') as c"""
+
+
+def test_collate_case_insensitive_is_citext():
+    assert rewrite_sql("create table t (a varchar(20) collate case_insensitive, b int)") == (
+        "create table t (a pg_catalog.citext, b int)"
+    )
+    assert rewrite_sql("select a from t where a = 'x' collate case_insensitive") == (
+        "select a from t where a = 'x' ::pg_catalog.citext"
+    )
