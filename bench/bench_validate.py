@@ -67,7 +67,10 @@ def main() -> None:
     args = parser.parse_args()
     path = data_file(args.rows)
     with tempfile.TemporaryDirectory() as folder:
-        variants = {f"baseline ({args.baseline})": module_at(args.baseline, Path(folder)), "working tree": transform_utils}
+        variants = {
+            f"baseline ({args.baseline})": module_at(args.baseline, Path(folder)),
+            "working tree": transform_utils,
+        }
         rates = {name: Rates() for name in variants}
         counts = {}
         for _ in range(args.repeat):
