@@ -136,7 +136,7 @@ def read_records(text: TextIO) -> Iterator[tuple[int, list[str]]]:
     it are read as usual. Anything that is not UTF-8 text becomes a BadFileError naming the line.
     """
     lines = iter(text)
-    number = 0  # the line the reader is on
+    number = 0  # lines read so far: the line number of the last record yielded
     pending: tuple[str, ...] = ()  # a line read ahead by the reader that still has to be parsed
     while True:
         held: list[str] = []
@@ -173,9 +173,9 @@ def check_header(fields: list[str]) -> None:
 
 def _shown(text: str, quoted: bool = True) -> str:
     """A value as a reason shows it: whole when short, else its start and its length."""
-    shown = text if len(text) <= _SHOWN_CHARACTERS else text[:_SHOWN_CHARACTERS]
-    shown = repr(shown) if quoted else shown
-    return shown if len(text) <= _SHOWN_CHARACTERS else f"{shown}... ({len(text):,} characters)"
+    start = text[:_SHOWN_CHARACTERS]
+    shown = repr(start) if quoted else start
+    return shown if start == text else f"{shown}... ({len(text):,} characters)"
 
 
 def _whole(name: str, text: str, low: int, high: int, problems: list[str]) -> int:
