@@ -142,3 +142,15 @@ def test_the_s3_prefix_list_parameter_takes_only_a_prefix_list_id():
     assert pattern.match(S3_PREFIX_LIST) and pattern.match("pl-db7db54a8b9f28a9a")
     for refused in ("", "None", "pl-", "sg-0123456789abcdef0", "pl-XYZ12345", "pl-6da54004 "):
         assert not pattern.match(refused), refused
+
+
+def test_every_team_name_the_course_accepts_gets_its_staged_rows_read(role):
+    """The naming rules' 1,500 generated names (tests/aws_mode/test_naming_rules.py): the role's
+    bucket pattern covers the raw-data bucket of every team deploy.sh lets through."""
+    from test_naming_rules import NAMES, course_accepts
+
+    accepted = [team for team in NAMES if course_accepts(team)]
+    assert len(accepted) > 100
+    bucket = {team: f"{Team(team).raw_data_bucket_prefix}{ACCOUNT}" for team in accepted}
+    assert not [team for team in accepted if not get(role, bucket[team], f"{STAGED}march.csv")]
+    assert not [team for team in accepted if get(role, bucket[team], "march.csv")]
