@@ -146,7 +146,9 @@ def read_records(text: TextIO) -> Iterator[tuple[int, list[str]]]:
             for fields in reader:
                 number += 1
                 held.clear()
-                if "".join(fields).strip():  # not a blank line, nor one of commas and spaces only
+                # Not a blank line, nor one of commas and spaces only (the first field decides for
+                # almost every line, without joining them all).
+                if (fields and fields[0].strip()) or "".join(fields).strip():
                     yield number, fields
             return
         except _QuoteLeftOpen as left_open:
@@ -184,11 +186,14 @@ def _whole(name: str, text: str, low: int, high: int, problems: list[str]) -> in
     elif not (text.isascii() and text.isdigit()):  # only 0-9: isdigit alone also takes "²" and "٣"
         problems.append(f"{name} {_shown(text)} is not a whole number")
     else:
-        # Leading zeros off a long text first: int() refuses texts of over 4,300 digits (a
-        # ValueError, which used to fail the whole file), and more significant digits than
-        # _MOST_DIGITS are beyond every column's range anyway.
-        digits = (text.lstrip("0") or "0") if len(text) > _MOST_DIGITS else text
-        if len(digits) <= _MOST_DIGITS and low <= (number := int(digits)) <= high:
+        try:
+            number = int(text)
+        except ValueError:
+            # Over 4,300 digits: int()'s limit (this used to fail the whole file). Past leading
+            # zeros, more than _MOST_DIGITS digits are beyond every column's range.
+            digits = text.lstrip("0") or "0"
+            number = int(digits) if len(digits) <= _MOST_DIGITS else high + 1
+        if low <= number <= high:
             return number
         problems.append(f"{name} {_shown(text, quoted=False)} is not between {low} and {high}")
     return 0
