@@ -450,8 +450,9 @@ class Network:
     def reaches_aws_service(self, source: Placement, service: str) -> tuple[bool, str]:
         """HTTPS (443) from `source` to an AWS service's regional endpoint (S3, SSM, ...).
 
-        Redshift's own traffic (COPY from S3) passes through its VPC only with enhanced VPC
-        routing; without it Redshift reaches S3 its own way, which nothing here controls.
+        For a cluster or workgroup this is the path of its own traffic (COPY from S3) only with
+        enhanced VPC routing on (``Placement.enhanced_vpc_routing``, which callers check); without
+        it Redshift reaches S3 its own way, which nothing in the templates controls.
         """
         if source.vpc is None:
             return True, "from outside any VPC, over the internet"
