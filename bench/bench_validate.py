@@ -33,9 +33,10 @@ MODULE_PATH = "handouts/src/etl_utils/transform_utils.py"
 
 def module_at(ref: str, folder: Path) -> ModuleType:
     """transform_utils as it is at a git ref, imported under a name of its own."""
-    source = subprocess.run(
-        ["git", "show", f"{ref}:{MODULE_PATH}"], cwd=REPO_ROOT, capture_output=True, text=True, check=True
-    ).stdout
+    shown = subprocess.run(["git", "show", f"{ref}:{MODULE_PATH}"], cwd=REPO_ROOT, capture_output=True, text=True)
+    if shown.returncode != 0:
+        raise SystemExit(f"Cannot read {MODULE_PATH} at {ref!r} ({shown.stderr.strip()}): pass --baseline <git ref>.")
+    source = shown.stdout
     path = folder / "transform_utils_baseline.py"
     path.write_text(source)
     spec = importlib.util.spec_from_file_location("transform_utils_baseline", path)
