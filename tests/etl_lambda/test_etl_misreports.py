@@ -101,16 +101,14 @@ def test_a_line_beyond_the_csv_modules_field_limit_is_rejected_alone():
 
 
 # --- numbers beyond any column's range ------------------------------------------------------------
-@pytest.mark.parametrize("column", [0, 2, 5, 9])  # StoreID, MysteryShopperID, NumberOfStoreEmployees, OverallScore
-def test_a_5000_digit_number_rejects_its_row_not_the_file(column):
+@pytest.mark.parametrize(
+    "column, low, high", [(0, 1, MAX_INTEGER), (2, 1, MAX_INTEGER), (5, 0, MAX_INTEGER), (9, 1, 5)]
+)  # StoreID, MysteryShopperID, NumberOfStoreEmployees, OverallScore
+def test_a_5000_digit_number_rejects_its_row_not_the_file(column, low, high):
     row = GOOD.split(",")
     row[column] = "1" * 5000
-    name = EXPECTED_HEADER[column]
     reason = parse_row(fields(",".join(row)))
-    assert reason.startswith(f"{name} 1111111111") and reason.endswith(
-        " is not between " + reason.split(" between ")[1]
-    )
-    assert "(5,000 characters)" in reason and len(reason) < 200
+    assert reason == f"{EXPECTED_HEADER[column]} {'1' * 40}... (5,000 characters) is not between {low} and {high}"
 
 
 def test_leading_zeros_do_not_make_a_number_too_big():
