@@ -55,6 +55,13 @@ def test_a_stray_quote_rejects_its_own_line_and_the_lines_after_it_load(stray):
     assert sum(isinstance(r, Visit) for r in results) == 4 and len(results) == 5
 
 
+def test_a_stray_quote_before_academy_rows_with_quoted_counts_costs_only_its_line():
+    """The academy's own rows quote the employee count: the old reader closed the stray quote there."""
+    quoted = [GOOD.replace("13/03/2024", f"{day:02d}/03/2024") for day in (1, 2, 3)]
+    data = "\n".join([HEADER, quoted[0], '"Leeds,1,22,Rory Gilmore,Free Standing,', quoted[1], quoted[2]])
+    assert outcome(data) == [(0, "visit"), (3, QUOTE_LEFT_OPEN), (0, "visit"), (0, "visit")]
+
+
 def test_the_rejected_line_keeps_its_pieces_for_the_rejects_file():
     stray = '1487,"Leeds,22,Rory Gilmore,Free Standing,12,13/03/2024,10:05,10:30,3'
     (_, pieces), *_ = records_of(f"{stray}\r\n{visit_on(1)}\n".encode())
