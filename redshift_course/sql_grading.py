@@ -32,9 +32,16 @@ HARD_CODED_HINT = (
 )
 
 
+# What an unanswered %%sql cell holds: IPython refuses a cell magic with an empty body, so a learner's
+# "Run all" would stop at the first question; this runs, shows what to do, and counts as no query.
+PLACEHOLDER = "SELECT 'write your query here' AS todo"
+
+
 def has_query(sql: str | None) -> bool:
-    """Whether the text holds anything besides ``--`` comments and blank lines."""
-    return bool(sql) and any(line.strip() and not line.strip().startswith("--") for line in sql.splitlines())
+    """Whether the text holds anything besides ``--`` comments, blank lines and the `PLACEHOLDER`."""
+    lines = [line.strip() for line in (sql or "").splitlines()]
+    query = " ".join(line for line in lines if line and not line.startswith("--")).rstrip("; ")
+    return bool(query) and query.lower() != PLACEHOLDER.lower()
 
 
 @dataclass(frozen=True)
@@ -143,7 +150,8 @@ def differences(mine: Result, answer: Result) -> list[str]:
             extra = sorted((have - want).elements())[:1]
             missing = sorted((want - have).elements())[:1]
             example = f" (you have {extra[0][1] or 'NULL'} where the answer has {missing[0][1] or 'NULL'})"
-            problems.append(f"Column {i + 1} ({name}) holds other values than the answer's{example if extra else ''}.")
+            example = example if extra else ""
+            problems.append(f"Column {i + 1} ({name}) holds other values than the answer's{example}.")
     return problems or ["Each column holds the right values, but not in the right combinations on each row."]
 
 
@@ -168,9 +176,7 @@ class Checker:
             slug = _exercise(exercise).slug
             sql = saved_query(slug)
             if not has_query(sql):
-                print(
-                    f"No query saved as {slug} yet: write it in the %%sql --save {slug} cell, run it, then this cell."
-                )
+                print(f"No query yet: write it in the %%sql --save {slug} cell above, run that cell, then this one.")
                 return
         print(self.grade(exercise, sql))
 
@@ -211,16 +217,16 @@ class Checker:
                 exercise.name,
                 True,
                 (
-                    f"{PASS} {title}: right. The same {len(real['answer'].rows)} row(s) as the answer on your data, "
-                    f"and {len(variant['answer'].rows)} on the hidden variant (row order and column names not checked).",
+                    f"{PASS} {title}: right. The same {len(real['answer'].rows)} row(s) as the answer on your "
+                    f"data, and {len(variant['answer'].rows)} on the hidden variant (row order and column names "
+                    "not checked).",
                 ),
             )
         lines = [f"{FAIL} {title}: not yet."]
         lines += [f"On your data: {problem}" for problem in wrong_real]
         lines += [f"On the hidden variant: {problem}" for problem in wrong_variant if not wrong_real]
-        lines.append(
-            f"Hint: {_hint(exercise, [data for data, wrong in ((real, wrong_real), (variant, wrong_variant)) if wrong], not wrong_real)}"
-        )
+        wrong_on = [data for data, wrong in ((real, wrong_real), (variant, wrong_variant)) if wrong]
+        lines.append(f"Hint: {_hint(exercise, wrong_on, only_on_variant=not wrong_real)}")
         return Verdict(exercise.name, False, tuple(lines))
 
 

@@ -27,6 +27,7 @@ from .handout_code import data_generator, db_utils, sql_utils, transform_utils
 VARIANT_SEED = "graded-variant-26"
 VARIANT_SOURCE = "hidden-variant"  # the lineage column of every variant row
 VARIANT_LOADED_AT = datetime(2024, 7, 1, 9, 0)
+# The Lambda's own table design, made temporary: the variant has the real table's columns and types.
 TEMP_TABLE = sql_utils.CREATE_TABLE.replace("CREATE TABLE IF NOT EXISTS", "CREATE TEMP TABLE", 1)
 
 
@@ -53,6 +54,8 @@ def variant_table(connection) -> Iterator[int]:
     its row count. ``connection`` must not be in autocommit: the block ends with a rollback."""
     if connection.autocommit:
         raise VariantError("the grader's session must not autocommit: its variant table is rolled back")
+    if "CREATE TEMP TABLE" not in TEMP_TABLE:  # the Lambda's DDL was reworded: never touch the real table
+        raise VariantError("sql_utils.CREATE_TABLE no longer starts with CREATE TABLE IF NOT EXISTS")
     try:
         connection.cursor().execute(TEMP_TABLE)
         rows = db_utils.replace_file_rows(connection, VARIANT_SOURCE, variant_visits(), VARIANT_LOADED_AT)

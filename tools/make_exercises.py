@@ -1,20 +1,21 @@
 #!/usr/bin/env python3
 """The SQL exercises: one source (``solutions/sql/NN_slug.sql``), every other copy generated from it.
 
-Each solution file has a header of ``-- Key: text`` comments (Title, Difficulty, Question, Hint,
-Check; a comment line without a key continues the previous one) and the answer between
-``-- BEGIN SOLUTION`` and ``-- END SOLUTION``. From those files this tool writes:
+The format of a solution file (header, answer, common mistakes) is described and parsed in
+``redshift_course/sql_solutions.py``, which the grader reads too. From those files this tool writes:
 
-* ``handouts/exercises/sql/NN_slug.sql``: the learner's copy, the answer replaced by a TODO;
+* ``handouts/exercises/sql/NN_slug.sql``: the learner's copy, the answer (and the mistakes)
+  replaced by a TODO;
 * ``solutions/aws-07-solutions.py``: the instructors' notebook (jupytext percent format): the prose
-  and set-up of ``solutions/frame/aws-07-solutions-frame.py`` with, at its marker, one
-  ``solution``-tagged code cell per answer, which runs it against the team's Redshift;
+  and set-up of ``solutions/frame/aws-07-solutions-frame.py`` with, at its marker, per question a
+  ``solution``-tagged ``%%sql --save slug`` cell holding the answer and a ``check("slug")`` cell;
 * ``handouts/exercises/aws-07-sql-exercises.{py,ipynb}``: the learners' notebook, made from the
-  solutions notebook by replacing every ``solution``-tagged code cell with an empty query cell
-  and dropping ``solution``-tagged markdown cells (the way scikit-learn-mooc makes its exercises).
+  solutions notebook by replacing every ``solution``-tagged code cell with an empty ``%%sql``
+  cell and dropping ``solution``-tagged markdown cells (the way scikit-learn-mooc makes its exercises).
 
 Nothing generated is edited by hand: ``python tools/make_exercises.py`` rewrites it all, and
-``--check`` (and the tests) fail when a committed copy is out of date.
+``--check`` (and the tests) fail when a committed copy is out of date. Both notebooks are committed
+executed (``make notebooks``); the learners' .ipynb counts as up to date whatever its outputs.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from redshift_course.paths import REPO_ROOT
+from redshift_course.sql_grading import PLACEHOLDER
 from redshift_course.sql_solutions import SQL_SOLUTIONS_DIR, Exercise, ExerciseSourceError, load_exercises
 
 SOLUTIONS_DIR = REPO_ROOT / "solutions"
@@ -108,7 +110,10 @@ def _sentence(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def sql_cell_source(q: Exercise, sql: str = "") -> str:
+LEARNER_SQL = f"-- Your SQL here, instead of the placeholder below\n{PLACEHOLDER}"
+
+
+def sql_cell_source(q: Exercise, sql: str = LEARNER_SQL) -> str:
     """A query cell: jupysql runs it, shows the result and saves the query under the exercise's slug."""
     return f"%%sql --save {q.slug}\n{sql}"
 
