@@ -24,6 +24,8 @@ system views) are compatibility objects in ``compat.sql``; this module only make
   query_group, MINUS, #temp tables, CONVERT(type, x), AVG, CONCAT and REGEXP_REPLACE get
   Redshift's meaning; unaliased DATEADD(...), NVL(...), SYSDATE... get Redshift's column names;
   quoted identifiers fold to lower case. docs/conformance.md has the details.
+* Lateral column aliases: a select-list alias used by a later item or by WHERE becomes a scalar
+  subquery in which a FROM column of that name still wins, as in Redshift.
 
 sqlglot (installed) was measured to crash on SORTKEY, to get DATEDIFF's meaning wrong, and its
 eliminate_qualify renames output columns and leaks its helper column through ``SELECT *``, so the
@@ -94,6 +96,9 @@ _TRIGGER_WORDS += (
     "attsortkeyord",
     "attencodingtype",
 )
+# What SQL clients send (see "SQL clients' statements" below): late-binding and materialized
+# views, pg_attrdef.adsrc, and integer conditions (WHERE 1 AND ...).
+_TRIGGER_WORDS += ("binding", "materialized", "adsrc", "where", "pg_get_late_binding_view_cols", "comment")
 # Types and constructs PostgreSQL has and Redshift refuses (see _refusal); found by pattern.
 _REFUSED_TYPES = {
     "serial": "serial",
@@ -881,7 +886,7 @@ def _refusal(st: _Statement) -> str | None:
             name = t[i + 1].word
             if name in _REFUSED_TYPES:
                 return f'type "{_REFUSED_TYPES[name]}" does not exist'
-        elif w == "array" and st.is_op(i + 1, "[") and not st.is_op(i - 1, "."):
+        elif w == "array" and st.is_op(i + 1, "[") and not st.is_op(i - 1, ".") and not _leader_node_only(st):
             return "ARRAY[...] constructors are not supported by Amazon Redshift (ARRAY(...) builds a SUPER array)"
         elif w == "values" and st.is_op(i - 1, "(") and (st.word(i - 2) in ("from", "join") or st.is_op(i - 2, ",")):
             return "VALUES lists in FROM are not supported by Amazon Redshift; use SELECT ... UNION ALL SELECT ..."
@@ -1152,7 +1157,13 @@ def _convert(st: _Statement, i: int, edits: _Edits) -> None:
 # Columns Redshift adds to pg_class and pg_attribute, and the views (compat.sql) that have them.
 _CATALOG_EXTRAS = {
     "pg_class": ({"reldiststyle"}, "pg_catalog._rs_pg_class"),
-    "pg_attribute": ({"attisdistkey", "attsortkeyord", "attencodingtype"}, "pg_catalog._rs_pg_attribute"),
+    # also where a statement reads late-binding views' columns too (Redshift's pg_attribute has none of
+    # them, so a query that adds both lists each column once)
+    "pg_attribute": (
+        {"attisdistkey", "attsortkeyord", "attencodingtype", "pg_get_late_binding_view_cols"},
+        "pg_catalog._rs_pg_attribute",
+    ),
+    "pg_attrdef": ({"adsrc"}, "pg_catalog._rs_pg_attrdef"),  # catalog_views.sql
 }
 _NOT_AN_ALIAS = {
     "where",
@@ -1199,6 +1210,138 @@ def _catalog_extras(st: _Statement, edits: _Edits) -> None:
             nxt = st.t[i + 1] if i + 1 < len(st.t) else None
             aliased = nxt is not None and nxt.kind in ("ident", "qident") and nxt.word not in _NOT_AN_ALIAS
             edits.replace(st.t[start].start, tok.end, view + ("" if aliased else f" AS {table}"))
+
+
+# --- SQL clients' statements -------------------------------------------------------------------
+# What sqlalchemy-redshift and dbt-redshift send that PostgreSQL reads otherwise
+# (docs/local_redshift_clients.md).
+
+# Materialized-view attributes Redshift takes between the name and AS; PostgreSQL takes none.
+_MATERIALIZED_VIEW_ATTRIBUTES = {"backup", "diststyle", "distkey", "sortkey", "compound", "interleaved", "auto"}
+# What may follow a condition that is a bare integer (WHERE 1 AND ...).
+_CONDITION_END = {"and", "or", "order", "group", "having", "limit", "offset", "union", "intersect", "except", "minus"}
+
+
+# Where Redshift's own catalog lives: a query that reads nothing else runs on the leader node alone,
+# which is PostgreSQL 8.0 and so has what the compute nodes lack (ARRAY[...] for one).
+_CATALOG_SCHEMAS = {"pg_catalog", "information_schema"}
+_CATALOG_PREFIXES = ("pg_", "svv_", "stv_", "stl_", "svl_", "sys_")
+_FROM_LIST_END = {"where", "group", "having", "order", "limit", "offset", "union", "intersect", "except", "minus", "on"}
+
+
+def _client_statements(st: _Statement, edits: _Edits) -> None:
+    if st.word(0) == "create":
+        _create_view(st, edits)
+    if st.word(0) == "comment" and st.word(1) == "on" and st.word(2) == "view":
+        _comment_on_view(st, edits)
+    words = {tok.word for tok in st.t}
+    if "where" in words:
+        _integer_conditions(st, edits)
+    if "any" in words and "array" in words:
+        _any_of_array(st, edits)
+
+
+def _comment_on_view(st: _Statement, edits: _Edits) -> None:
+    """COMMENT ON VIEW name IS 'text' → a call that comments a view or a materialized view (on
+    Redshift a materialized view is a view; locally it is PostgreSQL's own kind of relation)."""
+    name_end = _table_name_end(st, 3)
+    if st.word(name_end + 1) != "is" or name_end + 2 >= len(st.t) or st.t[name_end + 2].kind != "str":
+        return
+    name = "".join(st.text(k) for k in range(3, name_end + 1))
+    comment = st.t[name_end + 2]
+    edits.replace(
+        st.t[0].start,
+        comment.end,
+        f"SELECT pg_catalog._rs_comment_on_view({_sql_literal(name)}, {comment.text})",
+    )
+
+
+def _leader_node_only(st: _Statement) -> bool:
+    """Whether every relation the statement reads (after FROM, JOIN or a comma in a FROM list) is
+    one of Redshift's catalog tables or views."""
+    sources = []
+    for k, tok in enumerate(st.t):
+        if tok.word not in ("from", "join"):
+            continue
+        sources.append(k + 1)
+        j = k + 1
+        while j < len(st.t) and not (st.depth[j] == st.depth[k] and st.word(j) in _FROM_LIST_END | {"join"}):
+            if st.is_op(j, "("):
+                j = st.match[j]
+            elif st.is_op(j, ",") and st.depth[j] == st.depth[k]:
+                sources.append(j + 1)
+            j += 1
+    if not sources:
+        return False
+    for k in sources:
+        if st.is_op(k, "("):
+            continue  # a subquery: its own FROM is a source too
+        name = st.word(k)
+        if name in _CATALOG_SCHEMAS and st.is_op(k + 1, "."):
+            continue
+        if not name.startswith(_CATALOG_PREFIXES):
+            return False
+    return True
+
+
+def _any_of_array(st: _Statement, edits: _Edits) -> None:
+    """x = ANY (ARRAY[a, b]) → x IN (a, b): the same test, and PostgreSQL then takes the type of a
+    parameter ($1) from x, as Redshift's leader node does (inside ARRAY[] it finds none)."""
+    for k in range(len(st.t) - 4):
+        if not (st.is_op(k, "=") and st.word(k + 1) == "any" and st.is_op(k + 2, "(")):
+            continue
+        close = st.match[k + 2]
+        if st.word(k + 3) == "array" and st.is_op(k + 4, "[") and st.is_op(close - 1, "]"):
+            edits.replace(st.t[k].start, st.t[k + 4].end, "IN (")
+            edits.replace(st.t[close - 1].start, st.t[close].end, ")")
+
+
+def _create_view(st: _Statement, edits: _Edits) -> None:
+    """CREATE VIEW ... WITH NO SCHEMA BINDING: a view marked late-binding (the clause becomes a
+    /*rs:late_binding*/ mark that catalog_views.sql's event trigger records).
+    CREATE MATERIALIZED VIEW name [BACKUP ..] [DISTSTYLE ..] [DISTKEY (..)] [SORTKEY (..)]
+    [AUTO REFRESH ..] AS query: the attributes are dropped (the local database has one slice)."""
+    i = 1
+    if st.word(1) == "or" and st.word(2) == "replace":
+        i = 3
+    end = len(st.t) - (1 if st.is_op(len(st.t) - 1, ";") else 0)
+    if st.word(i) == "view":
+        tail = [st.word(k) for k in range(end - 4, end)]
+        if tail == ["with", "no", "schema", "binding"] and st.depth[end - 4] == 0:
+            edits.replace(st.t[end - 4].start, st.t[end - 1].end, "/*rs:late_binding*/")
+        return
+    if st.word(i) != "materialized" or st.word(i + 1) != "view":
+        return
+    name_end = _table_name_end(st, i + 2)
+    j = name_end + 1
+    if st.word(j) in _MATERIALIZED_VIEW_ATTRIBUTES:
+        as_i = j
+        while as_i < end and not (st.word(as_i) == "as" and st.depth[as_i] == 0):
+            as_i += 1
+        if as_i < end:
+            edits.replace(st.t[j].start, st.t[as_i].start, "")
+
+
+def _integer_conditions(st: _Statement, edits: _Edits) -> None:
+    """WHERE 1 [AND ...]: Redshift takes a bare integer as a condition (non-zero is true)."""
+    for k, tok in enumerate(st.t):
+        if tok.kind != "num" or not tok.text.isdigit() or st.word(k - 1) not in ("where", "and", "or"):
+            continue
+        if st.word(k - 1) == "and" and _ends_between(st, k - 1):
+            continue
+        after = k + 1
+        if after >= len(st.t) or st.word(after) in _CONDITION_END or st.is_op(after, ")") or st.is_op(after, ";"):
+            edits.replace(tok.start, tok.end, f"({tok.text} <> 0)")
+
+
+def _ends_between(st: _Statement, and_i: int) -> bool:
+    """Whether the AND at and_i is the one of BETWEEN x AND y."""
+    for k in range(and_i - 1, -1, -1):
+        if st.depth[k] != st.depth[and_i] or st.word(k) in ("and", "or", "where", "on", "when"):
+            return False
+        if st.word(k) == "between":
+            return True
+    return False
 
 
 # --- default column names ----------------------------------------------------------------------
@@ -1305,6 +1448,199 @@ def _redshift_default_name(st: _Statement, x: int, y: int) -> str | None:
     return None
 
 
+# --- lateral column aliases -------------------------------------------------------------------
+#
+# Redshift lets a select-list alias be used by later items of the same select list and by the
+# WHERE clause (``SELECT clicks / impressions AS probability, round(100 * probability, 1)``); when
+# a table in FROM has a column of that name, the column wins. redshift_connector's get_columns()
+# relies on it. A later bare reference to an alias becomes a scalar subquery that lets PostgreSQL's
+# own scoping decide, innermost first:
+#
+#     (SELECT (SELECT probability FROM (SELECT raw_data.*) AS _rs_row) FROM (SELECT <expr> AS probability) AS _rs_lca)
+#
+# ``_rs_row`` has the FROM items' columns, so a column named like the alias is found there; only
+# when there is none does the name reach ``_rs_lca``, the alias. Without FROM the expression is
+# used as it is. Grouped queries and aliases of aggregates or window functions are left alone (a
+# subquery would change what they compute), as is any FROM clause this parser does not follow.
+
+_AGGREGATE_WORDS = {
+    "count", "sum", "avg", "_rs_avg", "min", "max", "median", "listagg", "string_agg", "stddev",
+    "stddev_samp", "stddev_pop", "variance", "var_samp", "var_pop", "bool_and", "bool_or",
+    "percentile_cont", "percentile_disc", "bit_and", "bit_or", "array_agg", "approximate",
+}  # fmt: skip
+_JOIN_WORDS = {"join", "left", "right", "full", "inner", "outer", "cross", "natural"}
+_WHERE_END = _SELECT_LIST_END - {"where"}
+_LCA_PATTERN = re.compile(r'(?i)\bas\s+"?([a-z_][a-z0-9_$]*)')
+
+
+def _may_reuse_alias(sql: str) -> bool:
+    """Cheap test: does any ``AS name`` come back as a word later in the statement?"""
+    for match in _LCA_PATTERN.finditer(sql):
+        if re.search(r"(?i)\b" + re.escape(match.group(1)) + r"\b", sql[match.end() :]):
+            return True
+    return False
+
+
+def _pass_lateral_aliases(st: _Statement, edits: _Edits) -> bool:
+    for s, tok in enumerate(st.t):
+        if tok.word == "select":
+            try:
+                _lateral_aliases(st, s, edits)
+            except _Unsupported:
+                continue
+    return False
+
+
+def _select_clauses(st: _Statement, s: int) -> tuple[list[tuple[int, int]], int | None, int]:
+    """The items [a, b) of the select list of the SELECT at token s, FROM's index, the query's end."""
+    t, depth = st.t, st.depth[s]
+    a = s + 1
+    while st.word(a) in ("distinct", "all"):
+        a += 1
+    items, start, j = [], a, a
+    while j < len(t):
+        if st.depth[j] < depth or (
+            st.depth[j] == depth and (st.is_op(j, ";") or st.word(j) in _SELECT_LIST_END or st.is_op(j, ")"))
+        ):
+            break
+        if st.is_op(j, "("):
+            j = st.match[j] + 1
+            continue
+        if st.is_op(j, ","):
+            items.append((start, j))
+            start = j + 1
+        j += 1
+    if start < j:
+        items.append((start, j))
+    return items, (j if st.word(j) == "from" and st.depth[j] == depth else None), _query_end(st, s)
+
+
+def _lateral_aliases(st: _Statement, s: int, edits: _Edits) -> None:
+    t, depth = st.t, st.depth[s]
+    items, from_i, end = _select_clauses(st, s)
+    aliases: dict[str, tuple[int, int]] = {}  # name -> (item number, the expression's token range)
+    for n, (a, b) in enumerate(items):
+        if b - a >= 3 and st.word(b - 2) == "as" and t[b - 1].kind in ("ident", "qident"):
+            name = _folded(t[b - 1])
+            expression = (a, b - 2)
+            words = {st.word(k) for k in range(a, b - 2) if st.is_op(k + 1, "(")} | {st.word(k) for k in range(a, b)}
+            if not (words & _AGGREGATE_WORDS or "over" in words or "select" in words):
+                aliases.setdefault(name, (n, expression))
+    if not aliases:
+        return
+    where = next((k for k in range(from_i or s, end) if st.word(k) == "where" and st.depth[k] == depth), None)
+    where_end = where
+    if where is not None:
+        where_end = where + 1
+        while where_end < end and not (st.depth[where_end] == depth and st.word(where_end) in _WHERE_END):
+            where_end += 1
+    if any(st.word(k) in ("group", "having") and st.depth[k] == depth for k in range(s, end)):
+        return
+    regions = [(n, a, b) for n, (a, b) in enumerate(items)]
+    if where is not None:
+        regions.append((len(items), where + 1, where_end))
+    references = [
+        (n, k, name) for n, a, b in regions for k, name in _alias_references(st, a, b, aliases) if aliases[name][0] < n
+    ]
+    if not references:
+        return
+    rows = _from_item_names(st, from_i, where if where is not None else end, depth) if from_i is not None else []
+    row = ", ".join(f"{name}.*" for name in rows)
+    resolved: dict[str, str] = {}
+
+    def expression_text(name: str) -> str:
+        if name not in resolved:
+            number, (a, b) = aliases[name]
+            inner = [(k, other) for k, other in _alias_references(st, a, b, aliases) if aliases[other][0] < number]
+            resolved[name] = _text_with(st, a, b, {k: reference(other) for k, other in inner})
+        return resolved[name]
+
+    def reference(name: str) -> str:
+        if from_i is None:
+            return f"({expression_text(name)})"
+        return (
+            f"(SELECT (SELECT {name} FROM (SELECT {row}) AS _rs_row) "
+            f"FROM (SELECT {expression_text(name)} AS {name}) AS _rs_lca)"
+        )
+
+    for _n, k, name in references:
+        edits.replace(t[k].start, t[k].end, reference(name))
+
+
+def _alias_references(st: _Statement, a: int, b: int, aliases: dict) -> list[tuple[int, str]]:
+    """Bare uses of an alias's name in tokens [a, b): not qualified, not a call, not inside a subquery."""
+    t, found, k = st.t, [], a
+    while k < b:
+        if st.is_op(k, "(") and st.word(k + 1) in ("select", "with"):
+            k = st.match[k] + 1
+            continue
+        tok = t[k]
+        name = _folded(tok) if tok.kind in ("ident", "qident") else None
+        if (
+            name in aliases
+            and not st.is_op(k - 1, ".")
+            and not st.is_op(k + 1, ".")
+            and not st.is_op(k + 1, "(")
+            and st.word(k - 1) != "as"
+            and not st.is_op(k - 1, "::")
+        ):
+            found.append((k, name))
+        k += 1
+    return found
+
+
+def _text_with(st: _Statement, a: int, b: int, replacements: dict[int, str]) -> str:
+    """The source text of tokens [a, b) with some tokens replaced."""
+    out, pos = [], st.t[a].start
+    for k in sorted(replacements):
+        out.append(st.sql[pos : st.t[k].start])
+        out.append(replacements[k])
+        pos = st.t[k].end
+    out.append(st.sql[pos : st.t[b - 1].end])
+    return "".join(out)
+
+
+def _from_item_names(st: _Statement, f: int, end: int, depth: int) -> list[str]:
+    """The names (alias, or table name as written) of the FROM items between tokens f and end."""
+    t, names, k = st.t, [], f + 1
+    while k < end:
+        if st.word(k) == "lateral":
+            k += 1
+        if st.is_op(k, "("):
+            close = st.match[k]
+            k = close + 1
+            if st.word(k) == "as":
+                k += 1
+            if k >= end or t[k].kind not in ("ident", "qident") or st.word(k) in _NOT_AN_ALIAS | _JOIN_WORDS:
+                raise _Unsupported("a parenthesised FROM item without an alias")
+            names.append(t[k].text)
+            k += 1
+        elif k < end and t[k].kind in ("ident", "qident") and st.word(k) not in _JOIN_WORDS | {"only"}:
+            first = k
+            k = _table_name_end(st, k) + 1
+            name = _src(st, first, k)
+            if st.is_op(k, "("):
+                k = st.match[k] + 1
+            if st.word(k) == "as":
+                k += 1
+            if k < end and t[k].kind in ("ident", "qident") and st.word(k) not in _NOT_AN_ALIAS | _JOIN_WORDS:
+                name = t[k].text
+                k += 1
+            names.append(name)
+        else:
+            raise _Unsupported("a FROM item this parser does not follow")
+        if st.is_op(k, "("):  # a column alias list
+            k = st.match[k] + 1
+        # Up to the next item: past ON/USING conditions and join words.
+        while k < end and not (st.depth[k] == depth and (st.is_op(k, ",") or st.word(k) in _JOIN_WORDS)):
+            k = st.match[k] + 1 if st.is_op(k, "(") else k + 1
+        while k < end and st.depth[k] == depth and (st.is_op(k, ",") or st.word(k) in _JOIN_WORDS):
+            k += 1
+    if not names:
+        raise _Unsupported("no FROM item")
+    return names
+
+
 # --- driver -----------------------------------------------------------------------------------
 
 
@@ -1378,6 +1714,7 @@ def _pass_local(st: _Statement, edits: _Edits) -> None:
             _set_statement(st, local)
         _hash_table_names(st, local)
         _catalog_extras(st, local)
+        _client_statements(st, local)
         if first == "create":
             _create_table(st, local)
         elif first == "alter":
@@ -1435,12 +1772,19 @@ def _worth_tokenizing(sql: str) -> bool:
 
 def rewrite_sql(sql: str) -> str:
     """Return ``sql`` with Redshift-only constructs rewritten for PostgreSQL, else ``sql`` itself."""
-    if not isinstance(sql, str) or not _worth_tokenizing(sql):
+    if not isinstance(sql, str):
+        return sql
+    worth, lateral = _worth_tokenizing(sql), _may_reuse_alias(sql)
+    if not (worth or lateral):
         return sql
     try:
-        out, _ = _run_pass(sql, _local)
-        if _QUOTED_UPPER.search(out) or "\\" in out:
-            out, _ = _run_pass(out, _fold_quoted)
+        out = sql
+        if worth:
+            out, _ = _run_pass(sql, _local)
+            if _QUOTED_UPPER.search(out) or "\\" in out:
+                out, _ = _run_pass(out, _fold_quoted)
+        if lateral:
+            out, _ = _run_pass(out, _pass_lateral_aliases)
         if re.search(r"(?i)\bqualify\b", out):
             for _ in range(16):  # one QUALIFY per statement and pass; nested ones need more passes
                 out, changed = _run_pass(out, _pass_qualify)

@@ -209,3 +209,19 @@ def test_large_result_and_large_statement(connection):
     assert cursor.fetchall() == ([2_000_000],)
     cursor.execute(f"select length('{big}')")
     assert cursor.fetchall() == ([2_000_000],)
+
+
+def test_get_columns_relies_on_a_lateral_column_alias(local_redshift):
+    # The driver's query names IS_AUTOINCREMENT, an alias of its own select list, in a later item.
+    conn = local_redshift.admin()
+    try:
+        cursor = conn.cursor()
+        cursor.execute("create table if not exists public.described_columns (a int, b varchar(10))")
+        columns = cursor.get_columns(tablename_pattern="described_columns")
+        assert [(row[2], row[3], row[5]) for row in columns] == [
+            ("described_columns", "a", "int4"),
+            ("described_columns", "b", "varchar"),
+        ]
+    finally:
+        conn.cursor().execute("drop table if exists public.described_columns")
+        conn.close()

@@ -411,3 +411,39 @@ def test_rewrite_refuses_sort_based_aggregates_with_different_orderings():
     assert rewrite_sql(sql).startswith("SELECT pg_catalog._rs_refuse(")
     sql = "select median(x), percentile_cont(0.5) within group (order by x) from t"
     assert not rewrite_sql(sql).startswith("SELECT pg_catalog._rs_refuse(")
+
+
+# --- lateral column aliases ------------------------------------------------------------------------
+
+
+def test_lateral_alias_becomes_a_subquery_where_a_from_column_would_win():
+    out = rewrite_sql("select clicks / impressions as probability, round(100 * probability, 1) as pct from raw_data")
+    assert squash(out) == (
+        "select clicks / impressions as probability, round(100 * (SELECT (SELECT probability FROM "
+        "(SELECT raw_data.*) AS _rs_row) FROM (SELECT clicks / impressions AS probability) AS _rs_lca), 1) "
+        "as pct from raw_data"
+    )
+
+
+def test_lateral_alias_without_from_is_the_expression():
+    assert rewrite_sql("select 10 as base, base * 2 as doubled") == "select 10 as base, (10) * 2 as doubled"
+
+
+def test_lateral_alias_chains_and_where_and_every_from_item():
+    out = rewrite_sql("select a as x, x + 1 as y from t1 join t2 s on t1.id = s.id, t3 as u where y > 3 order by x")
+    assert out.count("(SELECT t1.*, s.*, u.*) AS _rs_row") == 3  # y's use of x, WHERE's use of y (with x inside)
+    assert out.endswith("> 3 order by x")
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "select count(*) as n, n * 2 from t",  # an aggregate's alias
+        "select a as x, x + 1 from t group by a",  # grouped
+        "select row_number() over () as rn, rn + 1 from t",  # a window function
+        "select a as x from t order by x",  # ORDER BY names output columns in PostgreSQL too
+        "select a as x, t.x from t",  # qualified: a column
+    ],
+)
+def test_lateral_alias_left_alone(sql):
+    assert rewrite_sql(sql) == sql
