@@ -4,9 +4,8 @@
     load_sql_cells()                     # %load_ext sql, with stable plain-text results
     %sql engine
 
-The engine's URL names the host, port, database and user only. Each connection comes from
-``settings.connect()``, which reads the team's SecureString from Parameter Store at that moment, so
-the password lives in no URL, repr, log or output, and TLS is exactly the Lambda's choice.
+The engine is `sql_engine`'s: the settings are read from Parameter Store when it is made, and the
+password goes to the driver in ``connect_args`` only, so no URL, repr, log or output shows it.
 """
 
 from __future__ import annotations
@@ -16,24 +15,15 @@ import os
 # jupysql sends usage statistics (ploomber-core) unless told not to: a course notebook phones nobody.
 os.environ.setdefault("PLOOMBER_STATS_ENABLED", "false")
 
-DIALECT = "redshift+redshift_connector"  # sqlalchemy-redshift's dialect over the same driver
 DISPLAY_LIMIT = 20  # rows shown by a %%sql cell, as show() does
 
 
 def redshift_engine(settings):
-    """An SQLAlchemy engine on the team's Redshift whose connections are ``settings.connect()``."""
-    import sqlalchemy
+    """An SQLAlchemy engine on the team's Redshift (`CourseSettings` in either mode). pool_pre_ping:
+    a connection the cluster dropped during a break is replaced instead of failing the next cell."""
+    from .sql_engine import engine_from_settings
 
-    details = settings.redshift_settings()
-    url = sqlalchemy.engine.URL.create(
-        DIALECT,
-        username=details["user"],
-        host=details["host"],
-        port=int(details["port"]),
-        database=details["database-name"],
-    )
-    # creator: the password is read from Parameter Store per connection, never handed to SQLAlchemy.
-    return sqlalchemy.create_engine(url, creator=settings.connect, pool_pre_ping=True)
+    return engine_from_settings(settings.redshift_settings(), pool_pre_ping=True)
 
 
 def load_sql_cells(shell=None) -> None:

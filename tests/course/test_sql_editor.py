@@ -9,24 +9,19 @@ import pytest
 from warehouse_support import visits_warehouse
 
 from local_cloud.redshift.admin import read_admin_credentials
-from redshift_course.redshift import connect_with_settings
 from redshift_course.sql_editor import load_sql_cells, redshift_engine, saved_query
 
 DATABASE = "editor_check"
 
 
 class TeamSettings:
-    """What the editor needs of `CourseSettings`: the settings JSON (here without Parameter Store)
-    and `connect()`, which makes the connection from it exactly as `CourseSettings.connect` does."""
+    """What the editor needs of `CourseSettings`: the settings JSON, here without Parameter Store."""
 
     def __init__(self, details: dict) -> None:
         self._details = details
 
     def redshift_settings(self) -> dict:
         return dict(self._details)
-
-    def connect(self):
-        return connect_with_settings(self._details)
 
 
 @pytest.fixture(scope="module")
@@ -62,17 +57,18 @@ def test_the_engine_runs_queries_and_keeps_the_password_out_of_its_url(team):
 
 @pytest.fixture(scope="module")
 def shell(team):
-    from IPython.testing.globalipapp import get_ipython
+    from IPython.core.interactiveshell import InteractiveShell
     from sql.connection import ConnectionManager
 
     settings, _ = team
-    ip = get_ipython()  # IPython's one test shell for this process
+    ip = InteractiveShell.instance()
     ip.user_ns["engine"] = redshift_engine(settings)
     load_sql_cells(ip)
     ip.run_line_magic("sql", "engine")
     yield ip
     ConnectionManager.close_all()  # before the test's Redshift stops, not at the interpreter's exit
     ip.user_ns.pop("engine").dispose()
+    InteractiveShell.clear_instance()
 
 
 def test_sql_cells_show_plain_text_and_nothing_about_the_connection(shell, team, capsys):
