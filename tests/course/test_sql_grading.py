@@ -12,11 +12,14 @@ import pytest
 from warehouse_support import visits_warehouse
 
 from local_cloud.redshift.admin import read_admin_credentials
+from redshift_course.paths import REPO_ROOT
+from redshift_course.sql_exercises import grade_files
 from redshift_course.sql_grading import HARD_CODED_HINT, PLACEHOLDER, Checker, Result, differences
 from redshift_course.sql_solutions import exercises_by_slug, load_exercises
 from redshift_course.sql_variant import variant_visits
 
 DATABASE = "grading_check"
+SQL_EXERCISES_DIR = REPO_ROOT / "handouts" / "exercises" / "sql"  # the learners' files
 EXERCISES = load_exercises()
 MISTAKES = [(exercise, mistake) for exercise in EXERCISES for mistake in exercise.mistakes]
 MISTAKE_IDS = [f"{e.name}-{e.mistakes.index(m) + 1}" for e, m in MISTAKES]
@@ -176,3 +179,17 @@ def test_the_variant_has_a_store_with_exactly_ten_visits_in_march():
 def test_the_variant_has_a_tie_for_fifth_busiest_shopper():
     counts = sorted(Counter(v.mystery_shopper_id for v in variant_visits()).values(), reverse=True)
     assert counts[4] == counts[5]
+
+
+def test_the_terminal_grades_the_learners_files(checker, tmp_path, capsys):
+    header = (SQL_EXERCISES_DIR / "04_stores_per_type.sql").read_text(encoding="utf-8")
+    wrong = tmp_path / "04_stores_per_type.sql"
+    wrong.write_text(header + "SELECT store_type, COUNT(*), COUNT(*) FROM mystery_shop_visit GROUP BY 1;\n")
+    assert grade_files([wrong], checker) == 1
+    assert "Counted rows, not stores" in capsys.readouterr().out
+    right = tmp_path / "01_count_visits.sql"
+    right.write_text(
+        (SQL_EXERCISES_DIR / "01_count_visits.sql").read_text() + "SELECT COUNT(*) FROM mystery_shop_visit;\n"
+    )
+    assert grade_files([right], checker) == 0
+    assert "✓ 01_count_visits" in capsys.readouterr().out
