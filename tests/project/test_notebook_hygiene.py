@@ -8,7 +8,11 @@ import jupytext
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-NOTEBOOKS = sorted(ROOT.glob("notebooks/[0-9]*.ipynb")) + sorted(ROOT.glob("solutions/*.ipynb"))
+NOTEBOOKS = (
+    sorted(ROOT.glob("notebooks/[0-9]*.ipynb"))
+    + sorted(ROOT.glob("solutions/*.ipynb"))
+    + [ROOT / "handouts" / "exercises" / "aws-07-sql-exercises.ipynb"]  # generated, executed like the rest
+)
 IGNORE_TAGS = {"nbval-ignore-output", "nbval-skip", "raises-exception"}
 # A password-like value in an output, except the masked form and notebook 05's labelled demo value
 # ("made-up-for-this-demo"), whose leak is the lesson.
