@@ -137,7 +137,9 @@ def test_nothing_under_rejected_or_staging_matches(rule, key):
 
 def test_the_matcher_ors_a_fields_conditions_as_eventbridge_does():
     """Why the two prefixes are one condition: as two, every key would match one of them."""
-    two_conditions = {"detail": {"object": {"key": [{"anything-but": {"prefix": p}} for p in ("rejected/", "staging/")]}}}
+    two_conditions = {
+        "detail": {"object": {"key": [{"anything-but": {"prefix": p}} for p in ("rejected/", "staging/")]}}
+    }
     assert matches(two_conditions, s3_event("staging/x.rows"))
     one_condition = {"detail": {"object": {"key": [{"anything-but": {"prefix": ["rejected/", "staging/"]}}]}}}
     assert not matches(one_condition, s3_event("staging/x.rows"))

@@ -140,7 +140,9 @@ def test_a_file_that_cannot_be_used_fails_naming_the_file_and_loads_nothing(aws,
 def test_one_bad_file_does_not_stop_the_others_in_the_event(aws, fake_redshift):
     upload(aws, "good.csv", data_file("2024-01"))
     upload(aws, "bad.csv", b"nonsense\n")
-    with pytest.raises(etl.EtlError, match=r"1 of 2 file\(s\) failed: s3://[^ ]+/bad.csv has the wrong header.*; nothing loaded$"):
+    with pytest.raises(
+        etl.EtlError, match=r"1 of 2 file\(s\) failed: s3://[^ ]+/bad.csv has the wrong header.*; nothing loaded$"
+    ):
         etl.lambda_handler(s3_event("bad.csv", "good.csv"), None)
     assert fake_redshift.by_file() == {f"s3://{BUCKET}/good.csv": 335}
 
@@ -186,7 +188,6 @@ def test_the_database_failing_mid_load_commits_nothing(aws, fake_redshift):
     upload(
         aws, "big.csv", data_file("2024-03") + b"".join(data_file(m).split(b"\n", 1)[1] for m in ("2024-01", "2024-05"))
     )
-    inserts = []
 
     def die_after_the_copy(sql):
         if sql.startswith("INSERT"):
@@ -294,7 +295,9 @@ def test_a_load_that_waited_too_long_for_the_table_lock_says_so(aws, fake_redshi
     upload(aws, "march.csv", data_file("2024-01"))
     cancelled = redshift_connector.ProgrammingError({"C": "57014", "M": "canceling statement due to statement timeout"})
     fake_redshift.fail = lambda sql: sql.startswith("LOCK") and cancelled
-    with pytest.raises(etl.EtlError, match=r"march.csv: waiting for the lock on mystery_shop_visit .*gave up after 45 s"):
+    with pytest.raises(
+        etl.EtlError, match=r"march.csv: waiting for the lock on mystery_shop_visit .*gave up after 45 s"
+    ):
         etl.lambda_handler(s3_event("march.csv"), None)
     assert fake_redshift.rows == []
 
