@@ -1,8 +1,9 @@
 """Every SQL solution, run through the local Redshift on the shipped data, gives what pandas computes
 on its own from the CSV files.
 
-The table is loaded the way the pipeline loads it (the Lambda's own transform and load functions
-from handouts/src, into a fresh database of a local Redshift of this test's own, on free ports).
+The table is loaded the way the pipeline loads it (the Lambda's own transform, staging and load
+functions from handouts/src: clean rows staged in a local S3, then COPY, into a fresh database of
+a local Redshift of this test's own, on free ports).
 The pandas side reads the CSVs itself and applies the validity rules from the pipeline's spec
 (issue 3) independently: a row is kept only if its ids and employee count are whole numbers, its
 date is a real dd/mm/yyyy date, its times are HH:MM with the end not before the start, and its
@@ -12,6 +13,7 @@ score is 1 to 5; the second copy of a visit (same store, shopper, date and start
 from __future__ import annotations
 
 import csv
+import os
 import shutil
 import sys
 import tempfile
@@ -19,11 +21,14 @@ from datetime import date, datetime, time
 from decimal import Decimal
 from pathlib import Path
 
+import boto3
 import pandas as pd
 import pytest
 
+from local_cloud import config
+from local_cloud.aws.server import start_local_aws
 from local_cloud.redshift.server import start_local_redshift
-from redshift_course.handout_code import db_utils, transform_utils  # the Lambda's modules, as deployed
+from redshift_course.handout_code import db_utils, staging_utils, transform_utils  # the Lambda's modules
 from redshift_course.paths import REPO_ROOT
 
 sys.path.insert(0, str(REPO_ROOT / "tools"))
@@ -34,35 +39,58 @@ MONTH_FILES = sorted(DATA_DIR.glob("mystery_shops_2024-0[1-6].csv"))
 MIN_VISITS = 10  # the threshold questions 10-13 use
 STRICTNESS_MIN_VISITS = 50  # question 15
 TEST_DATABASE = "exercises_check"
+STAGING_BUCKET = "exercises-check"
 
 
 # --- the database side: the pipeline's own load code into a local Redshift of our own --------------
-def load_with_pipeline_code(connection, paths: list[Path]) -> None:
+def load_with_pipeline_code(connection, s3, paths: list[Path]) -> None:
     db_utils.ensure_table(connection)
     for path in paths:
+        staged = staging_utils.StagedRows(s3, STAGING_BUCKET)
         with open(path, encoding="utf-8-sig", newline="") as handle:
             records = transform_utils.read_records(handle)
             _, header = next(records)
             transform_utils.check_header(header)
-            visits = [item for item in transform_utils.transform(records) if isinstance(item, transform_utils.Visit)]
-        db_utils.replace_file_rows(connection, path.name, visits, datetime(2024, 7, 1, 9, 0))
+            staged.write(item for item in transform_utils.transform(records) if isinstance(item, transform_utils.Visit))
+        staged.upload()
+        db_utils.replace_file_rows(connection, path.name, staged.uri, staged.count, datetime(2024, 7, 1, 9, 0))
         connection.commit()
+        assert staged.close() is None
 
 
 @pytest.fixture(scope="module")
 def visits_connection():
     # Not pytest's tmp_path: other pytest sessions running at the same time prune its folders.
     data_dir = Path(tempfile.mkdtemp(prefix="exercises-redshift-"))
+    os.chmod(data_dir, 0o755)  # as root, PostgreSQL runs as an unprivileged user who must reach its folder
+    saved_state = os.environ.get(config.STATE_VARIABLE)
+    os.environ[config.STATE_VARIABLE] = str(data_dir / "state")
+    aws = start_local_aws(port=0)
     try:
-        with start_local_redshift(data_dir, port=0, postgres_port=0) as redshift:
+        s3 = boto3.client(
+            "s3",
+            endpoint_url=aws.endpoint_url,
+            region_name="us-east-1",
+            aws_access_key_id=config.DUMMY_ACCESS_KEY_ID,
+            aws_secret_access_key=config.DUMMY_SECRET_ACCESS_KEY,
+        )
+        s3.create_bucket(Bucket=STAGING_BUCKET)
+        with start_local_redshift(
+            data_dir / "redshift", port=0, postgres_port=0, s3_endpoint_url=aws.endpoint_url
+        ) as redshift:
             with redshift.admin() as admin:
                 admin.cursor().execute(f"CREATE DATABASE {TEST_DATABASE}")
             with redshift.admin(TEST_DATABASE) as loader:
                 loader.autocommit = False
-                load_with_pipeline_code(loader, MONTH_FILES)
+                load_with_pipeline_code(loader, s3, MONTH_FILES)
             with redshift.admin(TEST_DATABASE) as connection:
                 yield connection
     finally:
+        aws.stop()
+        if saved_state is None:
+            os.environ.pop(config.STATE_VARIABLE, None)
+        else:
+            os.environ[config.STATE_VARIABLE] = saved_state
         shutil.rmtree(data_dir, ignore_errors=True)
 
 
