@@ -98,12 +98,16 @@ def copy_memory(gigabytes: float) -> None:
             gateway_in_process=False,
             s3_endpoint_url=endpoint,
         )
+        from botocore.config import Config
+
         s3 = boto3.client(
             "s3",
             endpoint_url=endpoint,
             region_name="us-east-1",
             aws_access_key_id=config.DUMMY_ACCESS_KEY_ID,
             aws_secret_access_key=config.DUMMY_SECRET_ACCESS_KEY,
+            # moto joins the parts when the upload completes, slowly; a retry would find it gone
+            config=Config(read_timeout=1800, retries={"max_attempts": 1}),
         )
         s3.create_bucket(Bucket=BUCKET)
         source = data_file(100_000).read_bytes()
