@@ -222,7 +222,8 @@ def rollback_quietly(conn) -> None:
 def in_transaction_with_retries(conn, work: Callable[[], T], sleep: Callable[[float], None] = time.sleep) -> T:
     """Run ``work`` and commit; roll back on any error. Retry serialization errors with backoff.
 
-    ``work`` must start from scratch each time (it re-reads the file), since a retry repeats it all.
+    ``work`` must start from scratch each time (replace_file_rows remakes its stage and COPYs again),
+    since a retry repeats it all.
     """
     for attempt in range(1, RETRY_ATTEMPTS + 1):
         try:

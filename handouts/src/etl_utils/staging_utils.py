@@ -20,7 +20,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 STAGING_PREFIX = "staging/"
 STAGED_SUFFIX = ".rows"
-MEMORY_BYTES = 1 << 20  # beyond this the rows spill to /tmp (512 MB on Lambda: about 7M rows)
+MEMORY_BYTES = 1 << 20  # beyond this the rows spill to /tmp (512 MB by default on Lambda: about 6M rows)
 
 # S3's bucket naming rules. The bucket's name goes into COPY's text (COPY takes no parameters), so
 # anything else is refused rather than quoted.
