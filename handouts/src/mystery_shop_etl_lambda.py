@@ -51,6 +51,10 @@ class FileResult:
     rejects_key: str | None = None
 
 
+class StagingError(RuntimeError):
+    """The clean rows could not be written under staging/ for the COPY."""
+
+
 class OutOfTime(RuntimeError):
     """The Lambda's deadline is near: the load stopped (and rolled back) so that it can say so."""
 
@@ -144,7 +148,10 @@ def load_file(s3, conn, source: S3Object, deadline: Deadline) -> Loaded:
     try:
         rows = read_and_stage(s3, source, staged, rejects, deadline)
         deadline.check("before staging the clean rows")
-        staged.upload()
+        try:
+            staged.upload()
+        except ClientError as error:  # not "cannot read it from S3": the file itself was read
+            raise StagingError(f"cannot stage its clean rows at {staged.uri}: {error}") from None
         loaded = db_utils.in_transaction_with_retries(
             conn,
             lambda: db_utils.replace_file_rows(
@@ -156,7 +163,8 @@ def load_file(s3, conn, source: S3Object, deadline: Deadline) -> Loaded:
         raise
     finally:
         if (leftover := staged.close()) is not None:
-            logger.warning("staged rows not deleted", extra={"fields": {"key": staged.key, "error": leftover}})
+            fields = {"bucket": source.bucket, "staged_key": staged.key, "error": leftover}
+            logger.warning("staged rows not deleted", extra={"fields": fields})
     result = FileResult(source.bucket, source.key, rows, loaded, rejects.count, 0.0)
     try:
         result.rejects_key = rejects.publish(s3, source)
@@ -171,7 +179,7 @@ def load_file(s3, conn, source: S3Object, deadline: Deadline) -> Loaded:
 
 def describe_failure(error: BaseException) -> str:
     """A cause a person can act on, without anything secret in it."""
-    if isinstance(error, BadFileError | OutOfTime | db_utils.StatementTimeout):
+    if isinstance(error, BadFileError | OutOfTime | StagingError | db_utils.StatementTimeout):
         return str(error)
     if isinstance(error, db_utils.SettingsError):
         return f"cannot read the Redshift settings: {error}"

@@ -311,3 +311,19 @@ def test_a_key_of_1024_multibyte_bytes_fits_the_source_column(aws, fake_redshift
     assert summary["loaded"] == 335 and fake_redshift.by_file() == {uri: 335}
     longest = "s3://" + "b" * 63 + "/" + key
     assert len(longest.encode()) == etl.db_utils.sql_utils.SOURCE_FILE_BYTES
+
+
+def test_clean_rows_that_cannot_be_staged_are_not_called_a_read_failure(aws, fake_redshift, monkeypatch):
+    from etl_utils.staging_utils import StagedRows
+
+    def refuse(self):
+        self.uploaded = True
+        raise ClientError({"Error": {"Code": "AccessDenied", "Message": "Access Denied"}}, "PutObject")
+
+    monkeypatch.setattr(StagedRows, "upload", refuse)
+    upload(aws, "march.csv", data_file("2024-03"))
+    with pytest.raises(
+        etl.EtlError, match=r"march.csv: cannot stage its clean rows at s3://[^ ]+/staging/.*; nothing loaded"
+    ):
+        etl.lambda_handler(s3_event("march.csv"), None)
+    assert fake_redshift.rows == [] and fake_redshift.copied == []
