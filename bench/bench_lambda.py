@@ -1,6 +1,7 @@
 """Cold and warm invocations of the deployed ETL Lambda on a small file (prints figures; not a test).
 
-Starts a local stack of its own (own folder and ports; a running stack is untouched), deploys the
+Starts a local stack of its own (own folder; ports from COURSE_*_PORT, else 4787/5787/54787; a
+running stack is untouched), deploys the
 pipeline with `handouts/deploy.sh local`, uploads the same small CSV under several keys one after
 another, and prints each invocation's REPORT line figures: Duration, Init Duration (cold starts
 only) and Max Memory Used (the execution environment's own peak). The first upload is a cold
@@ -13,39 +14,18 @@ the warm environment.
 from __future__ import annotations
 
 import argparse
-import os
 import re
-import shutil
-import subprocess
-import sys
-import tempfile
 import time
 from pathlib import Path
 
-STATE = Path(tempfile.mkdtemp(prefix="course-bench-lambda-"))
-os.environ.update(
-    COURSE_STATE_DIR=str(STATE), COURSE_AWS_PORT="4787", COURSE_REDSHIFT_PORT="5787", COURSE_POSTGRES_PORT="54787"
-)
+from bench_support import deployed_pipeline, machine_line
 
-from redshift_course.paths import REPO_ROOT  # noqa: E402
-from redshift_course.settings import CourseSettings  # noqa: E402
+from redshift_course.paths import REPO_ROOT
+from redshift_course.settings import CourseSettings
 
-BIN = Path(sys.executable).parent
-TEAM = "la-vida-mocha"
 REPORT = re.compile(
     r"^REPORT RequestId: \S+\tDuration: ([\d.]+) ms.*?Max Memory Used: (\d+) MB(?:\tInit Duration: ([\d.]+) ms)?"
 )
-
-
-def tool_env(settings: CourseSettings) -> dict[str, str]:
-    env = dict(os.environ, PATH=f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}")
-    env.update(settings.local_env())
-    return env
-
-
-def outputs(settings: CourseSettings) -> dict[str, str]:
-    stack = settings.client("cloudformation").describe_stacks(StackName=settings.etl_stack)["Stacks"][0]
-    return {item["OutputKey"]: item["OutputValue"] for item in stack.get("Outputs", [])}
 
 
 def reports(settings: CourseSettings, log_group: str) -> list[tuple]:
@@ -65,20 +45,8 @@ def main() -> None:
     parser.add_argument("--uploads", type=int, default=4)
     parser.add_argument("--file", type=Path, default=REPO_ROOT / "handouts" / "data" / "mystery_shops_2024-01.csv")
     arguments = parser.parse_args()
-    print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores, load {os.getloadavg()[0]:.2f}; state in {STATE}")
-    settings = CourseSettings(mode="local", team=TEAM)
-    try:
-        subprocess.run([str(BIN / "course"), "up"], check=True, stdout=subprocess.DEVNULL)
-        deploy = subprocess.run(
-            ["bash", str(REPO_ROOT / "handouts" / "deploy.sh"), "local", TEAM],
-            capture_output=True,
-            text=True,
-            env=tool_env(settings),
-            cwd=REPO_ROOT,
-        )
-        if deploy.returncode != 0:
-            raise SystemExit(f"deploy.sh failed:\n{deploy.stdout}\n{deploy.stderr}")
-        names = outputs(settings)
+    print(machine_line())
+    with deployed_pipeline((4787, 5787, 54787)) as (settings, names):
         s3, body = settings.client("s3"), arguments.file.read_bytes()
         rows = body.count(b"\n") - 1
         for number in range(arguments.uploads):
@@ -93,9 +61,6 @@ def main() -> None:
             kind = "cold" if init is not None else "warm"
             init_text = f"   Init Duration {init:8.2f} ms" if init is not None else ""
             print(f"  upload {number}  {kind}  Duration {duration:8.2f} ms   Max Memory Used {memory:4d} MB{init_text}")
-    finally:
-        subprocess.run([str(BIN / "course"), "down"], stdout=subprocess.DEVNULL)
-        shutil.rmtree(STATE, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -1,303 +1,283 @@
-"""Benchmark of the ETL Lambda's load path into the local Redshift. Prints figures; not a test.
+"""End-to-end benchmark of the ETL pipeline on the local stack: upload a file until every row is queryable.
 
-    .venv/bin/python bench/bench_load.py                      # 10k, 100k, 1M rows (several minutes)
-    .venv/bin/python bench/bench_load.py --sizes 10000,100000 --no-memory
+    .venv/bin/python bench/bench_load.py                          # 100k and 1M rows, twice each
+    .venv/bin/python bench/bench_load.py --sizes 100000 --repeat 1 --no-elt
 
-For each size it times the real handler (``lambda_handler``: settings, connection, streaming
-extract, transform, batched multi-row INSERTs in one transaction) beside the academy's original
-way of loading – one INSERT statement per row – in the same run, against a throwaway local Redshift
-(embedded PostgreSQL + the gateway, on free ports; the stack on 5439 is not touched). S3 and SSM
-are in-process fakes that stream the generated file from disk, so the figures are the database
-path's, not moto's. The row-by-row baseline commits once at the end, which flatters it. Each way
-runs ``--repeat`` times (3) at each size on an empty table; the table gives the median and the
-range, as a shared two-core machine's figures can vary by a fifth from one run to the next.
+Deploys the pipeline on a local stack of its own (bench_support.deployed_pipeline: own state
+folder, ports from COURSE_*_PORT or 4788/5788/54788) and, for each size, in the same run:
 
-It then runs the handler on the biggest file in a fresh process and reports that process's peak
-resident memory (VmHWM), which is what Lambda's "Max Memory Used" measures. Targets: batched
-at least 15x the baseline at 100k rows; the 1M-row file under 256 MB.
+* **upload → queryable**: put the generated file (clean rows, bench_support.data_file) in the
+  team's bucket and poll ``count(*)`` of its source_file through the gateway until every row is
+  there. The deployed Lambda does it all: stream and validate, stage the clean rows under
+  staging/, COPY them into a temporary table, replace the file's rows, delete the staged object.
+  Its REPORT line gives Duration and Max Memory Used (the worker process's peak RSS, VmHWM).
+* **row by row**: the academy's original load, one INSERT per row (the same file read and
+  validated the same way) through the same gateway, one commit at the end (which flatters it).
+  Sizes above ``--baseline-max`` are extrapolated from the largest measured rate.
+* **where the time goes**: the Lambda's own functions run in this process against the same local
+  S3 and Redshift, phase by phase.
+* **ELT** (unless ``--no-elt``): the design not chosen, measured: the upload copied to staging/
+  as it is, a raw COPY into an all-text table, then one INSERT ... SELECT that validates and
+  de-duplicates in SQL (a prototype: clean files only, no reasons for rejects).
+
+Targets (issue 10): 100k rows upload→queryable at least 25x row by row; 1M rows at least 100k
+rows/s end to end; the Lambda's peak memory at most 256 MB.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
-import os
-import platform
-import resource
-import secrets
-import shutil
-import subprocess
+import re
 import sys
-import tempfile
 import time
 from pathlib import Path
 
-from bench_support import BENCH_DATA, Rates, data_file
+from bench_support import Rates, data_file, deployed_pipeline, machine_line
 
-from redshift_course.handout_code import lambda_handler_module
+from redshift_course.handout_code import db_utils, lambda_handler_module, s3_utils, sql_utils, staging_utils
+from redshift_course.handout_code import transform_utils as t
 
-BUCKET = "bench-raw-data"
-TARGET_ROWS, TARGET_SPEEDUP = 100_000, 15  # issue 3's target for the batched load
-TEAM = "bench_team"
-
-
-# --- fakes for S3 and SSM: stream from disk, so the figures are the database path's ----------------
-class DiskS3:
-    """get_object streams a local file; rejects uploads are read and dropped."""
-
-    def __init__(self, folder: Path) -> None:
-        self.folder = folder
-
-    def get_object(self, Bucket: str, Key: str):
-        from botocore.response import StreamingBody
-
-        path = self.folder / Key
-        return {"Body": StreamingBody(open(path, "rb"), path.stat().st_size)}
-
-    def put_object(self, Body, **_):
-        while Body.read(1 << 20):
-            pass
-
-    def delete_object(self, **_):
-        pass
+TARGET_SPEEDUP_ROWS, TARGET_SPEEDUP = 100_000, 25
+TARGET_RATE_ROWS, TARGET_RATE = 1_000_000, 100_000
+TARGET_MEMORY_MB = 256
+REPORT = re.compile(r"^REPORT RequestId: \S+\tDuration: ([\d.]+) ms.*?Max Memory Used: (\d+) MB")
 
 
-class FixedSSM:
-    class exceptions:
-        ParameterNotFound = KeyError
-
-    def __init__(self, settings: dict) -> None:
-        self._value = json.dumps(settings)
-
-    def get_parameter(self, Name: str, WithDecryption: bool):
-        return {"Parameter": {"Name": Name, "Value": self._value}}
+def count_rows(conn, source_file: str) -> int:
+    cursor = conn.cursor()
+    cursor.execute(f"SELECT COUNT(*) FROM {sql_utils.TABLE} WHERE {sql_utils.SOURCE_COLUMN} = %s", (source_file,))
+    count = cursor.fetchone()[0]
+    conn.commit()  # each poll its own transaction, so that it sees the load's commit
+    return count
 
 
-def use_fakes(settings: dict, folder: Path) -> None:
-    """Point the handler's boto3.client() at the fakes, and keep its log lines out of the table."""
-    import logging
-
-    etl = lambda_handler_module()
-
-    etl.logger.setLevel(logging.WARNING)
-    clients = {"s3": DiskS3(folder), "ssm": FixedSSM(settings)}
-    etl.boto3 = type("FakeBoto3", (), {"client": staticmethod(lambda service, **_: clients[service])})
-    os.environ["SSM_PARAMETER_NAME"] = f"{TEAM}_redshift_settings"
+def clear(conn) -> None:
+    """TRUNCATE, not DELETE: no dead rows for the next run's DELETE of the file's rows to scan."""
+    conn.cursor().execute(f"TRUNCATE {sql_utils.TABLE}")
+    conn.commit()
 
 
-def s3_event(key: str) -> dict:
-    from urllib.parse import quote_plus
+def report_lines(settings, log_group: str) -> list[tuple[int, float, int]]:
+    """(timestamp, Duration ms, Max Memory Used MB) of each REPORT line, oldest first."""
+    found = []
+    pages = settings.client("logs").get_paginator("filter_log_events")
+    for page in pages.paginate(logGroupName=log_group, filterPattern="REPORT"):
+        for event in page["events"]:
+            if match := REPORT.match(event["message"]):
+                found.append((event["timestamp"], float(match[1]), int(match[2])))
+    return sorted(found)
 
-    return {"Records": [{"s3": {"bucket": {"name": BUCKET}, "object": {"key": quote_plus(key)}}}]}
 
-
-# --- the two ways of loading ----------------------------------------------------------------------
-def load_batched(key: str) -> tuple[int, float]:
-    etl = lambda_handler_module()
-
+def upload_until_queryable(settings, names: dict, conn, path: Path, key: str, rows: int) -> tuple[float, float, int]:
+    """Seconds from the upload's start until every row is queryable; the Lambda's Duration (s) and memory (MB)."""
+    log_group = names["EtlLogGroupName"]
+    reports_before = len(report_lines(settings, log_group))
+    uri = f"s3://{names['RawDataBucketName']}/{key}"
     started = time.perf_counter()
-    (result,) = etl.lambda_handler(s3_event(key), None)["files"]
-    return result["loaded"], time.perf_counter() - started
+    with open(path, "rb") as body:
+        settings.client("s3").put_object(Bucket=names["RawDataBucketName"], Key=key, Body=body)
+    deadline = started + 900
+    while count_rows(conn, uri) != rows:
+        if time.perf_counter() > deadline:
+            raise SystemExit(f"{key}: not every row queryable within 900 s; see the log group {log_group}")
+        time.sleep(0.05)
+    seconds = time.perf_counter() - started
+    while len(reports := report_lines(settings, log_group)) <= reports_before:
+        time.sleep(0.2)
+    _, duration_ms, memory_mb = reports[-1]
+    return seconds, duration_ms / 1000, memory_mb
 
 
-def load_row_by_row(settings: dict, folder: Path, key: str) -> tuple[int, float]:
-    """The academy's original Lambda: one INSERT (one round trip) per row. Same extract/transform."""
-    etl = lambda_handler_module()
-    from redshift_course.handout_code import db_utils, s3_utils, sql_utils
-    from redshift_course.handout_code import transform_utils as t
-
+def load_row_by_row(conn, path: Path, source: str) -> tuple[int, float]:
+    """The academy's original Lambda: one INSERT (one round trip) per row. Same extract and transform."""
     insert_one_row = (
         f"INSERT INTO {sql_utils.TABLE} ({', '.join(sql_utils.INSERT_COLUMNS)}) "
         f"VALUES ({', '.join(['%s'] * len(sql_utils.INSERT_COLUMNS))})"
     )
     started = time.perf_counter()
-    conn = db_utils.connect(settings)
     cursor = conn.cursor()
-    source = f"s3://{BUCKET}/{key}"
     cursor.execute(sql_utils.DELETE_FILE_ROWS, (source,))
-    loaded_at = etl.utc_now()
-    with open(folder / key, "rb") as body:
+    loaded_at = lambda_handler_module().utc_now()
+    loaded = 0
+    with open(path, "rb") as body:
         records = t.read_records(s3_utils.open_text(body))
         t.check_header(next(records)[1])
-        loaded = 0
         for visit in t.transform(records):
             if isinstance(visit, t.Visit):
-                cursor.execute(
-                    insert_one_row,
-                    (
-                        visit.visit_id,
-                        visit.store_id,
-                        visit.mystery_shopper_id,
-                        visit.store_type,
-                        visit.store_name,
-                        visit.number_of_store_employees,
-                        visit.visit_date,
-                        visit.start_time,
-                        visit.end_time,
-                        visit.overall_score,
-                        source,
-                        loaded_at,
-                    ),
-                )
+                cursor.execute(insert_one_row, (*visit, source, loaded_at))
                 loaded += 1
     conn.commit()
-    conn.close()
     return loaded, time.perf_counter() - started
 
 
-# --- a throwaway local Redshift ---------------------------------------------------------------------
-class ThrowawayRedshift:
-    """PostgreSQL and the gateway on free ports; the gateway in its own process, as in the stack,
-    so that it does not share this process's CPU time (and GIL) with the code being measured."""
-
-    def __enter__(self) -> dict:
-        from local_cloud.redshift.server import start_local_redshift
-
-        # Not under /tmp/pytest-of-*: as root, PostgreSQL runs as an unprivileged user who must reach it.
-        self.folder = Path(tempfile.mkdtemp(prefix="course-bench-"))
-        os.chmod(self.folder, 0o755)
-        self.redshift = start_local_redshift(self.folder, port=0, postgres_port=0, gateway_in_process=False)
-        password = secrets.token_urlsafe(18)  # a throwaway password for a throwaway database
-        self.redshift.create_login(TEAM, password, TEAM)
-        return {
-            "host": "127.0.0.1",
-            "port": self.redshift.port,
-            "database-name": TEAM,
-            "user": TEAM,
-            "password": password,
-        }
-
-    def __exit__(self, *exc) -> None:
-        self.redshift.stop()
-        shutil.rmtree(self.folder, ignore_errors=True)
-
-
-# --- running it -------------------------------------------------------------------------------------
-def rate(rows: int, load, settings: dict, key: str) -> float:
-    """Rows per second of one ``load`` into an empty table, checking that every row arrived."""
-    loaded, seconds = load()
-    assert loaded == rows == count_rows(settings, key), (loaded, rows)
-    clear(settings)
-    return rows / seconds
-
-
-def count_rows(settings: dict, key: str) -> int:
-    from redshift_course.handout_code import db_utils
-
-    with db_utils.connect(settings) as conn:
-        cursor = conn.cursor()
-        cursor.execute("SELECT COUNT(*) FROM mystery_shop_visit WHERE source_file = %s", (f"s3://{BUCKET}/{key}",))
-        return cursor.fetchone()[0]
+def phases(settings, bucket: str, conn, key: str) -> dict[str, float]:
+    """The Lambda's steps, timed one by one in this process against the same local S3 and Redshift."""
+    etl = lambda_handler_module()
+    s3 = settings.client("s3")
+    source = s3_utils.S3Object(bucket, key)
+    timings: dict[str, float] = {}
+    started = time.perf_counter()
+    staged = staging_utils.StagedRows(s3, bucket)
+    rejects = s3_utils.RejectsFile(t.EXPECTED_HEADER)
+    etl.read_and_stage(s3, source, staged, rejects, etl.Deadline(None))
+    timings["read, validate, write the clean rows"] = time.perf_counter() - started
+    mark = time.perf_counter()
+    staged.upload()
+    timings["upload the staged rows"] = time.perf_counter() - mark
+    cursor = conn.cursor()
+    for name, sql, params in [
+        ("stage table", sql_utils.DROP_STAGE, None),
+        ("stage table", sql_utils.CREATE_STAGE, None),
+        ("COPY into the stage", sql_utils.COPY_STAGE.format(uri=staged.uri, role=db_utils.COPY_ROLE), None),
+        ("lock, DELETE the file's rows", sql_utils.LOCK_TABLE, None),
+        ("lock, DELETE the file's rows", sql_utils.DELETE_FILE_ROWS, (source.uri,)),
+        ("INSERT ... SELECT from the stage", sql_utils.INSERT_FROM_STAGE, (source.uri, etl.utc_now())),
+        ("stage table", sql_utils.DROP_STAGE, None),
+    ]:
+        mark = time.perf_counter()
+        cursor.execute(sql, params)
+        timings[name] = timings.get(name, 0.0) + time.perf_counter() - mark
+    mark = time.perf_counter()
+    conn.commit()
+    timings["commit"] = time.perf_counter() - mark
+    mark = time.perf_counter()
+    staged.close()
+    rejects.publish(s3, source)
+    rejects.close()
+    timings["delete the staged rows, rejects"] = time.perf_counter() - mark
+    timings["total"] = time.perf_counter() - started
+    return timings
 
 
-def clear(settings: dict) -> None:
-    from redshift_course.handout_code import db_utils
+# The ELT prototype: every field as text, checked and converted in SQL. The visit_id here is a
+# stand-in (md5 to 60 bits with Redshift's STRTOL), not the
+# Lambda's blake2b id: ELT would also change every visit_id the course has shown.
+RAW_TABLE = "bench_raw_visits"
+RAW_COLUMNS = [column.lower() for column in t.EXPECTED_HEADER]
+ELT_INSERT = f"""
+INSERT INTO {sql_utils.TABLE} ({", ".join(sql_utils.INSERT_COLUMNS)})
+SELECT STRTOL(substring(md5(store_id || '|' || shopper || '|' || visit_date || '|' || start_time), 1, 15), 16),
+       store_id::integer, shopper::integer, store_type, store_name, employees::integer,
+       to_date(visit_date, 'DD/MM/YYYY'), start_time::time, end_time::time, score::smallint,
+       '{{source}}', GETDATE()
+FROM (
+    SELECT trim(storeid) AS store_id, trim(storename) AS store_name, trim(mysteryshopperid) AS shopper,
+           trim(storetype) AS store_type, trim(numberofstoreemployees) AS employees, trim(visitdate) AS visit_date,
+           trim(starttime) AS start_time, trim(endtime) AS end_time, trim(overallscore) AS score,
+           ROW_NUMBER() OVER (PARTITION BY trim(storeid), trim(mysteryshopperid), trim(visitdate), trim(starttime)) AS copy
+    FROM {RAW_TABLE}
+    WHERE trim(storeid) ~ '^[0-9]{{1,10}}$' AND trim(mysteryshopperid) ~ '^[0-9]{{1,10}}$'
+      AND trim(numberofstoreemployees) ~ '^[0-9]{{1,10}}$' AND trim(overallscore) ~ '^[1-5]$'
+      AND trim(visitdate) ~ '^[0-9]{{1,2}}/[0-9]{{1,2}}/[0-9]{{4}}$'
+      AND trim(starttime) ~ '^([01]?[0-9]|2[0-3]):[0-5][0-9]$' AND trim(endtime) ~ '^([01]?[0-9]|2[0-3]):[0-5][0-9]$'
+      AND trim(endtime)::time >= trim(starttime)::time
+      AND octet_length(trim(storename)) BETWEEN 1 AND 100 AND octet_length(trim(storetype)) BETWEEN 1 AND 50
+) AS checked
+WHERE copy = 1
+"""
 
-    with db_utils.connect(settings) as conn:
-        conn.cursor().execute("TRUNCATE mystery_shop_visit")  # not DELETE: no dead rows for the next run to scan
-        conn.commit()
 
-
-def peak_rss_mb() -> float:
-    """This process's peak resident memory. VmHWM, not ru_maxrss: on Linux ru_maxrss survives exec,
-    so a child started by a big parent would report the parent's peak."""
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux without /proc: kB
-
-
-def memory_child() -> None:
-    """Run in a fresh process: the handler on one file; print the process's peak RSS in MB."""
-    job = json.loads(sys.stdin.read())  # settings arrive on stdin, not in argv or the environment
-    lambda_handler_module()  # imports count: the Lambda's memory figure includes them
-
-    before = peak_rss_mb()
-    use_fakes(job["settings"], BENCH_DATA)
-    loaded, seconds = load_batched(job["key"])
-    peak = peak_rss_mb()
-    print(json.dumps({"loaded": loaded, "seconds": seconds, "rss_after_imports_mb": before, "peak_rss_mb": peak}))
+def load_elt(settings, bucket: str, conn, key: str, source: str) -> tuple[int, float]:
+    """Rows loaded and seconds, from the file in S3 to the commit."""
+    s3 = settings.client("s3")
+    raw_key = staging_utils.staged_key()
+    cursor = conn.cursor()
+    started = time.perf_counter()
+    s3.copy_object(Bucket=bucket, Key=raw_key, CopySource={"Bucket": bucket, "Key": key})  # the role reads staging/
+    cursor.execute(f"DROP TABLE IF EXISTS {RAW_TABLE}")
+    cursor.execute(f"CREATE TEMP TABLE {RAW_TABLE} ({', '.join(f'{c} VARCHAR(65535)' for c in RAW_COLUMNS)})")
+    cursor.execute(
+        f"COPY {RAW_TABLE} FROM 's3://{bucket}/{raw_key}' IAM_ROLE default FORMAT AS CSV IGNOREHEADER 1 "
+        "COMPUPDATE OFF STATUPDATE OFF"
+    )
+    cursor.execute(sql_utils.LOCK_TABLE)
+    cursor.execute(sql_utils.DELETE_FILE_ROWS, (source,))
+    assert "'" not in source  # the bench's own name, in the text: simpler than typing parameters in a subquery
+    cursor.execute(ELT_INSERT.replace("{source}", source))
+    loaded = cursor.rowcount
+    cursor.execute(f"SELECT COUNT(*) FROM {RAW_TABLE}")  # stands in for finding the rejects
+    cursor.fetchone()
+    cursor.execute(f"DROP TABLE {RAW_TABLE}")
+    conn.commit()
+    seconds = time.perf_counter() - started
+    s3.delete_object(Bucket=bucket, Key=raw_key)
+    return loaded, seconds
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--sizes", default="10000,100000,1000000", help="row counts, comma-separated")
-    parser.add_argument(
-        "--baseline-max",
-        type=int,
-        default=100_000,
-        help="largest size to time row by row; bigger sizes are extrapolated from it",
-    )
-    parser.add_argument(
-        "--repeat", type=int, default=3, help="runs of each way at each size; the table shows their median (default 3)"
-    )
-    parser.add_argument("--no-memory", action="store_true", help="skip the peak-memory run")
-    parser.add_argument("--only-memory", action="store_true", help="skip the timing table")
-    parser.add_argument("--memory-child", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--sizes", default="100000,1000000", help="row counts, comma-separated")
+    parser.add_argument("--repeat", type=int, default=2, help="runs of each way at each size (default 2)")
+    parser.add_argument("--baseline-max", type=int, default=100_000, help="largest size to load row by row")
+    parser.add_argument("--no-elt", action="store_true", help="skip the ELT prototype")
     args = parser.parse_args()
-    if args.memory_child:
-        memory_child()
-        return 0
-
     sizes = [int(size) for size in args.sizes.split(",")]
-    print(
-        f"machine: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}, "
-        f"Python {platform.python_version()}, {platform.machine()}"
-    )
-    print("starting a throwaway local Redshift (PostgreSQL + gateway on free ports)...", flush=True)
-    keys = {rows: data_file(rows).name for rows in sizes}
-    with ThrowawayRedshift() as settings:
-        use_fakes(settings, BENCH_DATA)
-        print(f"\nrows per second, median of {args.repeat} runs (slowest-fastest)")
-        print(f"{'rows':>9} | {'batched':>24} | {'row by row':>22} | speed-up")
-        print("-" * 76)
-        baseline_rate, target_line = None, ""
-        for rows in [] if args.only_memory else sizes:
-            key = keys[rows]
-            batched, baseline = Rates(), Rates()
-            for _ in range(args.repeat):  # the two ways take turns, so a slow spell of the machine hits both
-                batched.append(rate(rows, lambda: load_batched(key), settings, key))
+    paths = {rows: data_file(rows) for rows in sizes}
+    print(machine_line(), flush=True)
+    with deployed_pipeline((4788, 5788, 54788)) as (settings, names):
+        bucket = names["RawDataBucketName"]
+        conn = db_utils.connect(settings.redshift_settings())
+        db_utils.ensure_table(conn)  # as the Lambda would: the first poll must find the table
+        baseline_rate = None
+        print(f"\nrows per second (seconds), median of {args.repeat} (slowest-fastest)")
+        for rows in sizes:
+            path = paths[rows]
+            e2e, lambda_seconds, memory, baseline, elt = Rates(), [], [], Rates(), Rates()
+            for run in range(args.repeat):  # the ways take turns, so that a slow spell of the machine hits each
+                key = f"bench/run-{run}-{path.name}"
+                seconds, duration, peak = upload_until_queryable(settings, names, conn, path, key, rows)
+                e2e.append(rows / seconds)
+                lambda_seconds.append(duration)
+                memory.append(peak)
+                if not args.no_elt:
+                    loaded, seconds = load_elt(settings, bucket, conn, key, f"s3://{bucket}/elt-{key}")
+                    assert loaded == rows, (loaded, rows)
+                    elt.append(rows / seconds)
+                clear(conn)
                 if rows <= args.baseline_max:
-                    baseline.append(rate(rows, lambda: load_row_by_row(settings, BENCH_DATA, key), settings, key))
+                    loaded, seconds = load_row_by_row(conn, path, f"s3://{bucket}/row-by-row/{key}")
+                    assert loaded == rows, (loaded, rows)
+                    baseline.append(rows / seconds)
+                    clear(conn)
             if baseline:
                 baseline_rate = baseline.median
-                base = f"{baseline}"
+            speedup = e2e.median / baseline_rate if baseline_rate else None
+            print(f"{rows:>9,} rows, MB {path.stat().st_size / 1e6:.0f}")
+            print(f"  upload -> queryable (deployed Lambda) {e2e}   {rows / e2e.median:6.1f} s")
+            print(
+                f"    the Lambda's Duration               {'':>9} {min(lambda_seconds):.1f}-{max(lambda_seconds):.1f} s"
+            )
+            print(f"    the Lambda's Max Memory Used        {'':>9} {min(memory)}-{max(memory)} MB")
+            if baseline:
+                print(f"  row by row (one INSERT per row)       {baseline}   {rows / baseline.median:6.1f} s")
             elif baseline_rate:
-                base = f"{baseline_rate:>8,.0f} (extrapolated)*"
-            else:
-                base = f"{'skipped':>22}"
-            speedup = f"{batched.median / baseline_rate:.1f}x" if baseline_rate else "-"
-            print(f"{rows:>9,} | {batched} | {base:>22} | {speedup}", flush=True)
-            if rows == TARGET_ROWS and baseline:
-                verdict = "met" if batched.median / baseline_rate >= TARGET_SPEEDUP else "NOT met"
-                target_line = f"target at {rows:,} rows: {TARGET_SPEEDUP:.0f}x the row-by-row rate - {verdict}"
-        if not args.only_memory and any(rows > args.baseline_max for rows in sizes):
-            print(
-                f"* row by row not run above {args.baseline_max:,} rows (too slow): "
-                "extrapolated from the largest measured rate"
-            )
-        if target_line:
-            print(target_line)
-
-        if not args.no_memory:
-            rows = max(sizes)
-            child = subprocess.run(
-                [sys.executable, __file__, "--memory-child"],
-                check=True,
-                text=True,
-                capture_output=True,
-                input=json.dumps({"settings": settings, "key": keys[rows]}),
-            )
-            figures = json.loads(child.stdout.strip().splitlines()[-1])
-            verdict = "under" if figures["peak_rss_mb"] < 256 else "OVER"
-            print(
-                f"\npeak memory, handler on {rows:,} rows in a fresh process: {figures['peak_rss_mb']:.0f} MB "
-                f"resident ({verdict} the 256 MB target; {figures['rss_after_imports_mb']:.0f} MB after imports, "
-                f"load took {figures['seconds']:.1f} s)"
-            )
+                print(f"  row by row                            {baseline_rate:>9,.0f} (extrapolated)")
+            if elt:
+                print(f"  ELT prototype (from S3 to commit)     {elt}   {rows / elt.median:6.1f} s")
+            if speedup:
+                print(f"  speed-up over row by row: {speedup:.1f}x")
+            if rows == TARGET_SPEEDUP_ROWS and speedup:
+                verdict = "met" if speedup >= TARGET_SPEEDUP else "NOT met"
+                print(f"  target: {TARGET_SPEEDUP}x row by row at {rows:,} rows - {verdict}")
+            if rows == TARGET_RATE_ROWS:
+                verdict = "met" if e2e.median >= TARGET_RATE else "NOT met"
+                print(f"  target: {TARGET_RATE:,} rows/s end to end at {rows:,} rows - {verdict}")
+            verdict = "met" if max(memory) <= TARGET_MEMORY_MB else "NOT met"
+            print(f"  target: the Lambda at most {TARGET_MEMORY_MB} MB - {verdict}", flush=True)
+            # where the time goes, the Lambda's steps in this process
+            key = f"bench/phases-{path.name}"
+            with open(path, "rb") as body:
+                settings.client("s3").put_object(
+                    Bucket=bucket, Key=f"{staging_utils.STAGING_PREFIX}in/{key}", Body=body
+                )
+            timings = phases(settings, bucket, conn, f"{staging_utils.STAGING_PREFIX}in/{key}")
+            settings.client("s3").delete_object(Bucket=bucket, Key=f"{staging_utils.STAGING_PREFIX}in/{key}")
+            clear(conn)
+            print("  where the Lambda's time goes (its functions, run in this process):")
+            for name, seconds in timings.items():
+                print(f"    {name:<40} {seconds:6.2f} s")
+        conn.close()
+        print(f"\n{machine_line()} (at the end)")
     return 0
 
 

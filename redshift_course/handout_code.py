@@ -24,7 +24,7 @@ DATA_GENERATOR = REPO_ROOT / "handouts" / "data" / "generate_mystery_shops.py"
 if str(LAMBDA_SOURCE) not in sys.path:
     sys.path.append(str(LAMBDA_SOURCE))  # appended: the Lambda's package never shadows an installed one
 
-from etl_utils import db_utils, s3_utils, sql_utils, transform_utils  # noqa: E402
+from etl_utils import db_utils, s3_utils, sql_utils, staging_utils, transform_utils  # noqa: E402
 
 
 def lambda_handler_module() -> ModuleType:
@@ -49,5 +49,6 @@ __all__ = [
     "lambda_handler_module",
     "s3_utils",
     "sql_utils",
+    "staging_utils",
     "transform_utils",
 ]

@@ -7,7 +7,9 @@ a tie for store of the month among stores with 10 visits or more, a month whose 
 belongs to a store with fewer than 10 visits, a store with exactly 10 visits in March, and a tie
 for fifth place among the busiest shoppers.
 
-`variant_table` puts it in a TEMP table named like the real one. Redshift (like PostgreSQL)
+`variant_table` puts it in a TEMP table named like the real one, filled with multi-row INSERTs
+(not the Lambda's load, which stages rows in the team's bucket for COPY: two thousand rows in a
+table that lives for one check need no bucket). Redshift (like PostgreSQL)
 searches the session's temporary schema before the search path for a table name (Developer Guide,
 "search_path": pg_temp_nnn is searched first, even before pg_catalog), so inside that session the
 same unqualified SQL reads the variant; other sessions never see it. Everything happens in one
@@ -29,6 +31,8 @@ VARIANT_SOURCE = "hidden-variant"  # the lineage column of every variant row
 VARIANT_LOADED_AT = datetime(2024, 7, 1, 9, 0)
 # The Lambda's own table design, made temporary: the variant has the real table's columns and types.
 TEMP_TABLE = sql_utils.CREATE_TABLE.replace("CREATE TABLE IF NOT EXISTS", "CREATE TEMP TABLE", 1)
+# Rows per INSERT: 12 values a row keeps a statement well under the protocol's 32,767 parameters.
+INSERT_BATCH_ROWS = 1000
 
 
 class VariantError(RuntimeError):
@@ -48,6 +52,18 @@ def variant_visits() -> tuple[transform_utils.Visit, ...]:
     return tuple(visits)
 
 
+def insert_visits(connection, visits, source_file: str, loaded_at: datetime) -> int:
+    """``visits`` into the session's ``mystery_shop_visit``, with their lineage; returns the row count."""
+    cursor = connection.cursor()
+    columns = ", ".join(sql_utils.INSERT_COLUMNS)
+    one_row = "(" + ", ".join(["%s"] * len(sql_utils.INSERT_COLUMNS)) + ")"
+    for start in range(0, len(visits), INSERT_BATCH_ROWS):
+        batch = visits[start : start + INSERT_BATCH_ROWS]
+        values = [value for visit in batch for value in (*visit, source_file, loaded_at)]
+        cursor.execute(f"INSERT INTO {sql_utils.TABLE} ({columns}) VALUES {', '.join([one_row] * len(batch))}", values)
+    return len(visits)
+
+
 @contextmanager
 def variant_table(connection) -> Iterator[int]:
     """Within this block, ``mystery_shop_visit`` in ``connection``'s session is the variant; yields
@@ -58,7 +74,7 @@ def variant_table(connection) -> Iterator[int]:
         raise VariantError("sql_utils.CREATE_TABLE no longer starts with CREATE TABLE IF NOT EXISTS")
     try:
         connection.cursor().execute(TEMP_TABLE)
-        rows = db_utils.replace_file_rows(connection, VARIANT_SOURCE, variant_visits(), VARIANT_LOADED_AT)
+        rows = insert_visits(connection, variant_visits(), VARIANT_SOURCE, VARIANT_LOADED_AT)
         cursor = connection.cursor()
         cursor.execute(
             f"SELECT COUNT(*), MIN({sql_utils.SOURCE_COLUMN}), MAX({sql_utils.SOURCE_COLUMN}) FROM {sql_utils.TABLE}"

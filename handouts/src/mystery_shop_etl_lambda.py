@@ -3,8 +3,11 @@
 For every object in the S3 event:
   Extract   - stream the CSV from S3 (never the whole file in memory);
   Transform - check each row; drop the shopper's name; set aside rejected rows with the reason;
-  Load      - replace the file's rows in `mystery_shop_visit`, in one transaction;
-then write the rejected rows to `rejected/<key>.rejects.csv` and log one JSON line.
+  Stage     - write the clean rows to a CSV object under `staging/` in the same bucket;
+  Load      - COPY them into a temporary table and replace the file's rows in `mystery_shop_visit`
+              with them, in one transaction; then delete the staged object;
+then write the rejected rows to `rejected/<key>.rejects.csv`. It logs a line when a file's load
+starts and one JSON summary line per file, which always matches what the table holds.
 
 The Redshift connection details come from Parameter Store at run time: the environment only holds
 the parameter's *name* (SSM_PARAMETER_NAME), never the password.
@@ -25,6 +28,7 @@ from botocore.exceptions import ClientError
 from etl_utils import db_utils, s3_utils
 from etl_utils.log_utils import get_logger
 from etl_utils.s3_utils import RejectsFile, S3Object
+from etl_utils.staging_utils import STAGING_PREFIX, StagedRows
 from etl_utils.transform_utils import EXPECTED_HEADER, BadFileError, Visit, check_header, read_records, transform
 
 PARAMETER_NAME_VARIABLE = "SSM_PARAMETER_NAME"
@@ -47,15 +51,53 @@ class FileResult:
     rejects_key: str | None = None
 
 
+class StagingError(RuntimeError):
+    """The clean rows could not be written under staging/ for the COPY."""
+
+
+class OutOfTime(RuntimeError):
+    """The Lambda's deadline is near: the load stopped (and rolled back) so that it can say so."""
+
+
+class Deadline:
+    """The time a load may still take: the invocation's remaining time less a margin to stop cleanly.
+
+    The margin pays for a rollback, deleting the staged object and the log line, each a round trip
+    or two. Without a context (a test, a benchmark) there is no deadline.
+    """
+
+    STOP_MARGIN_SECONDS = 10.0
+
+    def __init__(self, context: Any) -> None:
+        self._remaining_ms = getattr(context, "get_remaining_time_in_millis", None)
+
+    def seconds_left(self) -> float:
+        if self._remaining_ms is None:
+            return float("inf")
+        return self._remaining_ms() / 1000 - self.STOP_MARGIN_SECONDS
+
+    def check(self, doing: str) -> None:
+        if (left := self.seconds_left()) <= 0:
+            raise OutOfTime(
+                f"stopped {doing}, {self.STOP_MARGIN_SECONDS + left:.0f} s before the Lambda's "
+                "timeout (a bigger file needs a longer LambdaTimeoutSeconds)"
+            )
+
+
+ROWS_BETWEEN_CHECKS = 10_000  # how often the read checks the deadline: ~0.1 s of work
+
+
 class _RowCounter:
     def __init__(self) -> None:
         self.rows = 0
 
 
-def _visits_only(checked: Iterable, rejects: RejectsFile, counter: _RowCounter) -> Iterator[Visit]:
+def _visits_only(checked: Iterable, rejects: RejectsFile, counter: _RowCounter, deadline: Deadline) -> Iterator[Visit]:
     """Pass clean visits on to the load; write everything else to the rejects file."""
     for item in checked:
         counter.rows += 1
+        if counter.rows % ROWS_BETWEEN_CHECKS == 0:
+            deadline.check(f"after reading {counter.rows:,} rows")
         if isinstance(item, Visit):
             yield item
         else:
@@ -67,41 +109,77 @@ def utc_now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
-def load_file(s3, conn, source: S3Object) -> FileResult:
-    """Extract, transform and load one object; raise if the file cannot be used at all."""
+def read_and_stage(s3, source: S3Object, staged: StagedRows, rejects: RejectsFile, deadline: Deadline) -> int:
+    """Stream the file, check each row: clean rows to ``staged``, the others to ``rejects``. Returns the rows read."""
+    body = s3.get_object(Bucket=source.bucket, Key=source.key)["Body"]
+    counter = _RowCounter()
+    with closing(body):
+        records = read_records(s3_utils.open_text(body))
+        header = next(records, None)
+        if header is None:
+            raise BadFileError("is empty")
+        check_header(header[1])
+        staged.write(_visits_only(transform(records), rejects, counter, deadline))
+    if counter.rows == 0:
+        raise BadFileError("has a header but no data rows")
+    if staged.count + rejects.count != counter.rows:  # a bug, not bad data: refuse to load
+        raise AssertionError(f"{staged.count} clean + {rejects.count} rejected != {counter.rows} rows")
+    return counter.rows
+
+
+@dataclass
+class Loaded:
+    """A committed load; ``rejects_error`` says why its rejects file could not be written, if so."""
+
+    result: FileResult
+    rejects_error: str | None = None
+
+
+def load_file(s3, conn, source: S3Object, deadline: Deadline) -> Loaded:
+    """Extract and check one object, stage its clean rows in S3 and COPY them in; raise if nothing was loaded.
+
+    Once the transaction has committed nothing raises: a failure to write the rejects file is
+    returned with the result, so that what is logged matches what the table holds.
+    """
     started = time.monotonic()
-
-    def attempt() -> tuple[int, int, RejectsFile]:
-        body = s3.get_object(Bucket=source.bucket, Key=source.key)["Body"]
-        rejects = RejectsFile(EXPECTED_HEADER)
-        counter = _RowCounter()
-        with closing(body):
-            records = read_records(s3_utils.open_text(body))
-            header = next(records, None)
-            if header is None:
-                raise BadFileError("is empty")
-            check_header(header[1])
-            visits = _visits_only(transform(records), rejects, counter)
-            loaded = db_utils.replace_file_rows(conn, source.uri, visits, loaded_at=utc_now())
-        if counter.rows == 0:
-            raise BadFileError("has a header but no data rows")
-        if loaded + rejects.count != counter.rows:  # a bug, not bad data: refuse to commit
-            raise AssertionError(f"{loaded} loaded + {rejects.count} rejected != {counter.rows} rows")
-        return counter.rows, loaded, rejects
-
-    rows, loaded, rejects = db_utils.in_transaction_with_retries(conn, attempt)
+    deadline.check("before reading the file")
+    rejects = RejectsFile(EXPECTED_HEADER)
+    staged = StagedRows(s3, source.bucket)
     try:
-        rejects_key = rejects.publish(s3, source)
+        rows = read_and_stage(s3, source, staged, rejects, deadline)
+        deadline.check("before staging the clean rows")
+        try:
+            staged.upload()
+        except ClientError as error:  # not "cannot read it from S3": the file itself was read
+            raise StagingError(f"cannot stage its clean rows at {staged.uri}: {error}") from None
+        loaded = db_utils.in_transaction_with_retries(
+            conn,
+            lambda: db_utils.replace_file_rows(
+                conn, source.uri, staged.uri, staged.count, utc_now(), deadline.seconds_left
+            ),
+        )
+    except BaseException:
+        rejects.close()
+        raise
+    finally:
+        if (leftover := staged.close()) is not None:
+            fields = {"bucket": source.bucket, "staged_key": staged.key, "error": leftover}
+            logger.warning("staged rows not deleted", extra={"fields": fields})
+    result = FileResult(source.bucket, source.key, rows, loaded, rejects.count, 0.0)
+    try:
+        result.rejects_key = rejects.publish(s3, source)
+        rejects_error = None
+    except Exception as error:
+        rejects_error = f"could not write its {rejects.count} rejected rows to {source.rejects_key}: {error}"
     finally:
         rejects.close()
-    return FileResult(
-        source.bucket, source.key, rows, loaded, rejects.count, round(time.monotonic() - started, 3), rejects_key
-    )
+    result.seconds = round(time.monotonic() - started, 3)
+    return Loaded(result, rejects_error)
 
 
 def describe_failure(error: BaseException) -> str:
     """A cause a person can act on, without anything secret in it."""
-    if isinstance(error, BadFileError):
+    if isinstance(error, BadFileError | OutOfTime | StagingError | db_utils.StatementTimeout):
         return str(error)
     if isinstance(error, db_utils.SettingsError):
         return f"cannot read the Redshift settings: {error}"
@@ -132,6 +210,11 @@ def connect_to_redshift():
     return conn
 
 
+def log_started(source: S3Object) -> None:
+    """Before anything can fail or time out, so that every run names the file it worked on."""
+    logger.info("file load started", extra={"fields": {"bucket": source.bucket, "key": source.key}})
+
+
 def log_failure(source: S3Object, cause: str, seconds: float = 0.0) -> None:
     """The same fields as a success line, so one Logs Insights query covers both."""
     fields = {
@@ -146,10 +229,15 @@ def log_failure(source: S3Object, cause: str, seconds: float = 0.0) -> None:
     logger.error("file not loaded", extra={"fields": fields})
 
 
+# Keys the Lambda writes itself; on AWS the trigger excludes them, locally only this check does.
+OWN_PREFIXES = (s3_utils.REJECTED_PREFIX, STAGING_PREFIX)
+
+
 def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
-    objects = [o for o in s3_utils.objects_in_event(event) if not o.key.startswith(s3_utils.REJECTED_PREFIX)]
+    objects = [o for o in s3_utils.objects_in_event(event) if not o.key.startswith(OWN_PREFIXES)]
     if not objects:
         return {"files": []}
+    deadline = Deadline(context)
 
     try:
         conn = connect_to_redshift()
@@ -165,21 +253,29 @@ def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     with closing(conn):
         for source in objects:
             started = time.monotonic()
+            log_started(source)
             try:
-                result = load_file(s3, conn, source)
+                loaded = load_file(s3, conn, source, deadline)
             except Exception as error:
                 cause = describe_failure(error)
                 log_failure(source, cause, time.monotonic() - started)
                 # "s3://bucket/key is empty" reads well; other causes follow a colon.
                 failures.append(
-                    f"{source.uri} {cause}" if isinstance(error, BadFileError) else f"{source.uri}: {cause}"
+                    f"{source.uri} {cause}; nothing loaded"
+                    if isinstance(error, BadFileError)
+                    else f"{source.uri}: {cause}; nothing loaded"
                 )
                 continue
-            logger.info("file loaded", extra={"fields": asdict(result)})
+            result = loaded.result
+            if loaded.rejects_error:
+                fields = {**asdict(result), "rejects_error": loaded.rejects_error}
+                logger.error("file loaded, but its rejected rows were not written", extra={"fields": fields})
+                failures.append(f"{source.uri}: loaded {result.loaded} rows, but {loaded.rejects_error}")
+            else:
+                logger.info("file loaded", extra={"fields": asdict(result)})
             results.append(result)
 
     if failures:
-        raise EtlError(
-            f"{len(failures)} of {len(objects)} file(s) not loaded, nothing loaded from them: " + "; ".join(failures)
-        )
+        # Each failure says what was loaded: "nothing loaded" or the rows a load committed.
+        raise EtlError(f"{len(failures)} of {len(objects)} file(s) failed: " + "; ".join(failures))
     return {"files": [asdict(result) for result in results]}

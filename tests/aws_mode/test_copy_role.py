@@ -1,6 +1,6 @@
 """Redshift's default IAM role (COPY ... IAM_ROLE default): least privilege, trust, and wiring.
 
-The network stack's RedshiftCopyRole may read the staged rows (``s3_utils.STAGING_PREFIX``) of the
+The network stack's RedshiftCopyRole may read the staged rows (``staging_utils.STAGING_PREFIX``) of the
 teams' raw-data buckets, as handouts/etl-stack.yml names them, in this account only, and nothing
 else: not the uploads (they hold the shoppers' names), not the rejects, no writes. The cluster
 stack and the Serverless namespace both make it their default role. Evaluated as CloudFormation
@@ -14,7 +14,7 @@ from aws_mode_support import HANDOUTS, REPO
 from cfn_model import PSEUDO, S3_PREFIX_LIST, Stack, deploy, load_template
 from iam_model import role_allows
 
-from redshift_course.handout_code import s3_utils
+from redshift_course.handout_code import staging_utils
 from redshift_course.teams import Team
 
 INFRA = REPO / "infra"
@@ -22,7 +22,7 @@ NETWORK = "redshift-course-network"
 ACCOUNT = PSEUDO["AWS::AccountId"]
 OTHER_ACCOUNT = "210987654321"
 TEAMS = ["la-vida-mocha", "brew-crew", "z", "a" * 40]
-STAGED = s3_utils.STAGING_PREFIX
+STAGED = staging_utils.STAGING_PREFIX
 
 
 def network_stack() -> Stack:

@@ -1,8 +1,9 @@
 """Every AWS call the ETL Lambda makes is allowed by the role the ETL stack gives it.
 
 The Lambda runs its real handler here (in-process moto for S3 and SSM, a fake Redshift) on the
-uploads the course makes: a file with rejected rows (it reads the file and the parameter, writes a
-rejects file) and the same key again without them (it deletes the old rejects file). A botocore
+uploads the course makes: a file with rejected rows (it reads the file and the parameter, stages
+the clean rows under staging/ for COPY and deletes them after, writes a rejects file) and the same
+key again without them (it deletes the old rejects file). A botocore
 event hook records each call with its resource; each must be allowed by a statement of
 EtlFunctionRole's policies in handouts/etl-stack.yml, with the template's own substitutions.
 Locally moto enforces no IAM, so without this test a missing permission would first show on AWS.
@@ -115,6 +116,9 @@ def allows(statement: dict, action: str, resource: str) -> bool:
 def test_the_recording_sees_the_lambdas_calls(recorded_calls):
     actions = {action for action, _ in recorded_calls}
     assert {"s3:GetObject", "ssm:GetParameter", "s3:PutObject", "s3:DeleteObject"} <= actions, actions
+    staging = [(action, arn) for action, arn in recorded_calls if f"{BUCKET}/staging/" in arn]
+    # each upload: the staged rows put, then deleted after the commit
+    assert [action for action, _ in staging] == ["s3:PutObject", "s3:DeleteObject"] * 2, staging
 
 
 def test_every_call_the_lambda_makes_is_allowed_by_its_role(recorded_calls):
@@ -126,4 +130,6 @@ def test_every_call_the_lambda_makes_is_allowed_by_its_role(recorded_calls):
 def test_a_call_outside_the_role_would_be_caught():
     statements = allowed_statements()
     assert not any(allows(s, "s3:PutObject", f"arn:aws:s3:::{BUCKET}/mystery_shops_2024-03.csv") for s in statements)
+    assert not any(allows(s, "s3:DeleteObject", f"arn:aws:s3:::{BUCKET}/mystery_shops_2024-03.csv") for s in statements)
+    assert not any(allows(s, "s3:PutObject", f"arn:aws:s3:::{BUCKET}/staging-elsewhere/x.rows") for s in statements)
     assert not any(allows(s, "ssm:GetParameter", f"arn:aws:ssm:{REGION}:{ACCOUNT}:parameter/other") for s in statements)

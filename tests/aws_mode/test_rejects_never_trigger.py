@@ -1,12 +1,14 @@
-"""On AWS a rejects file can never invoke the Lambda, by construction of the template:
+"""On AWS nothing the Lambda writes (rejects files, staged rows) can invoke it, by construction of the template:
 
-* the Lambda may write only under rejected/ (its role's only s3:PutObject grant), and
-* the EventBridge rule that invokes it excludes every key under rejected/, and
+* the Lambda may write only under rejected/ and staging/ (its role's only s3:PutObject grants), and
+* the EventBridge rule that invokes it excludes every key under either prefix, and
 * the bucket has no S3 notification of its own that could invoke it.
 
 The rule's pattern is matched here against S3's EventBridge events with a small matcher for the
-operators it uses (values lists, anything-but with prefix), following EventBridge's documented
-semantics. The handler's side (EventBridge's event shape, the .csv suffix S3's filter used to
+operators it uses (values lists, anything-but with a prefix or a list of prefixes), following
+EventBridge's documented semantics: a field's conditions are ORed, and anything-but with a list
+matches a value that starts with none of them. (The local course stack has no EventBridge: S3's
+own notification invokes the Lambda there, so this matcher is the only place the rule is checked.) The handler's side (EventBridge's event shape, the .csv suffix S3's filter used to
 apply) is checked on the Lambda's own code.
 """
 
@@ -18,7 +20,7 @@ import pytest
 from aws_mode_support import HANDOUTS
 from cfn_model import Stack, load_template
 
-from redshift_course.handout_code import s3_utils
+from redshift_course.handout_code import s3_utils, staging_utils
 
 TEAM = "la-vida-mocha"
 ACCOUNT = "123456789012"
@@ -53,7 +55,8 @@ def matches(pattern: Any, event: Any) -> bool:
         if isinstance(condition, dict):
             ((operator, argument),) = condition.items()
             if operator == "anything-but" and isinstance(argument, dict) and "prefix" in argument:
-                if isinstance(event, str) and not event.startswith(argument["prefix"]):
+                prefixes = argument["prefix"] if isinstance(argument["prefix"], list) else [argument["prefix"]]
+                if isinstance(event, str) and not event.startswith(tuple(prefixes)):
                     return True
             elif operator == "prefix":
                 if isinstance(event, str) and event.startswith(argument):
@@ -109,16 +112,37 @@ def test_the_rule_invokes_the_function(rule):
         "rejected.csv",
         "rejected-by-me/x.csv",
         "sub/rejected/x.csv",
+        "staging.csv",
+        "sub/staging/x.csv",
         "notes.txt",
     ],
 )
-def test_uploads_anywhere_but_under_rejected_match(rule, key):
+def test_uploads_anywhere_but_under_rejected_and_staging_match(rule, key):
     assert matches(rule["EventPattern"], s3_event(key))
 
 
-@pytest.mark.parametrize("key", ["rejected/mystery_shops_2024-03.csv.rejects.csv", "rejected/x", "rejected/a/b.csv"])
-def test_nothing_under_rejected_matches(rule, key):
+@pytest.mark.parametrize(
+    "key",
+    [
+        "rejected/mystery_shops_2024-03.csv.rejects.csv",
+        "rejected/x",
+        "rejected/a/b.csv",
+        "staging/0f3c9a.rows",
+        "staging/x.csv",
+    ],
+)
+def test_nothing_under_rejected_or_staging_matches(rule, key):
     assert not matches(rule["EventPattern"], s3_event(key))
+
+
+def test_the_matcher_ors_a_fields_conditions_as_eventbridge_does():
+    """Why the two prefixes are one condition: as two, every key would match one of them."""
+    two_conditions = {
+        "detail": {"object": {"key": [{"anything-but": {"prefix": p}} for p in ("rejected/", "staging/")]}}
+    }
+    assert matches(two_conditions, s3_event("staging/x.rows"))
+    one_condition = {"detail": {"object": {"key": [{"anything-but": {"prefix": ["rejected/", "staging/"]}}]}}}
+    assert not matches(one_condition, s3_event("staging/x.rows"))
 
 
 def test_other_buckets_and_other_events_do_not_match(rule):
@@ -128,7 +152,7 @@ def test_other_buckets_and_other_events_do_not_match(rule):
 
 
 def test_everything_the_lambda_may_write_is_excluded(rule):
-    """The role's only write grant is under rejected/, which the rule excludes: no loop is possible."""
+    """The role's only write grants are under rejected/ and staging/, which the rule excludes: no loop is possible."""
     role = stack("EventBridge").resources["EtlFunctionRole"]["Properties"]
     writes = [
         statement
@@ -141,13 +165,18 @@ def test_everything_the_lambda_may_write_is_excluded(rule):
     ]
     assert writes
     (excluded,) = [c["anything-but"]["prefix"] for c in rule["EventPattern"]["detail"]["object"]["key"]]
+    granted = set()
     for statement in writes:
         resources = statement["Resource"] if isinstance(statement["Resource"], list) else [statement["Resource"]]
         for resource in resources:
-            assert resource == f"arn:aws:s3:::{BUCKET}/{excluded}*", resource
-    # and the Lambda names its rejects files under that very prefix
-    assert s3_utils.S3Object(BUCKET, "x.csv").rejects_key.startswith(excluded)
-    assert excluded == s3_utils.REJECTED_PREFIX
+            assert resource.startswith(f"arn:aws:s3:::{BUCKET}/") and resource.endswith("/*"), resource
+            granted.add(resource.removeprefix(f"arn:aws:s3:::{BUCKET}/").removesuffix("*"))
+    assert granted == set(excluded)
+    # and the Lambda names its rejects files and its staged rows under those very prefixes
+    assert s3_utils.S3Object(BUCKET, "x.csv").rejects_key.startswith(s3_utils.REJECTED_PREFIX)
+    assert staging_utils.staged_key().startswith(staging_utils.STAGING_PREFIX)
+    assert set(excluded) == {s3_utils.REJECTED_PREFIX, staging_utils.STAGING_PREFIX}
+    assert not staging_utils.staged_key().endswith(s3_utils.UPLOAD_SUFFIX)  # S3's own filter skips it too
 
 
 def test_locally_s3_still_calls_the_lambda_for_csv_files():

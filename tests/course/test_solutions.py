@@ -1,8 +1,9 @@
 """Every SQL solution, run through the local Redshift on the shipped data, gives what pandas computes
 on its own from the CSV files.
 
-The table is loaded the way the pipeline loads it (the Lambda's own transform and load functions
-from handouts/src, into a fresh database of a local Redshift of this test's own, on free ports).
+The table is loaded the way the pipeline loads it (the Lambda's own transform, staging and load
+functions from handouts/src: clean rows staged in a local S3, then COPY, into a fresh database of
+a local Redshift of this test's own, on free ports).
 The pandas side reads the CSVs itself and applies the validity rules from the pipeline's spec
 (issue 3) independently: a row is kept only if its ids and employee count are whole numbers, its
 date is a real dd/mm/yyyy date, its times are HH:MM with the end not before the start, and its

@@ -31,12 +31,18 @@ COLUMNS = len(sql_utils.INSERT_COLUMNS)
 
 
 class FakeRedshift:
-    """Committed rows, shared by every connection; knows the SQL the Lambda sends."""
+    """Committed rows, shared by every connection; knows the SQL the Lambda sends.
+
+    Its COPY reads the staged object from S3 with boto3 (in-process moto in these tests), as
+    Redshift reads it with the cluster's role.
+    """
 
     def __init__(self) -> None:
         self.table = False
+        self.source_length: int | None = None  # source_file's VARCHAR length
         self.rows: list[tuple] = []
         self.statements: list[str] = []
+        self.copied: list[str] = []  # the URIs COPY read
         self.commits = 0
         self.fail = None  # optional callable(sql) -> exception to raise, or None
 
@@ -55,7 +61,9 @@ class FakeConnection:
     def __init__(self, db: FakeRedshift) -> None:
         self.db = db
         self.pending: list[tuple] = []
+        self.stage: list[tuple] | None = None  # the temporary stage table's rows
         self.closed = False
+        self.autocommit = False
 
     def cursor(self):
         return FakeCursor(self)
@@ -71,46 +79,71 @@ class FakeConnection:
 
     def rollback(self) -> None:
         self.pending = []
+        self.stage = None  # created in the transaction, so rolled back with it
 
     def close(self) -> None:
         self.closed = True
+
+
+def read_staged_rows(uri: str) -> list[tuple]:
+    """What COPY ... FORMAT AS CSV loads from ``uri``: one tuple of texts per line."""
+    import csv
+    import io
+
+    import boto3
+    import redshift_connector
+
+    bucket, key = uri.removeprefix("s3://").split("/", 1)
+    try:
+        # A session of its own: this read is the cluster's (its role's), not one of the Lambda's calls.
+        body = boto3.session.Session().client("s3").get_object(Bucket=bucket, Key=key)["Body"].read().decode()
+    except Exception as error:
+        raise redshift_connector.ProgrammingError({"C": "XX000", "M": f"S3ServiceException: {error}"}) from None
+    return [tuple(row) for row in csv.reader(io.StringIO(body))]
 
 
 class FakeCursor:
     def __init__(self, conn: FakeConnection) -> None:
         self.conn = conn
         self.result = None
+        self.rowcount = -1
         self.paramstyle = "format"  # redshift_connector's default
 
     def execute(self, sql: str, params=None):
-        db = self.conn.db
+        db, conn = self.conn.db, self.conn
         db.statements.append(sql)
         if db.fail and (error := db.fail(sql)):
             raise error
         text = " ".join(sql.split())
         if text.startswith("SELECT COUNT(*) FROM information_schema.tables"):
             self.result = (1 if db.table else 0,)
+        elif text.startswith("SELECT character_maximum_length FROM information_schema.columns"):
+            self.result = (db.source_length,)
         elif text.startswith("CREATE TABLE IF NOT EXISTS"):
-            db.table = True
+            db.table, db.source_length = True, sql_utils.SOURCE_FILE_BYTES
+        elif text.startswith(f"ALTER TABLE {sql_utils.TABLE} ALTER COLUMN {sql_utils.SOURCE_COLUMN} TYPE VARCHAR("):
+            assert conn.autocommit, "Redshift runs ALTER COLUMN ... TYPE only outside a transaction block"
+            db.source_length = int(re.search(r"VARCHAR\((\d+)\)", text)[1])
+        elif text == sql_utils.DROP_STAGE:
+            conn.stage = None
+        elif text == sql_utils.CREATE_STAGE:
+            assert conn.stage is None, "the stage table already exists"
+            conn.stage = []
+        elif text.startswith(f"COPY {sql_utils.STAGE_TABLE} "):
+            uri = re.search(r"FROM '([^']+)'", text)[1]
+            assert " IAM_ROLE " in text and conn.stage is not None
+            db.copied.append(uri)
+            conn.stage.extend(read_staged_rows(uri))
+        elif text.startswith(f"INSERT INTO {sql_utils.TABLE} ") and text.endswith(f"FROM {sql_utils.STAGE_TABLE}"):
+            rows = [(*row, *params) for row in conn.stage]
+            assert all(len(row) == COLUMNS for row in rows)
+            conn.pending.append(("insert", rows))
+            self.rowcount = len(rows)
         elif text.startswith("DELETE FROM"):
-            self.conn.pending.append(("delete", params[0]))
-        elif text.startswith("INSERT INTO"):
-            self.conn.pending.append(("insert", self._insert_rows(text, params)))
-        elif not re.match(r"LOCK \w+$", text):
+            conn.pending.append(("delete", params[0]))
+        elif not re.match(r"(LOCK \w+|SET statement_timeout TO \d+)$", text):
             raise AssertionError(f"unexpected SQL: {text[:80]}")
         return self
-
-    def _insert_rows(self, text: str, params) -> list[tuple]:
-        """The rows of a multi-row INSERT, each placeholder (:n, numbered from 1) filled in."""
-        assert self.paramstyle == "numeric", "the INSERT numbers its placeholders: the cursor must say so"
-        values = text.split(" VALUES ", 1)[1]
-        rows = [
-            tuple(params[int(n) - 1] for n in re.findall(r":(\d+)", row)) for row in re.findall(r"\(([^()]*)\)", values)
-        ]
-        used = {int(n) for n in re.findall(r":(\d+)", values)}
-        assert used == set(range(1, len(params) + 1)), "every parameter used, and no placeholder without one"
-        assert all(len(row) == COLUMNS for row in rows)
-        return rows
 
     def fetchone(self):
         return self.result

@@ -1,4 +1,4 @@
-"""db_utils: TLS rule, settings from SSM, the table, batching, retries."""
+"""db_utils: TLS rule, settings from SSM, the table, the COPY from the stage, bounds on waits, retries."""
 
 from __future__ import annotations
 
@@ -9,8 +9,9 @@ import boto3
 import pytest
 import redshift_connector
 from etl_utils import db_utils, sql_utils
+from etl_utils.staging_utils import StagedRows
 from etl_utils.transform_utils import Visit
-from lambda_fakes import PASSWORD, SETTINGS, TEAM_PARAMETER, FakeRedshift
+from lambda_fakes import BUCKET, PASSWORD, SETTINGS, TEAM_PARAMETER, FakeRedshift
 
 
 @pytest.mark.parametrize(
@@ -129,45 +130,81 @@ def visits(n: int):
         yield Visit(i + 1, 1487, 22, "Free Standing", "Leeds", 12, date(2024, 3, 13), time(10, 5), time(10, 30), 3)
 
 
-def test_rows_go_in_as_batched_parameterised_inserts_after_lock_and_delete(fake_redshift):
+def staged(aws, n: int) -> StagedRows:
+    rows = StagedRows(aws, BUCKET)
+    rows.write(visits(n))
+    rows.upload()
+    return rows
+
+
+def test_rows_are_copied_into_a_stage_then_replace_the_files_rows_under_the_lock(aws, fake_redshift):
     conn = fake_redshift.connect()
     loaded_at = datetime(2024, 4, 1, 12, 0)
-    assert db_utils.replace_file_rows(conn, "s3://b/k.csv", visits(2500), loaded_at, batch_size=1000) == 2500
-    statements = [" ".join(s.split())[:30] for s in fake_redshift.statements]
-    assert (
-        statements
-        == ["LOCK mystery_shop_visit", "DELETE FROM mystery_shop_visit WHE"[:30]]
-        + ["INSERT INTO mystery_shop_visit"] * 3
-    )
-    assert fake_redshift.statements[-1].count("),(") == 500 - 1
-    assert "Leeds" not in "".join(fake_redshift.statements)  # values travel as parameters only
+    rows = staged(aws, 2500)
+    assert db_utils.replace_file_rows(conn, "s3://b/k.csv", rows.uri, 2500, loaded_at) == 2500
+    statements = [" ".join(s.split()[:4]) for s in fake_redshift.statements if not s.startswith("SET ")]
+    assert statements == [
+        "DROP TABLE IF EXISTS",
+        "CREATE TEMP TABLE mystery_shop_visit_stage",
+        "COPY mystery_shop_visit_stage (visit_id, store_id,",
+        "LOCK mystery_shop_visit",  # after the COPY: concurrent loads stage at the same time
+        "DELETE FROM mystery_shop_visit WHERE",
+        "INSERT INTO mystery_shop_visit (visit_id,",
+        "DROP TABLE IF EXISTS",
+    ]
+    assert fake_redshift.copied == [rows.uri] and rows.key.startswith("staging/")
+    assert "Leeds" not in "".join(fake_redshift.statements)  # the rows travel in S3, the lineage as parameters
     conn.commit()
     assert len(fake_redshift.rows) == 2500 and fake_redshift.rows[0][10:] == ("s3://b/k.csv", loaded_at)
-
-
-def test_insert_sql_shape():
-    sql = sql_utils.insert_rows(2)
-    assert sql.startswith("INSERT INTO mystery_shop_visit (visit_id, store_id,")
-    # The file's lineage (:1, :2) is sent once and shared by every row; each row has its own ten values.
-    assert sql.endswith(
-        "VALUES (:3,:4,:5,:6,:7,:8,:9,:10,:11,:12,:1,:2),(:13,:14,:15,:16,:17,:18,:19,:20,:21,:22,:1,:2)"
-    )
-
-
-def test_whole_numbers_travel_as_text_and_the_rest_as_they_are():
-    visit = next(visits(1))
-    assert db_utils.row_parameters(visit) == (
-        str(visit.visit_id),
-        "1487",
-        "22",
-        "Free Standing",
-        "Leeds",
-        "12",
-        date(2024, 3, 13),
-        time(10, 5),
-        time(10, 30),
+    assert fake_redshift.rows[0][:10] == ("1", "1487", "22", "Free Standing", "Leeds", "12", "2024-03-13") + (
+        "10:05:00",
+        "10:30:00",
         "3",
     )
+
+
+def test_a_copy_that_loads_other_than_the_staged_count_is_refused(aws, fake_redshift):
+    conn = fake_redshift.connect()
+    with pytest.raises(AssertionError, match="loaded 3 rows of the 4 staged"):
+        db_utils.replace_file_rows(conn, "s3://b/k.csv", staged(aws, 3).uri, 4, datetime(2024, 4, 1))
+
+
+def test_the_copy_sql_reads_the_staged_object_with_the_clusters_role():
+    sql = sql_utils.COPY_STAGE.format(uri="s3://b/staging/x.rows", role=db_utils.COPY_ROLE)
+    assert sql.startswith("COPY mystery_shop_visit_stage (visit_id, store_id,")
+    assert "FROM 's3://b/staging/x.rows' IAM_ROLE default FORMAT AS CSV DATEFORMAT 'YYYY-MM-DD'" in sql
+
+
+def test_a_bucket_name_that_is_not_s3s_never_reaches_the_copys_text(aws):
+    for bucket in ("b'; DROP TABLE x; --", "UPPER", "a..b", "x"):
+        with pytest.raises(ValueError, match="is not an S3 bucket name"):
+            StagedRows(aws, bucket)
+
+
+def test_a_lock_wait_that_hits_its_bound_says_it_waited_for_the_lock(aws, fake_redshift):
+    conn = fake_redshift.connect()
+    timeout = redshift_connector.ProgrammingError({"C": "57014", "M": "canceling statement due to statement timeout"})
+    fake_redshift.fail = lambda sql: sql.startswith("LOCK") and timeout
+    with pytest.raises(db_utils.StatementTimeout, match="waiting for the lock on mystery_shop_visit.*after 45 s"):
+        db_utils.replace_file_rows(conn, "s3://b/k.csv", staged(aws, 3).uri, 3, datetime(2024, 4, 1))
+    set_before_lock = fake_redshift.statements[fake_redshift.statements.index("LOCK mystery_shop_visit") - 1]
+    assert set_before_lock == f"SET statement_timeout TO {db_utils.LOCK_WAIT_SECONDS * 1000}"
+    assert db_utils.LOCK_WAIT_SECONDS < db_utils.SOCKET_TIMEOUT_SECONDS  # the server's error comes first
+
+
+def test_each_statement_is_bounded_by_the_time_left(aws, fake_redshift):
+    conn = fake_redshift.connect()
+    db_utils.replace_file_rows(conn, "s3://b/k.csv", staged(aws, 3).uri, 3, datetime(2024, 4, 1), lambda: 12.5)
+    assert [s for s in fake_redshift.statements if s.startswith("SET")] == ["SET statement_timeout TO 12500"] * 3
+    with pytest.raises(db_utils.StatementTimeout, match="no time left for the COPY"):
+        db_utils.replace_file_rows(conn, "s3://b/k.csv", staged(aws, 3).uri, 3, datetime(2024, 4, 1), lambda: 0)
+
+
+def test_an_old_table_gets_a_source_column_wide_enough_for_any_s3_uri(fake_redshift):
+    fake_redshift.table, fake_redshift.source_length = True, 1024  # made by an earlier version
+    db_utils.ensure_table(fake_redshift.connect())
+    assert fake_redshift.source_length == sql_utils.SOURCE_FILE_BYTES == 1093
+    assert f"source_file               VARCHAR({sql_utils.SOURCE_FILE_BYTES})" in sql_utils.CREATE_TABLE
 
 
 @pytest.mark.parametrize(
@@ -222,11 +259,12 @@ def test_retries_give_up_after_the_last_attempt():
     assert len(sleeps) == db_utils.RETRY_ATTEMPTS - 1
 
 
-def test_a_failure_rolls_back_what_the_work_did(fake_redshift):
+def test_a_failure_rolls_back_what_the_work_did(aws, fake_redshift):
     conn = fake_redshift.connect()
+    rows = staged(aws, 10)
 
     def half_then_fail():
-        db_utils.replace_file_rows(conn, "s3://b/k.csv", visits(10), datetime(2024, 4, 1))
+        db_utils.replace_file_rows(conn, "s3://b/k.csv", rows.uri, 10, datetime(2024, 4, 1))
         raise ValueError("bad file")
 
     with pytest.raises(ValueError):

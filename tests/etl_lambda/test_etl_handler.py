@@ -10,13 +10,20 @@ import boto3
 import mystery_shop_etl_lambda as etl
 import pytest
 import redshift_connector
+from botocore.exceptions import ClientError
 from lambda_fakes import BUCKET, PASSWORD, TEAM_PARAMETER, data_file, s3_event
 
 LOG_FIELDS = {"time", "level", "message", "bucket", "key", "rows", "loaded", "rejected", "seconds", "rejects_key"}
+STARTED = "file load started"
 
 
 def upload(s3, key: str, data: bytes) -> None:
     s3.put_object(Bucket=BUCKET, Key=key, Body=data)
+
+
+def summaries(lines: list[str]) -> list[dict]:
+    """The one summary line per file (every file's load also logs a line when it starts)."""
+    return [record for record in map(json.loads, lines) if record["message"] != STARTED]
 
 
 def test_the_handout_file_loads_344_visits_and_rejects_5(aws, fake_redshift, logs):
@@ -34,7 +41,8 @@ def test_the_handout_file_loads_344_visits_and_rejects_5(aws, fake_redshift, log
     assert rows[0][:3] == ["LineNumber", "Reason", "StoreID"] and len(rows) == 6
     assert [(r[0], r[1]) for r in rows[1:]][0] == ("37", "OverallScore is blank")
 
-    (line,) = [json.loads(line) for line in logs()]
+    started, line = [json.loads(line) for line in logs()]
+    assert started == {**started, "level": "INFO", "message": STARTED, "key": "mystery_shops_2024-03.csv"}
     assert set(line) == LOG_FIELDS
     assert (line["level"], line["message"], line["bucket"], line["key"]) == (
         "INFO",
@@ -67,7 +75,8 @@ def test_several_records_and_url_encoded_keys(aws, fake_redshift, logs):
     result = etl.lambda_handler(s3_event(*keys), None)
     assert [f["key"] for f in result["files"]] == keys
     assert set(fake_redshift.by_file()) == {f"s3://{BUCKET}/{key}" for key in keys}
-    assert [json.loads(line)["key"] for line in logs()] == keys
+    assert [line["key"] for line in summaries(logs())] == keys
+    assert aws.list_objects_v2(Bucket=BUCKET, Prefix="staging/")["KeyCount"] == 0  # every staged object deleted
 
 
 def test_uploading_the_same_key_again_replaces_its_rows(aws, fake_redshift):
@@ -90,8 +99,9 @@ def test_a_fixed_file_removes_its_old_rejects_file(aws, fake_redshift):
     assert aws.list_objects_v2(Bucket=BUCKET, Prefix="rejected/")["KeyCount"] == 0
 
 
-def test_rejects_files_never_trigger_a_load(aws, fake_redshift):
-    result = etl.lambda_handler(s3_event("rejected/march.csv.rejects.csv"), None)
+@pytest.mark.parametrize("key", ["rejected/march.csv.rejects.csv", "staging/0123abcd.rows", "staging/x.csv"])
+def test_the_lambdas_own_objects_never_trigger_a_load(aws, fake_redshift, key):
+    result = etl.lambda_handler(s3_event(key), None)
     assert result == {"files": []} and fake_redshift.statements == []
 
 
@@ -121,7 +131,7 @@ def test_a_file_that_cannot_be_used_fails_naming_the_file_and_loads_nothing(aws,
     assert "nothing loaded" in str(caught.value)
     assert fake_redshift.rows == []
     assert aws.list_objects_v2(Bucket=BUCKET, Prefix="rejected/")["KeyCount"] == 0
-    (line,) = [json.loads(line) for line in logs()]
+    (line,) = summaries(logs())
     assert (line["level"], line["message"], line["key"]) == ("ERROR", "file not loaded", key)
     assert set(line) == LOG_FIELDS - {"rejects_key"} | {"error"} and line["loaded"] == 0
     assert line["error"] in str(caught.value)
@@ -130,7 +140,9 @@ def test_a_file_that_cannot_be_used_fails_naming_the_file_and_loads_nothing(aws,
 def test_one_bad_file_does_not_stop_the_others_in_the_event(aws, fake_redshift):
     upload(aws, "good.csv", data_file("2024-01"))
     upload(aws, "bad.csv", b"nonsense\n")
-    with pytest.raises(etl.EtlError, match=r"1 of 2 file\(s\) not loaded.*s3://[^ ]+/bad.csv has the wrong header"):
+    with pytest.raises(
+        etl.EtlError, match=r"1 of 2 file\(s\) failed: s3://[^ ]+/bad.csv has the wrong header.*; nothing loaded$"
+    ):
         etl.lambda_handler(s3_event("bad.csv", "good.csv"), None)
     assert fake_redshift.by_file() == {f"s3://{BUCKET}/good.csv": 335}
 
@@ -176,18 +188,16 @@ def test_the_database_failing_mid_load_commits_nothing(aws, fake_redshift):
     upload(
         aws, "big.csv", data_file("2024-03") + b"".join(data_file(m).split(b"\n", 1)[1] for m in ("2024-01", "2024-05"))
     )
-    inserts = []
 
-    def die_on_second_insert(sql):
+    def die_after_the_copy(sql):
         if sql.startswith("INSERT"):
-            inserts.append(1)
-            if len(inserts) == 2:
-                return redshift_connector.InterfaceError("BrokenPipe: server closed the connection")
+            return redshift_connector.InterfaceError("BrokenPipe: server closed the connection")
 
-    fake_redshift.fail = die_on_second_insert
-    with pytest.raises(etl.EtlError, match="big.csv: Redshift error"):
+    fake_redshift.fail = die_after_the_copy
+    with pytest.raises(etl.EtlError, match="big.csv: Redshift error.*; nothing loaded"):
         etl.lambda_handler(s3_event("big.csv"), None)
-    assert fake_redshift.rows == []
+    assert fake_redshift.rows == [] and len(fake_redshift.copied) == 1
+    assert aws.list_objects_v2(Bucket=BUCKET, Prefix="staging/")["KeyCount"] == 0  # not leaked on failure
 
 
 def test_a_serialization_error_is_retried_and_the_file_loads_once(aws, fake_redshift, monkeypatch):
@@ -202,7 +212,8 @@ def test_a_serialization_error_is_retried_and_the_file_loads_once(aws, fake_reds
     rows = list(
         csv.reader(io.StringIO(aws.get_object(Bucket=BUCKET, Key=summary["rejects_key"])["Body"].read().decode()))
     )
-    assert len(rows) == 6  # the retry started a fresh rejects file
+    assert len(rows) == 6  # the rejected rows once, though the transaction ran twice
+    assert len(fake_redshift.copied) == 2 and len(set(fake_redshift.copied)) == 1  # the same staged rows
 
 
 def test_no_password_anywhere_in_the_logs_or_result(aws, fake_redshift, logs):
@@ -219,3 +230,100 @@ def test_the_logger_writes_json_lines_and_does_not_propagate():
     assert len(ours) == 1 and logger.propagate is False
     get_logger()  # a second call (a warm Lambda) adds no second handler
     assert len([h for h in logger.handlers if isinstance(h.formatter, JsonFormatter)]) == 1
+
+
+# --- never misreport a file ---------------------------------------------------------------------
+def test_rejects_that_cannot_be_written_after_the_commit_are_logged_with_the_rows_loaded(
+    aws, fake_redshift, logs, monkeypatch
+):
+    """The rows are committed: the line says so (loaded 344), and the run fails so that Lambda's retry
+    (an idempotent reload) writes the rejects file."""
+    from etl_utils.s3_utils import RejectsFile
+
+    def refuse(self, s3, source):
+        raise ClientError({"Error": {"Code": "AccessDenied", "Message": "Access Denied"}}, "PutObject")
+
+    monkeypatch.setattr(RejectsFile, "publish", refuse)
+    upload(aws, "march.csv", data_file("2024-03"))
+    with pytest.raises(etl.EtlError, match=r"march.csv: loaded 344 rows, but could not write its 5 rejected rows"):
+        etl.lambda_handler(s3_event("march.csv"), None)
+    assert fake_redshift.by_file() == {f"s3://{BUCKET}/march.csv": 344}
+    (line,) = summaries(logs())
+    assert (line["level"], line["loaded"], line["rejected"], line["rows"]) == ("ERROR", 344, 5, 349)
+    assert "nothing loaded" not in json.dumps(line) and "error" not in line  # not a failed load
+    assert line["rejects_key"] is None and "AccessDenied" in line["rejects_error"]
+
+
+class ClockContext:
+    """A Lambda context whose remaining time runs down ``per_call_ms`` each time it is asked."""
+
+    def __init__(self, remaining_ms: float, per_call_ms: float = 0.0) -> None:
+        self.remaining_ms, self.per_call_ms = remaining_ms, per_call_ms
+
+    def get_remaining_time_in_millis(self) -> int:
+        self.remaining_ms -= self.per_call_ms
+        return int(self.remaining_ms)
+
+
+def test_a_load_near_the_deadline_stops_cleanly_and_names_its_file(aws, fake_redshift, logs):
+    big = data_file("2024-03") + b"".join(data_file("2024-03").split(b"\n", 1)[1] for _ in range(40))  # 14k rows
+    upload(aws, "big.csv", big)
+    # 60 s left, then each check costs 50 s of it: the check at row 10,000 finds less than the margin.
+    with pytest.raises(etl.EtlError, match=r"big.csv: stopped after reading 10,000 rows, \d+ s before the Lambda"):
+        etl.lambda_handler(s3_event("big.csv"), ClockContext(60_000 + 50_000, per_call_ms=50_000))
+    started, line = [json.loads(line) for line in logs()]
+    assert (started["message"], started["key"]) == (STARTED, "big.csv")  # named before anything could hang
+    assert (line["level"], line["key"], line["loaded"]) == ("ERROR", "big.csv", 0)
+    assert "timeout" in line["error"] and fake_redshift.rows == [] and fake_redshift.copied == []
+
+
+def test_no_time_left_for_a_file_is_said_before_it_is_read(aws, fake_redshift, logs):
+    upload(aws, "march.csv", data_file("2024-03"))
+    with pytest.raises(etl.EtlError, match="march.csv: stopped before reading the file"):
+        etl.lambda_handler(s3_event("march.csv"), ClockContext(5_000))
+    assert [line["message"] for line in map(json.loads, logs())] == [STARTED, "file not loaded"]
+
+
+def test_the_statements_are_bounded_by_the_lambdas_remaining_time(aws, fake_redshift):
+    upload(aws, "march.csv", data_file("2024-01"))
+    etl.lambda_handler(s3_event("march.csv"), ClockContext(30_000))
+    bounds = [int(s.split()[-1]) for s in fake_redshift.statements if s.startswith("SET statement_timeout")]
+    assert bounds and all(bound <= 20_000 for bound in bounds)  # 30 s less the 10 s margin
+
+
+def test_a_load_that_waited_too_long_for_the_table_lock_says_so(aws, fake_redshift):
+    upload(aws, "march.csv", data_file("2024-01"))
+    cancelled = redshift_connector.ProgrammingError({"C": "57014", "M": "canceling statement due to statement timeout"})
+    fake_redshift.fail = lambda sql: sql.startswith("LOCK") and cancelled
+    with pytest.raises(
+        etl.EtlError, match=r"march.csv: waiting for the lock on mystery_shop_visit .*gave up after 45 s"
+    ):
+        etl.lambda_handler(s3_event("march.csv"), None)
+    assert fake_redshift.rows == []
+
+
+def test_a_key_of_1024_multibyte_bytes_fits_the_source_column(aws, fake_redshift):
+    key = "é" * 510 + "x.csv"[:4]  # 1,020 + 4 bytes: S3's longest key
+    assert len(key.encode()) == 1024
+    upload(aws, key, data_file("2024-01"))
+    (summary,) = etl.lambda_handler(s3_event(key), None)["files"]
+    uri = f"s3://{BUCKET}/{key}"
+    assert summary["loaded"] == 335 and fake_redshift.by_file() == {uri: 335}
+    longest = "s3://" + "b" * 63 + "/" + key
+    assert len(longest.encode()) == etl.db_utils.sql_utils.SOURCE_FILE_BYTES
+
+
+def test_clean_rows_that_cannot_be_staged_are_not_called_a_read_failure(aws, fake_redshift, monkeypatch):
+    from etl_utils.staging_utils import StagedRows
+
+    def refuse(self):
+        self.uploaded = True
+        raise ClientError({"Error": {"Code": "AccessDenied", "Message": "Access Denied"}}, "PutObject")
+
+    monkeypatch.setattr(StagedRows, "upload", refuse)
+    upload(aws, "march.csv", data_file("2024-03"))
+    with pytest.raises(
+        etl.EtlError, match=r"march.csv: cannot stage its clean rows at s3://[^ ]+/staging/.*; nothing loaded"
+    ):
+        etl.lambda_handler(s3_event("march.csv"), None)
+    assert fake_redshift.rows == [] and fake_redshift.copied == []

@@ -101,6 +101,20 @@ def test_upload_loads_the_expected_rows(deployed: Pipeline):
     assert any(HANDOUT.stem in item["Key"] for item in rejects)
 
 
+def test_a_longest_multibyte_key_loads_and_nothing_staged_is_left(deployed: Pipeline):
+    """S3's longest key (1,024 bytes, here two-byte characters) fits source_file; the staged rows go."""
+    key = "long/" + "é" * 507 + "x.csv"
+    assert len(key.encode()) == 1024
+    expected = len(expected_rows(HANDOUT))
+    deployed.upload(HANDOUT, key)
+    wait_for(lambda: rows_for(deployed.settings, deployed.uri(key)) == expected, 90, what=f"{expected} rows")
+    wait_for(
+        lambda: deployed.s3().list_objects_v2(Bucket=deployed.bucket, Prefix="staging/")["KeyCount"] == 0,
+        30,
+        what="the staged rows to be deleted",
+    )
+
+
 def test_the_same_upload_three_more_times_changes_nothing(deployed: Pipeline):
     key = "again/" + HANDOUT.name
     expected = len(expected_rows(HANDOUT))

@@ -11,19 +11,25 @@ import json
 import random
 import socket
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable
 from datetime import datetime
-from itertools import islice
 from typing import Any, TypeVar
 
 import redshift_connector
 
 from . import sql_utils
-from .transform_utils import Visit
 
 SETTINGS_KEYS = ("host", "port", "database-name", "user", "password")
-BATCH_SIZE = 1000  # rows per INSERT: 10,002 parameters, well inside the protocol's limit of 32,767
 SOCKET_TIMEOUT_SECONDS = 60  # an unreachable database fails the file instead of the whole Lambda timeout
+# The server bounds each long statement below the socket's timeout, so that a statement that runs
+# or waits too long ends with the server's own error (and a message saying what waited), not with
+# a socket that stopped answering.
+STATEMENT_SECONDS = SOCKET_TIMEOUT_SECONDS - 10
+LOCK_WAIT_SECONDS = 45
+LOCK_WAIT = f"waiting for the lock on {sql_utils.TABLE} (another load of the table holds it while it replaces its rows)"
+# The cluster's default IAM role reads the staged rows (the instructor's cluster stack attaches one
+# that may read staging/ only); "default" needs no ARN in the settings.
+COPY_ROLE = "default"
 RETRY_ATTEMPTS = 5
 RETRY_FIRST_DELAY_SECONDS = 0.5
 
@@ -116,62 +122,80 @@ def ensure_table(conn) -> None:
     try:
         if not table_exists(cursor):
             cursor.execute(sql_utils.CREATE_TABLE)
+        narrow = source_column_too_narrow(cursor)
         conn.commit()
     except redshift_connector.Error:
         rollback_quietly(conn)
         if not table_exists(cursor):
             raise
+        narrow = source_column_too_narrow(cursor)
         conn.commit()
+    if narrow:
+        # Redshift runs ALTER COLUMN ... TYPE only outside a transaction block, hence autocommit.
+        conn.autocommit = True
+        try:
+            cursor.execute(sql_utils.WIDEN_SOURCE_COLUMN)
+        finally:
+            conn.autocommit = False
 
 
-def row_parameters(visit: Visit) -> tuple[Any, ...]:
-    """A visit's ten values as INSERT parameters, whole numbers as text.
-
-    redshift_connector picks an int parameter's SQL type from its value (SMALLINT, INTEGER or
-    BIGINT) on a slow path, and a batch holding a bigger number than the one before would get other
-    parameter types and so a new prepared statement. A text parameter has no type of its own:
-    Redshift converts it to its column's type, as COPY does. The values are already checked.
-    """
-    return (
-        str(visit.visit_id),
-        str(visit.store_id),
-        str(visit.mystery_shopper_id),
-        visit.store_type,
-        visit.store_name,
-        str(visit.number_of_store_employees),
-        visit.visit_date,
-        visit.start_time,
-        visit.end_time,
-        str(visit.overall_score),
-    )
-
-
-def next_batch(visits: Iterator[Visit], size: int) -> list[Any]:
-    """The row parameters of the next ``size`` visits, one after another (empty when none are left)."""
-    params: list[Any] = []
-    for visit in islice(visits, size):
-        params += row_parameters(visit)
-    return params
+def source_column_too_narrow(cursor) -> bool:
+    """Whether the table was made with the older VARCHAR(1024) source_file, too short for some S3 URIs."""
+    cursor.execute(sql_utils.SOURCE_COLUMN_LENGTH, (sql_utils.TABLE, sql_utils.SOURCE_COLUMN))
+    (length,) = cursor.fetchone()
+    return length is not None and int(length) < sql_utils.SOURCE_FILE_BYTES
 
 
 def replace_file_rows(
-    conn, source_file: str, visits: Iterable[Visit], loaded_at: datetime, batch_size: int = BATCH_SIZE
+    conn,
+    source_file: str,
+    staged_uri: str,
+    staged_rows: int,
+    loaded_at: datetime,
+    seconds_left: Callable[[], float] = lambda: float("inf"),
 ) -> int:
-    """Delete the file's earlier rows and insert ``visits``, batch by batch. Does not commit.
+    """COPY the staged rows into a temporary table, then replace the file's rows with them. Does not commit.
 
-    Returns the number of rows inserted. ``visits`` is consumed as it goes, so memory stays flat.
+    Returns the number of rows inserted, which must be ``staged_rows``: anything else raises, so
+    that nothing is committed that the log would not match. ``seconds_left`` is the time the load
+    may still take (the Lambda's deadline less a margin to stop cleanly); each statement is bounded
+    by it on the server, and a wait that hits a bound ends with a StatementTimeout saying what waited.
     """
     cursor = conn.cursor()
-    cursor.execute(sql_utils.LOCK_TABLE)
+    cursor.execute(sql_utils.DROP_STAGE)  # an earlier file's, if one failed on this connection
+    cursor.execute(sql_utils.CREATE_STAGE)
+    copy = sql_utils.COPY_STAGE.format(uri=staged_uri, role=COPY_ROLE)
+    bounded(cursor, copy, None, "the COPY of the staged rows", seconds_left, STATEMENT_SECONDS)
+    bounded(cursor, sql_utils.LOCK_TABLE, None, LOCK_WAIT, seconds_left, LOCK_WAIT_SECONDS)
     cursor.execute(sql_utils.DELETE_FILE_ROWS, (source_file,))
-    inserts = conn.cursor()
-    inserts.paramstyle = sql_utils.INSERT_PARAMSTYLE  # :1, :2... as insert_rows() writes them
-    visits, lineage, inserted = iter(visits), [source_file, loaded_at], 0
-    while params := next_batch(visits, batch_size):
-        rows = len(params) // len(sql_utils.ROW_COLUMNS)
-        inserts.execute(sql_utils.insert_rows(rows), lineage + params)
-        inserted += rows
+    insert = sql_utils.INSERT_FROM_STAGE
+    bounded(cursor, insert, (source_file, loaded_at), "the INSERT from the stage", seconds_left, STATEMENT_SECONDS)
+    inserted = cursor.rowcount
+    cursor.execute(sql_utils.DROP_STAGE)
+    if inserted != staged_rows:  # a bug, not bad data: refuse to commit
+        raise AssertionError(f"COPY and INSERT loaded {inserted} rows of the {staged_rows} staged")
     return inserted
+
+
+class StatementTimeout(RuntimeError):
+    """A statement hit its bound: the message says what it was doing (or waiting for) and for how long."""
+
+
+def bounded(cursor, sql: str, params, what: str, seconds_left: Callable[[], float], cap: float) -> None:
+    """Run ``sql`` with the server's statement_timeout set to what is left (at most ``cap`` seconds)."""
+    seconds = min(cap, seconds_left())
+    if seconds <= 0:
+        raise StatementTimeout(f"no time left for {what}")
+    cursor.execute(sql_utils.SET_STATEMENT_TIMEOUT.format(milliseconds=max(1, int(seconds * 1000))))
+    try:
+        cursor.execute(sql, params)
+    except redshift_connector.Error as error:
+        fields = error_fields(error)
+        if fields.get("C") == "57014" or "statement timeout" in fields.get("M", ""):
+            raise StatementTimeout(f"{what}: gave up after {seconds:.0f} s ({fields.get('M', error)})") from None
+        if isinstance(error, redshift_connector.InterfaceError) and "timed out" in str(error).lower():
+            raise StatementTimeout(f"{what}: no answer from the database within {SOCKET_TIMEOUT_SECONDS} s") from None
+        raise
 
 
 def error_fields(error: Exception) -> dict[str, str]:
@@ -198,7 +222,8 @@ def rollback_quietly(conn) -> None:
 def in_transaction_with_retries(conn, work: Callable[[], T], sleep: Callable[[float], None] = time.sleep) -> T:
     """Run ``work`` and commit; roll back on any error. Retry serialization errors with backoff.
 
-    ``work`` must start from scratch each time (it re-reads the file), since a retry repeats it all.
+    ``work`` must start from scratch each time (replace_file_rows remakes its stage and COPYs again),
+    since a retry repeats it all.
     """
     for attempt in range(1, RETRY_ATTEMPTS + 1):
         try:

@@ -16,9 +16,6 @@ from botocore.exceptions import ClientError
 # so writing a rejects file never triggers it again; S3's own notifications (the local course
 # stack) cannot exclude a prefix, so the handler skips these keys too.
 REJECTED_PREFIX = "rejected/"
-# The clean rows the Lambda stages for COPY. Redshift's default IAM role may read this prefix of
-# the teams' buckets and nothing else (infra/network-stack.yml, RedshiftCopyRole).
-STAGING_PREFIX = "staging/"
 # The files the Lambda loads. S3's notification filter asks for this suffix; an EventBridge
 # pattern cannot ask for it besides excluding REJECTED_PREFIX, so objects_in_event applies it to
 # events that EventBridge delivers, the same filter as S3's.
