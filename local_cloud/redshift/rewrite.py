@@ -100,6 +100,7 @@ _TRIGGER_WORDS += ("ignore", "respect")  # IGNORE NULLS / RESPECT NULLS (window 
 _TRIGGER_WORDS += ("array",)  # ARRAY(...), Redshift's SUPER array (SUPER section)
 _TRIGGER_WORDS += ("to_date", "to_timestamp", "to_char")  # formats (date formats section)
 _TRIGGER_WORDS += ("collate",)  # COLLATE case_insensitive (date formats section)
+_TRIGGER_WORDS += ("sum",)  # SUM(bigint) is a BIGINT (_sum)
 # Types and constructs PostgreSQL has and Redshift refuses (see _refusal); found by pattern.
 _REFUSED_TYPES = {
     "serial": "serial",
@@ -1158,6 +1159,11 @@ def _avg(st: _Statement, i: int, edits: _Edits) -> None:
     edits.replace(st.t[i].start, st.t[i].end, "pg_catalog._rs_avg")
 
 
+def _sum(st: _Statement, i: int, edits: _Edits) -> None:
+    """SUM → pg_catalog._rs_sum (compat.sql): of an integer type a BIGINT, as in Redshift."""
+    edits.replace(st.t[i].start, st.t[i].end, "pg_catalog._rs_sum")
+
+
 def _convert(st: _Statement, i: int, edits: _Edits) -> None:
     """CONVERT(type, expression) → CAST(expression AS type) (which keeps the expression's name)."""
     args = st.split_args(i + 1)
@@ -1238,6 +1244,7 @@ _DEFAULT_NAMES = {
     "log": "dlog10",
     "listagg": "listagg",
     "avg": "avg",
+    "sum": "sum",
     "concat": "concat",
     "regexp_replace": "regexp_replace",
     "regexp_substr": "regexp_substr",
@@ -1313,7 +1320,7 @@ def _redshift_default_name(st: _Statement, x: int, y: int) -> str | None:
     if w == "listagg" and st.word(close + 1) == "within" and st.is_op(close + 3, "(") and close + 3 in st.match:
         close = st.match[close + 3]
     if (
-        w in ("avg", "ratio_to_report")
+        w in ("avg", "sum", "ratio_to_report")
         and st.word(close + 1) == "over"
         and st.is_op(close + 2, "(")
         and close + 2 in st.match
@@ -1716,7 +1723,7 @@ def _unnest_item(st: _Statement, item: list[int], aliases: set, unnested: dict, 
 # subquery would change what they compute), as is any FROM clause this parser does not follow.
 
 _AGGREGATE_WORDS = {
-    "count", "sum", "avg", "_rs_avg", "min", "max", "median", "listagg", "string_agg", "stddev",
+    "count", "sum", "_rs_sum", "avg", "_rs_avg", "min", "max", "median", "listagg", "string_agg", "stddev",
     "stddev_samp", "stddev_pop", "variance", "var_samp", "var_pop", "bool_and", "bool_or",
     "percentile_cont", "percentile_disc", "bit_and", "bit_or", "array_agg", "approximate",
 }  # fmt: skip
@@ -1943,6 +1950,7 @@ _LOCAL_REWRITES = {
     "minus": _minus,
     "convert": _call(_convert),
     "avg": _call(_avg),
+    "sum": _call(_sum),
     "concat": _call(_concat),
     "regexp_replace": _call(_regexp_replace),
     "regexp_substr": _call(_regexp_substr),

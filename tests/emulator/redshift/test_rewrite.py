@@ -233,7 +233,9 @@ def test_rewrite_qualify_keeps_default_column_names():
         "select a, count(*), sum(b) total, x.c from t x group by a, x.c "
         "qualify rank() over (order by count(*) desc) <= 3"
     )
-    assert out.startswith('SELECT a, "count", total, c FROM (select a, count(*) AS "count", sum(b) total, x.c, ')
+    assert out.startswith(
+        'SELECT a, "count", total, c FROM (select a, count(*) AS "count", pg_catalog._rs_sum(b) total, x.c, '
+    )
 
 
 def test_rewrite_qualify_with_top_and_cte():
