@@ -790,12 +790,49 @@ def _qualify(st: _Statement, q: int, edits: _Edits) -> None:
         raise _Unsupported("empty QUALIFY")
 
     outer, inner_aliases = _outer_columns(st, list_start, f, depth)
+    if outer == "*":
+        outer = _qualify_star_rows(st, s, list_start, f, q, depth, edits) or outer
     for at, alias in inner_aliases:
         edits.insert(at, alias)
     cond_text = _src(st, q + 1, cond_end)
     edits.insert(t[s].start, f"SELECT {outer} FROM (")
     edits.insert(t[f - 1].end, f", ({cond_text}) AS __qualify")
     edits.replace(t[q - 1].end, t[cond_end - 1].end, ") AS __qualified WHERE __qualify")
+
+
+def _qualify_star_rows(st: _Statement, s: int, a: int, f: int, q: int, depth: int, edits: _Edits) -> str | None:
+    """SELECT * (or t.*) ... QUALIFY: the inner query selects each FROM item's whole row instead
+    (``ss AS __qualify_row1``) and the outer one expands them (``(__qualify_row1).*``), so the result
+    has the columns behind * and not the helper column. Only for a plain select list of stars over
+    named FROM items, without DISTINCT, GROUP BY, USING or NATURAL joins; else None."""
+    t = st.t
+    if a != s + 1 or any(
+        st.word(k) in ("group", "having", "using", "natural") and st.depth[k] == depth for k in range(s, q)
+    ):
+        return None
+    items, start = [], a
+    for j in range(a, f + 1):
+        if j == f or (st.is_op(j, ",") and st.depth[j] == depth):
+            items.append((start, j))
+            start = j + 1
+    from_end = next((k for k in range(f, q) if st.word(k) == "where" and st.depth[k] == depth), q)
+    try:
+        names = _from_item_names(st, f, from_end, depth)
+    except _Unsupported:
+        return None
+    if any("." in name or name.startswith('"') for name in names):
+        return None
+    rows = []
+    for x, y in items:
+        if y - x == 1 and st.is_op(x, "*"):
+            rows += names
+        elif y - x == 3 and st.is_op(x + 2, "*") and st.is_op(x + 1, ".") and t[x].text in names:
+            rows.append(t[x].text)
+        else:
+            return None
+    inner = ", ".join(f"{name} AS __qualify_row{n}" for n, name in enumerate(rows, start=1))
+    edits.replace(t[a].start, t[f - 1].end, inner)
+    return ", ".join(f"(__qualify_row{n}).*" for n in range(1, len(rows) + 1))
 
 
 def _src(st: _Statement, a: int, b: int) -> str:

@@ -536,3 +536,10 @@ def test_collate_case_insensitive_is_citext():
     assert rewrite_sql("select a from t where a = 'x' collate case_insensitive") == (
         "select a from t where a = 'x' ::pg_catalog.citext"
     )
+
+
+def test_qualify_select_star_expands_whole_rows():
+    assert rewrite_sql("select * from t x qualify rank() over (order by a) = 1") == (
+        "SELECT (__qualify_row1).* FROM (select x AS __qualify_row1, (rank() over (order by a) = 1) AS __qualify "
+        "from t x) AS __qualified WHERE __qualify"
+    )
