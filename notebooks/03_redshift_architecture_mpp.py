@@ -21,9 +21,9 @@
 # # AWS 07 – Introduction to Amazon Redshift
 # ## 03 · Redshift's architecture and massively parallel processing
 #
-# About 25 minutes. Clusters, leader and compute nodes, slices and databases; how a table's rows
-# are spread over slices and what goes wrong with a bad choice; a real parallel query plan; and
-# which node type to pick.
+# About 8 minutes: clusters, leader and compute nodes, slices; how a table's rows are spread over
+# slices, and what a bad choice costs; which node type to pick. Query plans and node details are
+# optional deep dives at the end.
 
 # %% slideshow={"slide_type": "skip"}
 from redshift_course import CourseSettings
@@ -107,18 +107,16 @@ plt.show()
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Distribution styles, simulated on our visits
 #
-# Every Redshift table has a **distribution style** that decides which slice stores each row:
+# Every table has a **distribution style** that decides which slice stores each row:
 #
 # | style | where a row goes | good for |
 # |---|---|---|
 # | `EVEN` | dealt out in turn, like cards | tables not joined on one particular key |
-# | `KEY` | by a hash of the **distribution key** column: equal values, same slice | big tables joined on that column |
-# | `ALL` | a full copy on every node | small tables joined to everything (stores, dates) |
-# | `AUTO` (default) | `ALL` while the table is small, then `EVEN` or `KEY` as Redshift learns your queries | almost everyone, to start with |
+# | `KEY` | by a hash of the **distribution key**: equal values, same slice | big tables joined on that column |
+# | `ALL` | a full copy on every node | small tables joined to everything |
+# | `AUTO` (default) | `ALL` while small, then `EVEN` or `KEY` | almost everyone, to start with |
 #
-# We model a small cluster — 2 compute nodes × 2 slices — and distribute 30,000 visits from the
-# course's generator. (`redshift_course/mpp.py` holds the model; the hash is CRC-32, so it gives
-# the same answer on every machine.)
+# We model 2 compute nodes × 2 slices and distribute 30,000 visits (`redshift_course/mpp.py`).
 
 # %% slideshow={"slide_type": "subslide"}
 import pandas as pd
@@ -155,22 +153,16 @@ plt.tight_layout()
 plt.show()
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
-# `EVEN` and `KEY (visit_id)` keep every slice equally busy. `KEY (store_id)` is already uneven:
-# only 19 stores, some visited far more than others, so one slice carries more than twice the rows
-# of another. **`KEY (store_type)` is a bad key**: there are only five store types, so however many
-# slices a cluster has, at most five can ever hold data, and five values rarely hash evenly — here
-# one slice got none at all and another more than half the table.
-# A query over this table finishes only when its busiest slice does, while the others sit idle. That
-# is **skew**, and Redshift reports it as `skew_rows` in `SVV_TABLE_INFO`.
-#
-# A good distribution key has **many distinct values, used about equally**, and is the column your
-# big joins use.
+# `EVEN` and `KEY (visit_id)` keep every slice equally busy. `KEY (store_id)` is uneven already
+# (19 stores, some visited more). **`KEY (store_type)` is a bad key**: five values can fill at most
+# five slices on any cluster, and on our four they hashed so that one slice got none and another
+# more than half the table. A query finishes only when its busiest slice does: that is **skew**
+# (`skew_rows` in `SVV_TABLE_INFO`). A good key has **many distinct values, used about equally**.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### `ALL` and `AUTO`
 #
-# `ALL` stores the whole table on the first slice of every node: twice the rows on our two-node
-# cluster — fine for the 19-row stores table, wasteful for 30,000 visits. `AUTO` picks for you:
+# `ALL` stores the whole table once per node: fine for the 19 stores, wasteful for 30,000 visits.
 
 # %% slideshow={"slide_type": "fragment"}
 stores = visits[["store_id", "store_name", "store_type"]].drop_duplicates().sort_values("store_id")
@@ -186,9 +178,8 @@ print(f"AUTO for the visits table ({len(visits):,} rows):  {mpp.resolve_style('A
 # SELECT store_type, AVG(overall_score) FROM mystery_shop_visit GROUP BY store_type;
 # ```
 #
-# No slice can answer this alone — each holds only some of the visits. So each slice computes a
-# **partial** answer from its own rows (a sum and a count per store type), and the leader merges
-# the partials. Here are the partials with the table distributed by `store_id`:
+# Each slice computes a **partial** answer from its own rows (a sum and a count per store type);
+# the leader merges the partials:
 
 # %% slideshow={"slide_type": "subslide"}
 by_store = mpp.distribute(visits, cluster, "KEY", key="store_id")
@@ -201,9 +192,8 @@ single_machine = visits.groupby("store_type")["overall_score"].mean().round(3)
 print(pd.concat([merged, single_machine.rename("one machine")], axis=1).to_string())
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
-# The leader's answer equals the single-machine answer exactly, because **sums and counts add up**.
-# Averages do not: averaging the slices' own averages weights a slice with 10 visits like one with
-# 5,000. Watch it go wrong:
+# The leader's answer equals the single-machine answer, because **sums and counts add up**.
+# Averages do not: averaging the slices' averages weights a slice with 10 visits like one with 5,000.
 
 # %% slideshow={"slide_type": "fragment"}
 slice_averages = partials.assign(average=partials["sum"] / partials["count"])
@@ -211,7 +201,51 @@ wrong = slice_averages.groupby("store_type")["average"].mean().round(3)
 print(pd.DataFrame({"mean of slice averages (wrong)": wrong, "leader merge (right)": merged["average"]}).to_string())
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## Joins: moving rows between slices
+# ## Node types
+#
+# - When you launch a provisioned (non-free-tier) cluster you choose a **node type**, and how many
+# - The node type decides each node's CPU, memory, storage and slices
+# - Families: **RA3** (current), **DC2** (Dense Compute, previous generation), **DS2** (Dense
+#   Storage — *legacy*, retired)
+# - Or skip nodes altogether: **Redshift Serverless**
+
+# %% [markdown] slideshow={"slide_type": "notes"}
+# **Speaker notes.** The node type determines the CPU, RAM, storage capacity and storage drive type
+# for each node. Earlier versions of these slides covered DC2 (Dense Compute) against DS2 (Dense
+# Storage). AWS then released RA3 nodes, which separate compute and storage costs and are
+# recommended by AWS over DS2 in all cases; DS2 has since been retired. How to pick: next slide.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Choosing the right nodes
+#
+# - **Data quantity:** how much data will you import into the cluster, and how fast does it grow?
+# - **Complexity of queries:** different nodes support queries of differing complexity
+# - **Downstream systems:** what uses the results? How important is query speed?
+#
+# Today: **Serverless** for small or spiky use, **RA3** for steady heavy use (table in the deep dive).
+
+# %% [markdown] slideshow={"slide_type": "notes"}
+# **Speaker notes.** The recommendation in 2023 was: less than 1 TB of data → DC2 nodes; most other
+# situations → RA3, where you still choose the number of nodes and the volume of managed storage.
+#
+# Updated for November 2026: DC2 is a previous-generation family and AWS steers new workloads to
+# **RA3 or Serverless**. Small or spiky workloads (like a bootcamp's teams) suit **Serverless** —
+# nothing to size, from 4 RPU, no charge while idle. Steady, heavy workloads suit a provisioned
+# **RA3** cluster: `ra3.large`/`ra3.xlplus` for small data, `ra3.4xlarge`/`ra3.16xlarge` as it grows.
+# See <https://docs.aws.amazon.com/redshift/latest/mgmt/working-with-clusters.html>.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## What you now know
+#
+# - A **cluster** = a **leader node** (talks to clients, plans, merges) + **compute nodes**, each
+#   split into **slices** that work in parallel; a cluster holds **databases** of **tables**.
+# - **Distribution styles** (`AUTO`, `EVEN`, `KEY`, `ALL`) decide which slice holds each row; a
+#   low-cardinality key (`store_type`) **skews** the work onto a few slices.
+# - Slices compute **partial aggregates**; the leader **merges** sums and counts (not averages).
+# - Pick **RA3** or **Serverless** today; DC2 is previous generation, DS2 is retired.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Optional deep dive: joins and query plans
 #
 # To join two tables, matching rows must be on the same slice. If they are not, Redshift moves
 # (redistributes or broadcasts) rows during the query, and `EXPLAIN` names the step. Joining
@@ -238,14 +272,13 @@ for label, outer, inner in cases:
 # | `DS_DIST_BOTH` | both tables are redistributed (worst) |
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## A real parallel plan
+# ### A real query plan
 #
-# Enough simulation: let us ask the database we are connected to. We build a one-million-row table
-# in SQL that runs on both PostgreSQL and Redshift (Redshift cannot insert from `generate_series`,
-# so we cross-join a ten-row table of digits six times), plus a 19-row stores table.
-#
-# On Redshift the `DISTKEY`, `SORTKEY` and `DISTSTYLE` clauses decide where rows go. **The local
-# stand-in accepts them and ignores them**: PostgreSQL keeps every row in one place.
+# Now the database we are connected to. We build a one-million-row table in SQL that runs on both
+# PostgreSQL and Redshift (Redshift cannot insert from `generate_series`, so we cross-join a
+# ten-row table of digits six times), plus a 19-row stores table. On Redshift the `DISTKEY`,
+# `SORTKEY` and `DISTSTYLE` clauses decide where rows go; **the local stand-in records them but
+# keeps every row in one place**.
 
 # %% slideshow={"slide_type": "subslide"}
 SETUP = [
@@ -298,14 +331,11 @@ def plan_steps(sql: str) -> str:
 print(plan_steps(QUERY))
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
-# Read it from the bottom up. On the local stand-in you see PostgreSQL's **parallel query**: a
-# `Parallel Seq Scan` split between workers, a `Partial` aggregate in each worker, a `Gather` that
-# collects them, and a `Finalize` aggregate that merges them — the same partial-then-merge pattern
-# we simulated above.
-#
-# Be clear about what this is: **PostgreSQL's parallel workers are not Redshift slices.** They are
-# processes on one machine sharing one copy of the data, started for this query only. Redshift's
-# slices each *own* a share of every table on disk, on many machines, for the table's whole life.
+# Read it from the bottom up: a `Seq Scan` of each table, a `Hash` of the small one, a
+# `Hash Join`, a `HashAggregate` per store type, a `Sort`. This is PostgreSQL's plan on one machine:
+# no slices, so no step moves rows. (On a bigger table PostgreSQL may add parallel workers,
+# `Gather` and `Partial` aggregates: processes sharing one copy of the data for one query, **not**
+# slices, which each own a share of every table for the table's whole life.)
 
 # %% slideshow={"slide_type": "subslide"}
 if settings.is_local:
@@ -327,11 +357,10 @@ with settings.connect() as conn:
 print(result.to_string(index=False))
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## Asking Redshift about its slices
+# ### Asking Redshift about its slices
 #
-# Redshift describes itself in system views. `STV_SLICES` lists the slices of each node;
-# `SVV_TABLE_INFO` says how each table is distributed and how skewed it is. The same SQL runs in
-# both modes:
+# `STV_SLICES` lists the slices of each node; `SVV_TABLE_INFO` says how each table is distributed
+# and how skewed it is. The same SQL runs in both modes:
 
 # %% slideshow={"slide_type": "subslide"}
 with settings.connect() as conn:
@@ -363,21 +392,8 @@ with settings.connect() as conn:  # tidy up: the demo tables are not part of the
 print("demo tables dropped")
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# ## Node types
+# ## Optional deep dive: node types in detail
 #
-# - When you launch a provisioned (non-free-tier) cluster you choose a **node type**, and how many
-# - The node type decides each node's CPU, memory, storage and slices
-# - Families: **RA3** (current), **DC2** (Dense Compute, previous generation), **DS2** (Dense
-#   Storage — *legacy*, retired)
-# - Or skip nodes altogether: **Redshift Serverless**
-
-# %% [markdown] slideshow={"slide_type": "notes"}
-# **Speaker notes.** The node type determines the CPU, RAM, storage capacity and storage drive type
-# for each node. Earlier versions of these slides covered DC2 (Dense Compute) against DS2 (Dense
-# Storage). AWS then released RA3 nodes, which separate compute and storage costs and are
-# recommended by AWS over DS2 in all cases; DS2 has since been retired. How to pick: next slide.
-
-# %% [markdown] slideshow={"slide_type": "subslide"}
 # | node type | vCPU | memory | slices per node | storage | status (November 2026) |
 # |---|---|---|---|---|---|
 # | `ra3.large` | 2 | 16 GiB | 2 | Redshift Managed Storage (RMS) | current |
@@ -394,25 +410,6 @@ print("demo tables dropped")
 # [node type details](https://docs.aws.amazon.com/redshift/latest/mgmt/working-with-clusters.html)
 # before choosing (AWS's API also began listing a newer *RG* family in 2026).
 
-# %% [markdown] slideshow={"slide_type": "slide"}
-# ## Choosing the right nodes
-#
-# - **Data quantity:** how much data will you import into the cluster — and how fast does it grow?
-# - **Complexity of queries:** different nodes support queries of differing complexity (memory per
-#   slice, CPU for big joins and sorts)
-# - **Downstream systems:** what uses the results? How important is query speed — a nightly report,
-#   or a dashboard fifty managers refresh every minute?
-
-# %% [markdown] slideshow={"slide_type": "notes"}
-# **Speaker notes.** The recommendation in 2023 was: less than 1 TB of data → DC2 nodes; most other
-# situations → RA3, where you still choose the number of nodes and the volume of managed storage.
-#
-# Updated for November 2026: DC2 is a previous-generation family and AWS steers new workloads to
-# **RA3 or Serverless**. Small or spiky workloads (like a bootcamp's teams) suit **Serverless** —
-# nothing to size, from 4 RPU, no charge while idle. Steady, heavy workloads suit a provisioned
-# **RA3** cluster: `ra3.large`/`ra3.xlplus` for small data, `ra3.4xlarge`/`ra3.16xlarge` as it grows.
-# See <https://docs.aws.amazon.com/redshift/latest/mgmt/working-with-clusters.html>.
-
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # A rough guide, in the order you should ask the questions:
 #
@@ -423,15 +420,3 @@ print("demo tables dropped")
 # | tens of TB and growing, heavy joins | **RA3** `ra3.4xlarge`, more nodes as needed |
 # | hundreds of TB, many concurrent dashboards | **RA3** `ra3.16xlarge` (+ concurrency scaling) |
 # | an old DC2 or DS2 cluster | migrate to RA3 (elastic resize or snapshot + restore) or Serverless |
-
-# %% [markdown] slideshow={"slide_type": "slide"}
-# ## What you now know
-#
-# - A **cluster** = a **leader node** (talks to clients, plans, merges) + **compute nodes**, each
-#   split into **slices** that work in parallel; a cluster holds **databases** of **tables**.
-# - **Distribution styles** decide which slice holds each row: `AUTO` (default), `EVEN`, `KEY`, `ALL`.
-#   A low-cardinality key (`store_type`) **skews** the work onto a few slices.
-# - Slices compute **partial aggregates**; the leader **merges** sums and counts (not averages).
-# - `EXPLAIN` shows the plan: locally PostgreSQL's `Gather`/`Partial` workers (not slices!); on AWS
-#   Redshift's `DS_DIST_*` steps.
-# - Pick **RA3** or **Serverless** today; DC2 is previous generation, DS2 is retired.

@@ -16,20 +16,13 @@
 # ---
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# # 04 · Deploy the stacks
+# # AWS 07 – Introduction to Amazon Redshift
+# ## 04 · Deploy the stacks
 #
-# *Exercise step 01.* Time to stop admiring Redshift and put it to work. In this notebook your team
-# deploys the Mystery Shopper pipeline: an S3 bucket that catches uploaded CSV files, and a Lambda
-# that loads every file it catches into a Redshift table.
-#
-# You will:
-#
-# 1. meet the user story and the architecture it needs,
-# 2. find out why there is no new CloudFormation to write today,
-# 3. get your team name right (dashes!),
-# 4. read the deploy script, then run it,
-# 5. look at what it built, with boto3,
-# 6. think about why only **one** person per team should press the button.
+# *Exercise step 01*, 20 minutes: a 5-minute demo of the deploy script, then a 15-minute breakout in
+# which **one** person per team deploys the Mystery Shopper pipeline: an S3 bucket that catches
+# uploaded CSV files, and a Lambda that checks every file it catches, stages the clean rows in S3
+# and COPYs them into a Redshift table.
 
 # %% slideshow={"slide_type": "skip"}
 from redshift_course import CourseSettings
@@ -42,16 +35,12 @@ print(settings.describe())
 # > **As a** SuperCafe senior manager
 # > **I want** the Mystery Shopper data to be analysed
 # > **So that** we can award the friendliest most helpful store a prize each month
-#
-# Mystery shoppers visit SuperCafe stores, time their visit and give it an overall score from 1 to 5.
-# Their reports arrive as one CSV file per month. Somebody has to turn that pile of files into an
-# answer to *"which store wins this month?"* – that somebody is the pipeline, and then you.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ## Proposed pipeline architecture
 #
-# Here is the whole Mystery Shopper target setup we are working towards: files land in S3, a Lambda
-# transforms and loads them into Redshift, and later a Grafana VM draws dashboards on top.
+# The whole target setup: files land in S3, a Lambda loads them into Redshift, and later a Grafana
+# VM draws dashboards on top.
 
 # %% slideshow={"slide_type": "-"}
 import matplotlib.pyplot as plt
@@ -93,8 +82,7 @@ plt.show()
 # >
 # > The ETL Lambda Python code provided in this session has been extended to talk to Redshift for us.
 #
-# The templates are in `handouts/` beside the deploy script; you have seen their like in AWS 04 and
-# AWS 06. Here are the resources they declare, read straight from the files:
+# The resources the two templates in `handouts/` declare, read from the files:
 
 # %% slideshow={"slide_type": "-"}
 from redshift_course.paths import HANDOUTS
@@ -102,9 +90,8 @@ from redshift_course.pipeline.walkthrough import template_resources
 template_resources(HANDOUTS / "deployment-bucket-stack.yml", HANDOUTS / "etl-stack.yml")
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
-# Nothing exotic: buckets, a role, a log group, a function and a permission for S3 to call it. The
-# new part is *inside* the Lambda – it now reads its Redshift settings from Parameter Store
-# (notebook 05) and loads rows into Redshift.
+# Nothing exotic. The new part is *inside* the Lambda: it reads its Redshift settings from
+# Parameter Store (notebook 05) and loads the rows into Redshift.
 
 # %% [markdown] slideshow={"slide_type": "notes"}
 # **Speaker notes – Demo: new lambda code.** Show `handouts/src/mystery_shop_etl_lambda.py`,
@@ -114,29 +101,15 @@ template_resources(HANDOUTS / "deployment-bucket-stack.yml", HANDOUTS / "etl-sta
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Exercise prep: your team name
 #
-# Your team name is provided by the instructors. It has dashes in it (`-`) because of limitations in
-# AWS, especially bucket names, which allow no capitals, spaces or underscores.
-#
-# If your team is called "La Vida Mocha", your logical team name is `la-vida-mocha`. **Note the
-# dashes!** Everything your team deploys is named after it:
+# Your team name comes from the instructors, with dashes (`-`): bucket names allow no capitals,
+# spaces or underscores. "La Vida Mocha" is `la-vida-mocha`. Everything your team deploys is named
+# after it (00 showed what a wrong name gets):
 
 # %% slideshow={"slide_type": "-"}
 print("team name:          ", settings.team)
 print("deployment stack:   ", settings.deployment_bucket_stack)
 print("pipeline stack:     ", settings.etl_stack)
 print("settings parameter: ", settings.parameter_name, "(underscores: Redshift likes them)")
-
-# %% [markdown] slideshow={"slide_type": "fragment"}
-# Get it wrong and the tools tell you straight away, before anything is created:
-
-# %% slideshow={"slide_type": "-"}
-from redshift_course import SettingsError, validate_team_name
-
-for attempt in ["La Vida Mocha", "la_vida_mocha", "la-vida-mocha"]:
-    try:
-        print(f"{attempt!r:18} ok -> {validate_team_name(attempt)}")
-    except SettingsError as error:
-        print(f"{attempt!r:18} refused: {error}")
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Demo: the deploy script
@@ -149,8 +122,6 @@ for attempt in ["La Vida Mocha", "la_vida_mocha", "la-vida-mocha"]:
 # - Install the Lambda's dependencies in the `src` folder
 # - Package the `team-name-shopper-etl-pipeline` stack with the Lambda zip in S3
 # - Deploy a stack called `team-name-shopper-etl-pipeline`
-#
-# Here are the lines that do each of those five things:
 
 # %% slideshow={"slide_type": "subslide"}
 from redshift_course.paths import DEPLOY_SCRIPT
@@ -158,10 +129,9 @@ from redshift_course.pipeline.walkthrough import DEPLOY_STEPS, show_script_steps
 show_script_steps(DEPLOY_SCRIPT, DEPLOY_STEPS)
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
-# `aws cloudformation deploy` creates the stack the first time and updates it afterwards, through a
-# *change set*; when nothing changed it says so and succeeds, so running the script twice is safe.
-# `aws cloudformation package` zips the Lambda's folder, uploads the zip to the deployment bucket and
-# writes a copy of the template that points at the zip in S3.
+# `aws cloudformation deploy` creates a stack the first time and updates it afterwards; when nothing
+# changed it says so and succeeds, so running the script twice is safe. `aws cloudformation package`
+# uploads the Lambda's zip to the deployment bucket and writes a template that points at it.
 
 # %% [markdown] slideshow={"slide_type": "notes"}
 # **Speaker notes – Demo: the deploy script, 5 mins.** Briefly demo the file, show the
@@ -174,15 +144,14 @@ show_script_steps(DEPLOY_SCRIPT, DEPLOY_STEPS)
 # > **15 mins breakout.** Only ONE person should do this, with the rest of the team watching...
 # > ...have a think about why!
 #
-# On the command line, from the `handouts` folder, the deploy is one command:
+# From the `handouts` folder the deploy is one command (`handouts/exercises/aws-07-step-01-deploying.md`):
 #
 # ```bash
 # ./deploy.sh <profile-name> <team-name>      # e.g. ./deploy.sh sot-academy la-vida-mocha
 # ```
 #
-# In local mode the profile is `local`, which points the AWS CLI at the local AWS on this machine;
-# in aws mode it is your own AWS CLI profile. The next cell runs exactly that command and streams its
-# output into the box below it while it runs.
+# In local mode the profile is `local` (the local AWS on this machine). The next cell runs that
+# command and shows its latest lines while it runs (about half a minute locally).
 
 # %% slideshow={"slide_type": "subslide"}
 from redshift_course.pipeline.deploy import deploy_command, run_deploy
@@ -197,8 +166,7 @@ print("deploy.sh finished with exit code", result.returncode)
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## What did we build?
 #
-# The AWS console would show you the stacks; boto3 shows you the same thing and we can keep the
-# answer in a DataFrame. First, the two stacks and their status:
+# boto3 shows what the console would: the two stacks and their status,
 
 # %% slideshow={"slide_type": "-"}
 import pandas as pd
@@ -210,15 +178,14 @@ pd.DataFrame(
 )
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# The pipeline stack's **outputs** are the names you need next: where to upload files, which Lambda
-# loads them, and where it writes its logs.
+# the pipeline stack's **outputs** (where to upload, which Lambda loads, where it logs),
 
 # %% slideshow={"slide_type": "-"}
 from redshift_course.pipeline.stacks import stack_outputs
 pd.Series(stack_outputs(settings, settings.etl_stack), name="OutputValue").to_frame()
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# And every resource in it (`list_stack_resources`, through a paginator so a big stack is read in full):
+# and every resource in it:
 
 # %% slideshow={"slide_type": "-"}
 from redshift_course.pipeline.stacks import stack_resources
@@ -229,9 +196,8 @@ stack_resources(settings, settings.etl_stack)
 #
 # > How did the deployment go? Is everyone happy they understand it?
 #
-# **Why could only ONE person from each team do this?**
-#
-# Have a think before you read on.
+# **Why could only ONE person from each team do this?** Have a think, then look: the stack names
+# come from the team name alone, so two teammates with their own profiles aim at the same stacks:
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### 1. Everybody in the team deploys *the same* stacks
@@ -246,8 +212,21 @@ print("Alice deploys:", alice.etl_stack)
 print("Bob deploys:  ", bob.etl_stack)
 print("Same stack?   ", alice.etl_stack == bob.etl_stack)
 
-# %% [markdown] slideshow={"slide_type": "subslide"}
-# ### 2. CloudFormation does one thing to a stack at a time
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# So one person deploys and everybody watches: CloudFormation refuses a second change while one is in
+# progress, and the last deploy of the team's one Lambda wins without a word. (The deep dive below
+# shows both.) Uploading files (notebook 06) is different: everybody can do that at once.
+
+# %% [markdown] slideshow={"slide_type": "notes"}
+# **Speaker notes – Discussion, Step 01.** How did the deployment go? Is everyone happy they
+# understand it? Why could only ONE person from each team do this? Expected answers: shared stack
+# names per team; CloudFormation serialises updates (`UPDATE_IN_PROGRESS` errors); last writer wins
+# on the shared Lambda code.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Optional deep dive: why one deployer per team
+#
+# ### CloudFormation does one thing to a stack at a time
 #
 # While a stack is being created or updated its status ends in `_IN_PROGRESS`, and CloudFormation
 # refuses every other change until it settles. On AWS, Bob's deploy during Alice's fails with:
@@ -276,18 +255,11 @@ for example in ["UPDATE_IN_PROGRESS", "UPDATE_ROLLBACK_IN_PROGRESS", "ROLLBACK_C
 # takes a minute or two, which is plenty of time for a teammate to collide with it.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# ### 3. Even one at a time, the last deploy wins
+# ### Even one at a time, the last deploy wins
 #
 # If Alice deploys her edited Lambda and Bob deploys his copy a minute later, the team's one Lambda
 # now runs Bob's code, and Alice's change has gone without a word. Whoever deploys owns the
 # team's shared resources at that moment: so one person deploys, everybody watches, and the team
 # agrees what goes in first.
 #
-# Uploading files (notebook 06, step 02) is different: everybody can do that at once. Notebook 06
-# shows why.
-
-# %% [markdown] slideshow={"slide_type": "notes"}
-# **Speaker notes – Discussion, Step 01.** How did the deployment go? Is everyone happy they
-# understand it? Why could only ONE person from each team do this? Expected answers: shared stack
-# names per team; CloudFormation serialises updates (`UPDATE_IN_PROGRESS` errors); last writer wins
-# on the shared Lambda code.
+# Uploading files (notebook 06, step 02) is different: everybody can do that at once.

@@ -16,18 +16,12 @@
 # ---
 
 # %% [markdown] slideshow={"slide_type": "slide"}
-# # 05 · Parameter Store
+# # AWS 07 – Introduction to Amazon Redshift
+# ## 05 · Parameter Store
 #
-# The Lambda you just deployed has to log in to Redshift. Logging in needs a host, a port, a
-# database, a user – and a **password**. Where does the Lambda get them from?
-#
-# Not from its code and not from its environment variables. From **AWS Systems Manager Parameter
-# Store**, where your instructor put them before the session, encrypted. In this notebook you will:
-#
-# 1. read your team's parameter the way the Lambda does (and show it with the password masked),
-# 2. see what makes it a *SecureString*,
-# 3. read the lines of the Lambda that use it,
-# 4. see, safely, how a secret leaks when it lives in code or in environment variables.
+# 5 minutes. The Lambda you just deployed logs in to Redshift with a host, a port, a database, a
+# user and a **password**. It gets them not from its code, not from its environment variables, but
+# from **AWS Systems Manager Parameter Store**, where your instructor put them, encrypted.
 
 # %% slideshow={"slide_type": "skip"}
 from redshift_course import CourseSettings
@@ -37,9 +31,8 @@ print(settings.describe())
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Demo – Parameter Store settings
 #
-# The Redshift connection details are in a parameter called `<team_name>_redshift_settings` – with
-# underscores, as Redshift likes them. For the team `la-vida-mocha` that is
-# `la_vida_mocha_redshift_settings`. Yours:
+# The connection details are in a parameter called `<team_name>_redshift_settings` (underscores, as
+# Redshift likes them). Yours:
 
 # %% slideshow={"slide_type": "-"}
 print(settings.parameter_name)
@@ -53,8 +46,8 @@ print(settings.parameter_name)
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ## Reading it with boto3
 #
-# One call: `get_parameter` with `WithDecryption=True`. The value is a small JSON document. We parse
-# it and show it with the password **masked** – the real one stays in a variable, never in an output.
+# One call, `get_parameter` with `WithDecryption=True`; the value is JSON. We show it with the
+# password **masked**: the real one stays in a variable, never in an output.
 
 # %% slideshow={"slide_type": "-"}
 import json
@@ -66,8 +59,7 @@ redshift_settings = json.loads(response["Parameter"]["Value"])
 masked(redshift_settings)
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
-# That is everything `redshift_connector.connect` needs. The password is there (we just used it to
-# build the dict); it is simply never displayed:
+# That is everything `redshift_connector.connect` needs; the password is there, never displayed:
 
 # %% slideshow={"slide_type": "-"}
 print("password present:", bool(redshift_settings["password"]))
@@ -75,10 +67,9 @@ print("password present:", bool(redshift_settings["password"]))
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## What makes it secure: SecureString
 #
-# Parameter Store has three types: `String`, `StringList` and `SecureString`. A SecureString is
-# encrypted at rest with a KMS key (here the account's default key for SSM, `alias/aws/ssm`); reading
-# its plain value needs `WithDecryption=True` **and** permission to decrypt with that key.
-# `describe_parameters` shows its metadata without ever touching the value:
+# A **SecureString** is encrypted at rest with a KMS key (here `alias/aws/ssm`); reading it needs
+# `WithDecryption=True` **and** permission to decrypt. `describe_parameters` shows its metadata
+# without the value:
 
 # %% slideshow={"slide_type": "-"}
 import pandas as pd
@@ -89,14 +80,14 @@ described = ssm.describe_parameters(
 pd.DataFrame(described)[["Name", "Type", "KeyId", "Tier", "DataType"]].T.rename(columns={0: "value"})
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
-# The Lambda's role (in `handouts/etl-stack.yml`) may read exactly this one parameter, and may use
-# KMS only *through* Parameter Store (`kms:ViaService`). Another team's parameter is out of its reach.
+# The Lambda's role (`handouts/etl-stack.yml`) may read exactly this one parameter, and use KMS
+# only *through* Parameter Store (`kms:ViaService`).
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## How the Lambda uses it
 #
-# The pipeline stack gives the Lambda the parameter's **name** in an environment variable – a name
-# is not a secret. The handler, `handouts/src/mystery_shop_etl_lambda.py`, reads that name:
+# The stack gives the Lambda the parameter's **name** in an environment variable (a name is not a
+# secret); the handler `handouts/src/mystery_shop_etl_lambda.py` reads it:
 
 # %% slideshow={"slide_type": "-"}
 from redshift_course.paths import HANDOUTS
@@ -105,8 +96,8 @@ show_source_lines(HANDOUTS / "src" / "mystery_shop_etl_lambda.py",
                   r"^PARAMETER_NAME_VARIABLE =|os\.environ\.get\(PARAMETER_NAME_VARIABLE\)|get_redshift_settings\(")
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
-# and at run time `handouts/src/etl_utils/db_utils.py` asks Parameter Store for the value, decrypted,
-# and hands it straight to `redshift_connector` – it is never printed or logged:
+# and at run time `handouts/src/etl_utils/db_utils.py` asks Parameter Store for the decrypted value
+# and hands it straight to `redshift_connector`, never printed or logged:
 
 # %% slideshow={"slide_type": "-"}
 show_source_lines(HANDOUTS / "src" / "etl_utils" / "db_utils.py",
@@ -120,25 +111,17 @@ show_source_lines(HANDOUTS / "src" / "etl_utils" / "db_utils.py",
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Never put passwords in code or environment variables!
 #
-# Why go to this trouble? Because secrets in code or in environment variables leak, quietly, in
-# ways that are hard to undo:
-#
-# - **Git history** keeps every version of every file. Deleting the password later leaves it in the
-#   history of every clone.
-# - **`env` and friends**: a debugging `print(os.environ)` or `env` puts every variable in the logs,
-#   and logs are read by many more people than passwords should be.
-# - **The Lambda console and API** show a function's environment variables to anyone allowed to
-#   *read* its configuration – a read-only permission.
-# - **Rotation**: a password baked into code or config needs a redeploy to change. In Parameter Store
-#   the instructor changes one value and every Lambda reads the new one on its next run.
-#
-# Let's see three of those happen – with made-up passwords, in throwaway places.
+# - **Git history** keeps every version of every file: a deleted password stays in every clone.
+# - **`env` and friends**: one debugging `print(os.environ)` puts every variable in the logs.
+# - **The Lambda console and API** show environment variables to anyone who may *read* the
+#   function's configuration.
+# - **Rotation**: a password in code needs a redeploy; in Parameter Store one value changes.
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# ### 1. What the Lambda's configuration reveals
+# ### What the Lambda's configuration reveals
 #
-# Anyone with `lambda:GetFunctionConfiguration` – a read-only permission many roles have – gets the
-# environment variables back in clear text. Ours hold only the parameter's name and a log level:
+# `lambda:GetFunctionConfiguration`, a read-only permission many roles have, returns the environment
+# variables in clear text. Ours hold only the parameter's name and a log level:
 
 # %% slideshow={"slide_type": "-"}
 from redshift_course.pipeline.deploy import ensure_pipeline_deployed
@@ -150,14 +133,22 @@ function = settings.client("lambda").get_function_configuration(
 function["Environment"]["Variables"]
 
 # %% [markdown] slideshow={"slide_type": "fragment"}
-# Had someone added `REDSHIFT_PASSWORD` there, it would be in that dict, on the console's
-# *Configuration → Environment variables* tab, and in every `describe` dump of the account.
+# Had someone added `REDSHIFT_PASSWORD` there, it would be in that dict and on the console's
+# *Configuration → Environment variables* tab. With Parameter Store the code, the environment, the
+# logs and the repository only ever hold the parameter's **name**.
 
-# %% [markdown] slideshow={"slide_type": "subslide"}
-# ### 2. `env` in a log
+# %% [markdown] slideshow={"slide_type": "notes"}
+# **Speaker notes.** Learning objective: never put sensitive info like passwords in code or
+# environment variables! Ask: who in your project could read a Lambda's configuration? Who can read
+# your repo's history? How would you change a leaked password, and how many places would you touch?
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Optional deep dive: watching a secret leak
 #
-# A process inherits its parent's environment, and `env` prints all of it. Here a child process
-# gets a made-up password through its environment, and one innocent debugging line writes it out:
+# ### `env` in a log
+#
+# A process inherits its parent's environment, and `env` prints all of it. A child process gets a
+# made-up password through its environment, and one innocent debugging line writes it out:
 
 # %% slideshow={"slide_type": "-"}
 import subprocess
@@ -166,10 +157,10 @@ child_env = {"PATH": "/usr/bin:/bin", "REDSHIFT_PASSWORD": "made-up-for-this-dem
 print(subprocess.run(["env"], env=child_env, capture_output=True, text=True).stdout)
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
-# ### 3. Git never forgets
+# ### Git never forgets
 #
 # In a throwaway repository we commit a config file with a (made-up) password, then "fix" it in a
-# second commit. The password is gone from the file – and still in the history, for anyone who clones:
+# second commit. The password is gone from the file, and still in the history:
 
 # %% slideshow={"slide_type": "-"}
 import tempfile
@@ -189,12 +180,3 @@ with tempfile.TemporaryDirectory() as repo:
     print("file now:   ", config.read_text().strip())
     history = git("log", "-p", "--format=commit: %s", cwd=repo)
     print("history has:", [line for line in history.splitlines() if "made-up" in line])
-
-# %% [markdown] slideshow={"slide_type": "fragment"}
-# With Parameter Store none of these can happen: the code, the environment, the logs and the
-# repository only ever hold the parameter's **name**.
-
-# %% [markdown] slideshow={"slide_type": "notes"}
-# **Speaker notes.** Learning objective: never put sensitive info like passwords in code or
-# environment variables! Ask: who in your project could read a Lambda's configuration? Who can read
-# your repo's history? How would you change a leaked password, and how many places would you touch?

@@ -27,7 +27,8 @@
 # 2. watch the load arrive in Redshift,
 # 3. read what the Lambda wrote in its logs,
 # 4. look at the rows it refused, and why,
-# 5. find out why the whole team can upload at once, and why the same file can go in twice.
+# 5. find out why the whole team can upload at once, and why the same file can go in twice,
+# 6. time three ways of loading rows into Redshift side by side.
 
 # %% slideshow={"slide_type": "skip"}
 from redshift_course import CourseSettings
@@ -190,7 +191,7 @@ loaded[loaded[SOURCE_COLUMN].isin(ours)].reset_index(drop=True)
 #
 # Because the Lambda **replaces** a file's rows instead of adding to them: in one transaction it
 # deletes every row whose `source_file` is this object (`s3://bucket/key`), then inserts the file's
-# rows again. Upload it
+# clean rows again (it has staged them in S3 and `COPY`d them into a temporary table). Upload it
 # twice, ten times – the table holds one copy. Let's count before and after:
 
 # %% slideshow={"slide_type": "-"}
@@ -206,6 +207,76 @@ print("unchanged:", before == after)
 # %% [markdown] slideshow={"slide_type": "fragment"}
 # Replacing by file also means a *fixed* file just goes up under the same name: its old rows go, the
 # corrected ones come in, and nothing else in the table is touched.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Three ways to load, measured
+#
+# The Lambda stages the clean rows in S3 and `COPY`s them. Why? Three ways side by side, into a
+# scratch table: an `INSERT` per row, `INSERT`s of 1,000 rows, one `COPY` from the team's bucket.
+
+# %% slideshow={"slide_type": "subslide"}
+import csv
+import io
+
+from redshift_course import columnar, load_timing
+
+rows = load_timing.as_rows(columnar.measurement_visits(rows_per_month=100_000, months=("2024-03",)))
+connection = settings.connect()
+cursor = connection.cursor()
+load_timing.create_scratch_table(connection)
+TABLE, KEY = load_timing.SCRATCH_TABLE, load_timing.SCRATCH_KEY
+ONE_ROW = "(" + ", ".join(["%s"] * len(rows[0])) + ")"
+
+
+def one_insert_per_row(rows):
+    for row in rows:  # one statement, one round trip to the database, per visit
+        cursor.execute(f"INSERT INTO {TABLE} VALUES {ONE_ROW}", row)
+    connection.commit()
+
+
+def batched_inserts(rows, batch=1_000):
+    for start in range(0, len(rows), batch):  # one statement carries 1,000 visits
+        chunk = rows[start:start + batch]
+        cursor.execute(f"INSERT INTO {TABLE} VALUES " + ", ".join([ONE_ROW] * len(chunk)),
+                       [value for row in chunk for value in row])
+    connection.commit()
+
+
+def copy_from_s3(rows):
+    text = io.StringIO()
+    csv.writer(text).writerows(rows)  # the rows as CSV: dates as yyyy-mm-dd, times as hh:mm:ss
+    s3.put_object(Bucket=names.bucket, Key=KEY, Body=text.getvalue().encode("utf-8"))
+    cursor.execute(f"COPY {TABLE} FROM 's3://{names.bucket}/{KEY}' IAM_ROLE default FORMAT CSV")
+    connection.commit()
+
+
+results = load_timing.measure(connection, {
+    "one INSERT per row": (one_insert_per_row, rows[:1_000]),
+    "batched INSERTs (1,000 rows each)": (batched_inserts, rows[:20_000]),
+    "COPY from S3 (upload included)": (copy_from_s3, rows[:100_000]),
+})
+print()
+print(load_timing.describe_ratios(results))
+
+# %% slideshow={"slide_type": "subslide"}
+import matplotlib.pyplot as plt
+
+load_timing.plot_rates(results, f"Three ways to load, on this machine ({settings.mode} mode)")
+plt.show()
+
+# %% [markdown] slideshow={"slide_type": "fragment"}
+# Noisy figures (a busy machine), a stable order. On a real cluster the gap is **far wider**: every
+# statement goes through the leader node, while one `COPY` has every slice read S3 in parallel
+# (deep dive at the end). The scratch table and object go again:
+
+# %% slideshow={"slide_type": "-"}
+print(load_timing.drop_scratch(connection, s3, names.bucket))
+connection.close()
+
+# %% [markdown] slideshow={"slide_type": "notes"}
+# **Speaker notes.** Locally the measurement takes a few seconds. On a real cluster the
+# one-per-row way may take a minute: start the cell, then talk through the deep dive's leader-node
+# story while it runs. Ask: which way would you pick for 10 million rows a night?
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Your turn: upload your own file
@@ -237,3 +308,27 @@ picker = upload_widget(settings)   # pick a file: it goes to S3 and the Lambda l
 # understand it? Why could multiple people do this at the same time? Draw out: S3 events fan out to
 # independent invocations; one transaction per file; replace-by-source-file makes re-uploads safe.
 # Contrast with the single shared stack in step 01.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Optional deep dive: why the gap is far wider on a real cluster
+#
+# Locally, the "Redshift" is one PostgreSQL process on this machine: a statement costs a fraction of
+# a millisecond, so even an `INSERT` per row runs at thousands of rows a second. On Amazon Redshift
+# every statement goes through the **leader node**: it parses and plans it, compiles (or fetches
+# from its cache) the code the compute nodes run, sends it to them, and gathers their replies; and
+# a commit is a cluster-wide step. That overhead is the same for one row or a thousand, so:
+#
+# - an `INSERT` per row pays it on every visit: a few to a few dozen rows a second;
+# - a batched `INSERT` pays it once per 1,000 visits, but the leader node still parses every value;
+# - `COPY` pays it once, and then every slice of every compute node reads its share of the files
+#   from S3 in parallel, without the leader node in the way (split big loads into as many files as
+#   there are slices).
+#
+# That is why the AWS guide says to load with `COPY` and, when that is not possible, to use
+# multi-row `INSERT`s — and why the Lambda stages its clean rows in S3 and `COPY`s them. Run this
+# notebook with `COURSE_MODE=aws` to see the gap on a cluster (the one-per-row way may then take a
+# minute). There the `COPY` reads S3 with the cluster's default IAM role, which the instructor's
+# stack attaches and which may read only `staging/`: that is why the scratch object lives there (and,
+# not ending in `.csv`, it never triggers the Lambda).
+# The local `COPY` reads the local S3 through PostgreSQL's own `COPY`: see
+# `docs/local_redshift_copy.md`.

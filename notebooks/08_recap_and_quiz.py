@@ -21,8 +21,8 @@
 # # AWS 07 – Introduction to Amazon Redshift
 # ## 08 · Recap, quiz and emoji check
 #
-# About 15 minutes: the words you met today, a quiz to check them, where to read more, and how you
-# feel about it all.
+# 5 minutes: where we got to, a quiz, and how you feel about it all. The terms of the session are
+# at the end, for reference.
 
 # %% slideshow={"slide_type": "skip"}
 from redshift_course import CourseSettings
@@ -36,8 +36,8 @@ print(settings.describe())
 # > **As a** SuperCafe senior manager **I want** the Mystery Shopper data to be analysed **so that**
 # > we can award the friendliest, most helpful store a prize each month.
 #
-# This is what the IaC set up and let us use — we nearly have the whole system now. Only the
-# Grafana VM (AWS 08) is still to come:
+# This is what the IaC set up and let us use; we nearly have the whole system now. Only the Grafana
+# VM (AWS 08) is still to come:
 
 # %% slideshow={"slide_type": "subslide"}
 import matplotlib.pyplot as plt
@@ -48,42 +48,15 @@ diagrams.pipeline("next")
 plt.show()
 
 # %% [markdown] slideshow={"slide_type": "notes"}
-# **Speaker notes.** Walk the chain once
-# more: upload → S3 event → Lambda reads its settings from Parameter Store → INSERTs into Redshift →
-# we query it. Next session adds the Grafana VM that turns those queries into a dashboard.
-
-# %% [markdown] slideshow={"slide_type": "slide"}
-# ## Terms and definitions
-#
-# | term | meaning |
-# |---|---|
-# | **data warehouse** | a central store of clean, structured data from many sources, ready for analysis: the business's *source of truth* (the finished goods on the shelves) |
-# | **ETL** | Extract, Transform, Load: the pipeline that turns raw files into warehouse rows (our Lambda) |
-# | **OLTP** | online *transaction* processing: many tiny reads and writes of single rows (a till, a shop website) |
-# | **OLAP** | online *analytical* processing: few, big queries that scan and aggregate many rows (a warehouse) |
-# | **columnar storage** | storing each column's values together instead of each row's: reads only the columns a query needs, compresses well |
-# | **compression encoding** | how one column is compressed in Redshift (`ENCODE AZ64`, `ZSTD`, `BYTEDICT`, `RUNLENGTH`, `RAW`; `AUTO` lets Redshift choose) |
-# | **MPP** | massively parallel processing: the data and the work are split over many nodes and slices that run at once |
-# | **cluster** | a leader node plus one or more compute nodes, running one Redshift engine with one or more databases |
-# | **leader node** | receives queries from clients, plans them, coordinates the compute nodes, merges their results |
-# | **compute node** | runs its part of each query plan on the data it holds; nodes exchange data with each other when needed |
-# | **slice** | a share of a compute node's memory and disk; each slice holds part of every table and works in parallel |
-# | **distribution style** | how a table's rows are spread over slices: `AUTO`, `EVEN`, `KEY` or `ALL` |
-# | **distribution key** | the column whose value decides a row's slice under `DISTSTYLE KEY`; equal values land together |
-# | **skew** | some slices holding far more rows than others, so they finish last (a bad distribution key) |
-# | **sort key** | the column(s) the table is kept sorted by, so zone maps can skip blocks |
-# | **zone map** | the min and max value of each 1 MB block, used to skip blocks that cannot match |
-# | **node type** | the hardware of each node: RA3 (compute + managed storage, current), DC2 (previous generation), DS2 (retired) |
-# | **Redshift Serverless** | Redshift without choosing nodes: capacity in RPUs, paid per second while queries run |
-# | **Parameter Store** | the AWS Systems Manager service that stores settings by name (ours: `<team>_redshift_settings`) |
-# | **SecureString** | a Parameter Store value encrypted with KMS; readable only with permission to decrypt |
+# **Speaker notes.** Walk the chain once more: upload → S3 event → Lambda reads its settings from
+# Parameter Store, checks the rows, stages the clean rows in S3 and COPYs them into Redshift → we
+# query it. Next session adds the Grafana VM that turns those queries into a dashboard.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Quiz time! 🤓
 #
 # Twelve questions on the whole session. Pick an answer, then press its **Check** button: only then
-# do you see whether it is right, and why. The score so far is at the bottom.
-# (If you are reading a static copy of this notebook, the questions are printed as text instead.)
+# do you see whether it is right, and why. (A static copy of this notebook shows the questions only.)
 
 # %% slideshow={"slide_type": "subslide"}
 from redshift_course import quiz
@@ -92,8 +65,9 @@ quiz.show(quiz.QUESTIONS)
 
 # %% [markdown] slideshow={"slide_type": "notes"}
 # **Speaker notes.** Run the quiz as a group: read each question, give the room ten seconds, then
-# press its Check button with the room's answer. Questions 3, 5 and 8 link back to the measurements in notebooks 02 and 03 — if people
-# miss them, show the chart again rather than re-explaining.
+# press its Check button with the room's answer. Questions 3, 4, 5, 8 and 9 quote the
+# measurements in notebooks 02 and 03: if people miss them, show the chart again rather than
+# re-explaining. Short of time? Take the odd-numbered questions only.
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Overview — recap
@@ -124,6 +98,7 @@ quiz.show(quiz.QUESTIONS)
 # - Distribution styles: <https://docs.aws.amazon.com/redshift/latest/dg/c_choosing_dist_sort.html>
 # - Sort keys: <https://docs.aws.amazon.com/redshift/latest/dg/t_Sorting_data.html>
 # - Query plans (`EXPLAIN`): <https://docs.aws.amazon.com/redshift/latest/dg/c-the-query-plan.html>
+# - Loading with `COPY`: <https://docs.aws.amazon.com/redshift/latest/dg/r_COPY.html>
 # - Parameter Store: <https://docs.aws.amazon.com/systems-manager/latest/userguide/systems-manager-parameter-store.html>
 # - `redshift_connector`: <https://github.com/aws/amazon-redshift-python-driver>
 
@@ -150,3 +125,29 @@ quiz.show(quiz.QUESTIONS)
 # 3. 😐 I understand enough to begin practising it with others in a really basic way
 # 4. 🙂 I understand a majority of what's being discussed, and I feel ready to practise this with others and begin to deepen the practice
 # 5. 😀 I understand all (or the majority) of what's being discussed, and I feel ready to practise this in depth with others and explore more advanced areas of the content
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Optional deep dive: terms and definitions
+#
+# | term | meaning |
+# |---|---|
+# | **data warehouse** | a central store of clean, structured data from many sources, ready for analysis: the business's *source of truth* (the finished goods on the shelves) |
+# | **ETL** | Extract, Transform, Load: the pipeline that turns raw files into warehouse rows (our Lambda: it checks the rows, stages the clean ones in S3 and COPYs them into Redshift) |
+# | **OLTP** | online *transaction* processing: many tiny reads and writes of single rows (a till, a shop website) |
+# | **OLAP** | online *analytical* processing: few, big queries that scan and aggregate many rows (a warehouse) |
+# | **columnar storage** | storing each column's values together instead of each row's: reads only the columns a query needs, compresses well |
+# | **compression encoding** | how one column is compressed in Redshift (`ENCODE AZ64`, `ZSTD`, `BYTEDICT`, `RUNLENGTH`, `RAW`; `AUTO` lets Redshift choose) |
+# | **MPP** | massively parallel processing: the data and the work are split over many nodes and slices that run at once |
+# | **cluster** | a leader node plus one or more compute nodes, running one Redshift engine with one or more databases |
+# | **leader node** | receives queries from clients, plans them, coordinates the compute nodes, merges their results |
+# | **compute node** | runs its part of each query plan on the data it holds; nodes exchange data with each other when needed |
+# | **slice** | a share of a compute node's memory and disk; each slice holds part of every table and works in parallel |
+# | **distribution style** | how a table's rows are spread over slices: `AUTO`, `EVEN`, `KEY` or `ALL` |
+# | **distribution key** | the column whose value decides a row's slice under `DISTSTYLE KEY`; equal values land together |
+# | **skew** | some slices holding far more rows than others, so they finish last (a bad distribution key) |
+# | **sort key** | the column(s) the table is kept sorted by, so zone maps can skip blocks |
+# | **zone map** | the min and max value of each 1 MB block, used to skip blocks that cannot match |
+# | **node type** | the hardware of each node: RA3 (compute + managed storage, current), DC2 (previous generation), DS2 (retired) |
+# | **Redshift Serverless** | Redshift without choosing nodes: capacity in RPUs, paid per second while queries run |
+# | **Parameter Store** | the AWS Systems Manager service that stores settings by name (ours: `<team>_redshift_settings`) |
+# | **SecureString** | a Parameter Store value encrypted with KMS; readable only with permission to decrypt |

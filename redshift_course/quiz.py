@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from .live import display_widget
 from .paths import HANDOUTS
 
 
@@ -105,20 +106,7 @@ def widget(questions: Sequence[Question]):
 
 def show(questions: Sequence[Question]) -> None:
     """Display the quiz: widgets where a frontend can draw them, the text version everywhere else."""
-    from IPython.display import display
-
-    box = widget(questions)
-    display(
-        {
-            "application/vnd.jupyter.widget-view+json": {
-                "version_major": 2,
-                "version_minor": 0,
-                "model_id": box.model_id,
-            },
-            "text/plain": as_text(questions),
-        },
-        raw=True,
-    )
+    display_widget(widget(questions), as_text(questions))
 
 
 QUIZ_FILE = HANDOUTS / "quiz" / "recap_quiz.yaml"

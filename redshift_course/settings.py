@@ -176,6 +176,13 @@ class CourseSettings:
 
         return connect_with_settings(self.redshift_settings(), **kwargs)
 
+    def sql_engine(self, **engine_options: Any):
+        """An SQLAlchemy engine (sqlalchemy-redshift) with the team's settings read at run time from
+        SSM, for pandas' to_sql/read_sql and jupysql's %sql; the password is in no URL."""
+        from .sql_engine import engine_from_settings
+
+        return engine_from_settings(self.redshift_settings(), **engine_options)
+
     def describe(self) -> str:
         where = f"local AWS at {self.aws_endpoint_url}" if self.is_local else f"AWS profile {self.profile}"
         return f"mode={self.mode} team={self.team} region={self.region} ({where})"

@@ -1,8 +1,11 @@
-"""Running the SQL exercises: in a notebook cell (`show`) or from a terminal on the learner's files.
+"""Running the SQL exercises from a terminal on the learner's files (`show` prints one result).
 
-    python -m redshift_course.sql_exercises handouts/exercises/sql/01_count_visits.sql
+    python -m redshift_course.sql_exercises handouts/exercises/sql/01_count_visits.sql          # run it
+    python -m redshift_course.sql_exercises --check handouts/exercises/sql/01_count_visits.sql  # grade it
 
-The exercises themselves are generated from `solutions/sql/` by `tools/make_exercises.py`.
+A file's name (``NN_slug.sql``) says which exercise it answers. In a notebook, ``%%sql`` cells
+(`sql_editor`) and ``check(...)`` (`sql_grading`) do the same. The exercises themselves are
+generated from `solutions/sql/` by `tools/make_exercises.py`.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from .settings import CourseSettings
+from .sql_grading import Checker, has_query
 
 
 def show(connection, sql: str, max_rows: int = 20) -> None:
@@ -31,15 +35,13 @@ def show(connection, sql: str, max_rows: int = 20) -> None:
         print(f"... {len(frame)} rows in all, the first {max_rows} shown")
 
 
-def has_query(sql: str) -> bool:
-    """Whether the text holds anything besides ``--`` comments and blank lines."""
-    return any(line.strip() and not line.strip().startswith("--") for line in sql.splitlines())
-
-
-def query_files(paths: Iterable[Path], settings=None) -> int:
-    """Run each SQL file against the team's Redshift (local or aws mode, from the environment)."""
+def query_files(paths: Iterable[Path], settings=None, grade: bool = False) -> int:
+    """Run (or grade) each SQL file against the team's Redshift (local or aws mode, from the environment).
+    Returns 1 if a graded answer is wrong, else 0."""
     settings = settings or CourseSettings.from_env()
     print(settings.describe())
+    if grade:
+        return grade_files(paths, Checker(settings))
     connection = settings.connect()
     connection.autocommit = True
     try:
@@ -55,13 +57,26 @@ def query_files(paths: Iterable[Path], settings=None) -> int:
     return 0
 
 
+def grade_files(paths: Iterable[Path], checker: Checker) -> int:
+    wrong = 0
+    for path in paths:
+        path = Path(path)
+        print(f"\n-- {path}")
+        verdict = checker.grade(path.stem, path.read_text(encoding="utf-8"))
+        print(verdict)
+        wrong += not verdict.passed
+    return 1 if wrong else 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m redshift_course.sql_exercises",
-        description="Run SQL files against the team's Redshift and print the results.",
+        description="Run SQL files against the team's Redshift and print the results, or grade them.",
     )
-    parser.add_argument("files", nargs="+", type=Path, metavar="FILE.sql")
-    return query_files(parser.parse_args(argv).files)
+    parser.add_argument("--check", action="store_true", help="grade each file against its exercise's answer")
+    parser.add_argument("files", nargs="+", type=Path, metavar="NN_slug.sql")
+    args = parser.parse_args(argv)
+    return query_files(args.files, grade=args.check)
 
 
 if __name__ == "__main__":

@@ -18,12 +18,14 @@
 # %% [markdown] slideshow={"slide_type": "slide"}
 # # AWS 07 · SQL exercises on `mystery_shop_visit`
 #
-# Step 03 of the breakout: questions about the mystery-shop visits the pipeline loaded into Redshift, from counting rows to awarding the store of the month with window functions. Every query is Redshift SQL: paste it into the Redshift query editor in the AWS console, or run it here, where the same cell talks to the local Redshift or to your team's cluster.
+# Step 03 of the breakout: questions about the mystery-shop visits the pipeline loaded into Redshift, from counting rows to awarding the store of the month with window functions. Every query is Redshift SQL. On AWS you can paste it into the Redshift **Query Editor v2** in the console; here, a `%%sql` cell is the query editor, and it talks to the local Redshift or to your team's cluster with the same settings.
+#
+# Each question has a query cell and a `check(...)` cell under it: the check compares your result with the answer's, on your data **and** on a hidden variant of it, so a query must compute its answer, not copy it.
 #
 # The questions and answers live in `solutions/sql/`; the learners' copies in `handouts/exercises/` and this notebook are generated from them by `tools/make_exercises.py` (`make exercises`), so edit the SQL files, never the copies.
 
 # %% [markdown] slideshow={"slide_type": "-"} tags=["solution"]
-# **This is the instructors' copy, with the answers.** The learners' notebook, `handouts/exercises/aws-07-sql-exercises.ipynb`, has an empty cell where each answer is.
+# **This is the instructors' copy, with the answers.** The learners' notebook, `handouts/exercises/aws-07-sql-exercises.ipynb`, has an empty `%%sql` cell where each answer is.
 
 # %% slideshow={"slide_type": "-"}
 from redshift_course import CourseSettings
@@ -41,13 +43,35 @@ from redshift_course.pipeline.loads import ensure_visits_loaded
 print(ensure_pipeline_deployed(settings))
 print(ensure_visits_loaded(settings).to_string(index=False))
 
-# %% [markdown] slideshow={"slide_type": "-"}
-# `show(connection, sql)` runs one query and prints its result as a table (the first 20 rows of a long one). The connection's settings come from Parameter Store at run time: no password in this notebook.
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ## The query editor
+#
+# **On AWS – Query Editor v2.** Open *Amazon Redshift → Query editor v2*, choose the cluster, then *Database user name and password*, and enter the `database-name`, `user` and `password` from your team's parameter (*Systems Manager → Parameter Store →* `la_vida_mocha_redshift_settings` *→ Show decrypted value*; never paste the password into chat, code or a file). Paste a query, press **Run**: the result grid appears under the editor.
+#
+# **Here, in both modes – `%%sql` cells.** [jupysql](https://jupysql.ploomber.io) turns a cell that starts with `%%sql` into a query editor. It connects through an SQLAlchemy engine (dialect `redshift+redshift_connector`, over the driver the Lambda uses) made from the team's settings, read from Parameter Store as the cell runs. The password goes to the driver only: it is in no URL, no output and no file.
 
 # %% slideshow={"slide_type": "-"}
-from redshift_course.sql_exercises import show
-connection = settings.connect()
-connection.autocommit = True   # each query on its own: one mistake does not block the next
+from redshift_course.sql_editor import redshift_engine, load_sql_cells
+engine = redshift_engine(settings)
+print(engine.url.drivername, "as", engine.url.username, "- password:", engine.url.password)
+load_sql_cells()   # %load_ext sql, with results as plain-text tables (the first 20 rows)
+# %sql engine
+
+# %% [markdown] slideshow={"slide_type": "-"}
+# Try it: `%%sql` on the first line, SQL below. (`--save name` also keeps the query under that name, for its check.)
+
+# %% slideshow={"slide_type": "-"} language="sql"
+# SELECT store_type, COUNT(*) AS visits
+# FROM mystery_shop_visit
+# GROUP BY store_type
+# ORDER BY store_type
+
+# %% [markdown] slideshow={"slide_type": "-"}
+# `check("name")` grades the query saved under that name. It opens its own session, runs your query and the answer on your data, then again with a hidden variant of the data in a temporary table that shadows `mystery_shop_visit` for that session only (never written to your table), and says what differs, with a hint for the common mistakes. Row order and column names do not count.
+
+# %% slideshow={"slide_type": "-"}
+from redshift_course.sql_grading import Checker
+check = Checker(settings)
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Questions
@@ -61,11 +85,12 @@ connection.autocommit = True   # each query on its own: one mistake does not blo
 #
 # *Check.* One row with one number. If you uploaded only March, that is March's valid visits.
 
-# %% slideshow={"slide_type": "fragment"} tags=["solution"]
-show(connection, """
-SELECT COUNT(*) AS visits
-FROM mystery_shop_visit;
-""")
+# %% slideshow={"slide_type": "fragment"} tags=["solution"] magic_args="--save count_visits" language="sql"
+# SELECT COUNT(*) AS visits
+# FROM mystery_shop_visit;
+
+# %% slideshow={"slide_type": "-"}
+check("count_visits")
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### 02 · The first ten visits *(easy)*
@@ -76,19 +101,20 @@ FROM mystery_shop_visit;
 #
 # *Check.* Ten rows, all from the first days of the earliest month you loaded.
 
-# %% slideshow={"slide_type": "fragment"} tags=["solution"]
-show(connection, """
-SELECT TOP 10
-       store_id,
-       store_name,
-       mystery_shopper_id,
-       visit_date,
-       start_time,
-       end_time,
-       overall_score
-FROM mystery_shop_visit
-ORDER BY visit_date, start_time, store_id, mystery_shopper_id;
-""")
+# %% slideshow={"slide_type": "fragment"} tags=["solution"] magic_args="--save first_ten_visits" language="sql"
+# SELECT TOP 10
+#        store_id,
+#        store_name,
+#        mystery_shopper_id,
+#        visit_date,
+#        start_time,
+#        end_time,
+#        overall_score
+# FROM mystery_shop_visit
+# ORDER BY visit_date, start_time, store_id, mystery_shopper_id;
+
+# %% slideshow={"slide_type": "-"}
+check("first_ten_visits")
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### 03 · Visits per store *(easy)*
@@ -99,15 +125,16 @@ ORDER BY visit_date, start_time, store_id, mystery_shopper_id;
 #
 # *Check.* One row per store; the visits add up to your answer to question 01.
 
-# %% slideshow={"slide_type": "fragment"} tags=["solution"]
-show(connection, """
-SELECT store_id,
-       store_name,
-       COUNT(*) AS visits
-FROM mystery_shop_visit
-GROUP BY store_id, store_name
-ORDER BY visits DESC, store_name;
-""")
+# %% slideshow={"slide_type": "fragment"} tags=["solution"] magic_args="--save visits_per_store" language="sql"
+# SELECT store_id,
+#        store_name,
+#        COUNT(*) AS visits
+# FROM mystery_shop_visit
+# GROUP BY store_id, store_name
+# ORDER BY visits DESC, store_name;
+
+# %% slideshow={"slide_type": "-"}
+check("visits_per_store")
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### 04 · Stores of each type *(easy)*
@@ -118,15 +145,16 @@ ORDER BY visits DESC, store_name;
 #
 # *Check.* One row per store type; the stores add up to the number of rows in question 03.
 
-# %% slideshow={"slide_type": "fragment"} tags=["solution"]
-show(connection, """
-SELECT store_type,
-       COUNT(DISTINCT store_id) AS stores,
-       COUNT(*) AS visits
-FROM mystery_shop_visit
-GROUP BY store_type
-ORDER BY stores DESC, store_type;
-""")
+# %% slideshow={"slide_type": "fragment"} tags=["solution"] magic_args="--save stores_per_type" language="sql"
+# SELECT store_type,
+#        COUNT(DISTINCT store_id) AS stores,
+#        COUNT(*) AS visits
+# FROM mystery_shop_visit
+# GROUP BY store_type
+# ORDER BY stores DESC, store_type;
+
+# %% slideshow={"slide_type": "-"}
+check("stores_per_type")
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### 05 · Average score per store in March *(easy)*
@@ -137,17 +165,18 @@ ORDER BY stores DESC, store_type;
 #
 # *Check.* One row per store visited in March, scores between 1 and 5.
 
-# %% slideshow={"slide_type": "fragment"} tags=["solution"]
-show(connection, """
-SELECT store_id,
-       store_name,
-       COUNT(*) AS visits,
-       ROUND(AVG(overall_score::DECIMAL(10, 4)), 2) AS average_score
-FROM mystery_shop_visit
-WHERE visit_date BETWEEN '2024-03-01' AND '2024-03-31'
-GROUP BY store_id, store_name
-ORDER BY average_score DESC, store_name;
-""")
+# %% slideshow={"slide_type": "fragment"} tags=["solution"] magic_args="--save average_score_march" language="sql"
+# SELECT store_id,
+#        store_name,
+#        COUNT(*) AS visits,
+#        ROUND(AVG(overall_score::DECIMAL(10, 4)), 2) AS average_score
+# FROM mystery_shop_visit
+# WHERE visit_date BETWEEN '2024-03-01' AND '2024-03-31'
+# GROUP BY store_id, store_name
+# ORDER BY average_score DESC, store_name;
+
+# %% slideshow={"slide_type": "-"}
+check("average_score_march")
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### 06 · The busiest mystery shoppers *(medium)*
@@ -158,16 +187,17 @@ ORDER BY average_score DESC, store_name;
 #
 # *Check.* Five rows, the most visits first.
 
-# %% slideshow={"slide_type": "fragment"} tags=["solution"]
-show(connection, """
-SELECT TOP 5
-       mystery_shopper_id,
-       COUNT(*) AS visits,
-       COUNT(DISTINCT store_id) AS stores_visited
-FROM mystery_shop_visit
-GROUP BY mystery_shopper_id
-ORDER BY visits DESC, mystery_shopper_id;
-""")
+# %% slideshow={"slide_type": "fragment"} tags=["solution"] magic_args="--save busiest_shoppers" language="sql"
+# SELECT TOP 5
+#        mystery_shopper_id,
+#        COUNT(*) AS visits,
+#        COUNT(DISTINCT store_id) AS stores_visited
+# FROM mystery_shop_visit
+# GROUP BY mystery_shopper_id
+# ORDER BY visits DESC, mystery_shopper_id;
+
+# %% slideshow={"slide_type": "-"}
+check("busiest_shoppers")
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### 07 · How long does a visit take? *(medium)*
@@ -178,17 +208,18 @@ ORDER BY visits DESC, mystery_shopper_id;
 #
 # *Check.* One row per store type; no visit is shorter than 0 minutes (the Lambda rejects an end time before its start time).
 
-# %% slideshow={"slide_type": "fragment"} tags=["solution"]
-show(connection, """
-SELECT store_type,
-       COUNT(*) AS visits,
-       MIN(DATEDIFF(minute, start_time, end_time)) AS shortest_minutes,
-       MAX(DATEDIFF(minute, start_time, end_time)) AS longest_minutes,
-       ROUND(AVG(DATEDIFF(minute, start_time, end_time)::DECIMAL(10, 4)), 1) AS average_minutes
-FROM mystery_shop_visit
-GROUP BY store_type
-ORDER BY average_minutes DESC, store_type;
-""")
+# %% slideshow={"slide_type": "fragment"} tags=["solution"] magic_args="--save visit_duration" language="sql"
+# SELECT store_type,
+#        COUNT(*) AS visits,
+#        MIN(DATEDIFF(minute, start_time, end_time)) AS shortest_minutes,
+#        MAX(DATEDIFF(minute, start_time, end_time)) AS longest_minutes,
+#        ROUND(AVG(DATEDIFF(minute, start_time, end_time)::DECIMAL(10, 4)), 1) AS average_minutes
+# FROM mystery_shop_visit
+# GROUP BY store_type
+# ORDER BY average_minutes DESC, store_type;
+
+# %% slideshow={"slide_type": "-"}
+check("visit_duration")
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### 08 · Median score per store type *(medium)*
@@ -199,15 +230,16 @@ ORDER BY average_minutes DESC, store_type;
 #
 # *Check.* One row per store type; medians are whole or half numbers, as scores are whole numbers.
 
-# %% slideshow={"slide_type": "fragment"} tags=["solution"]
-show(connection, """
-SELECT store_type,
-       MEDIAN(overall_score::DECIMAL(5, 1)) AS median_score,
-       ROUND(AVG(overall_score::DECIMAL(10, 4)), 2) AS average_score
-FROM mystery_shop_visit
-GROUP BY store_type
-ORDER BY store_type;
-""")
+# %% slideshow={"slide_type": "fragment"} tags=["solution"] magic_args="--save median_score_per_type" language="sql"
+# SELECT store_type,
+#        MEDIAN(overall_score::DECIMAL(5, 1)) AS median_score,
+#        ROUND(AVG(overall_score::DECIMAL(10, 4)), 2) AS average_score
+# FROM mystery_shop_visit
+# GROUP BY store_type
+# ORDER BY store_type;
+
+# %% slideshow={"slide_type": "-"}
+check("median_score_per_type")
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### 09 · Monthly average per store *(medium)*
@@ -218,17 +250,18 @@ ORDER BY store_type;
 #
 # *Check.* One row per store and month in which it was visited.
 
-# %% slideshow={"slide_type": "fragment"} tags=["solution"]
-show(connection, """
-SELECT TO_CHAR(visit_date, 'YYYY-MM') AS month,
-       store_id,
-       store_name,
-       COUNT(*) AS visits,
-       ROUND(AVG(overall_score::DECIMAL(10, 4)), 2) AS average_score
-FROM mystery_shop_visit
-GROUP BY 1, 2, 3
-ORDER BY month, average_score DESC, store_name;
-""")
+# %% slideshow={"slide_type": "fragment"} tags=["solution"] magic_args="--save monthly_average_per_store" language="sql"
+# SELECT TO_CHAR(visit_date, 'YYYY-MM') AS month,
+#        store_id,
+#        store_name,
+#        COUNT(*) AS visits,
+#        ROUND(AVG(overall_score::DECIMAL(10, 4)), 2) AS average_score
+# FROM mystery_shop_visit
+# GROUP BY 1, 2, 3
+# ORDER BY month, average_score DESC, store_name;
+
+# %% slideshow={"slide_type": "-"}
+check("monthly_average_per_store")
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### 10 · Leave out stores with too few visits *(medium)*
@@ -239,18 +272,19 @@ ORDER BY month, average_score DESC, store_name;
 #
 # *Check.* Fewer rows than question 05 if any store had fewer than 10 visits in March.
 
-# %% slideshow={"slide_type": "fragment"} tags=["solution"]
-show(connection, """
-SELECT store_id,
-       store_name,
-       COUNT(*) AS visits,
-       ROUND(AVG(overall_score::DECIMAL(10, 4)), 2) AS average_score
-FROM mystery_shop_visit
-WHERE visit_date BETWEEN '2024-03-01' AND '2024-03-31'
-GROUP BY store_id, store_name
-HAVING COUNT(*) >= 10
-ORDER BY average_score DESC, store_name;
-""")
+# %% slideshow={"slide_type": "fragment"} tags=["solution"] magic_args="--save enough_visits" language="sql"
+# SELECT store_id,
+#        store_name,
+#        COUNT(*) AS visits,
+#        ROUND(AVG(overall_score::DECIMAL(10, 4)), 2) AS average_score
+# FROM mystery_shop_visit
+# WHERE visit_date BETWEEN '2024-03-01' AND '2024-03-31'
+# GROUP BY store_id, store_name
+# HAVING COUNT(*) >= 10
+# ORDER BY average_score DESC, store_name;
+
+# %% slideshow={"slide_type": "-"}
+check("enough_visits")
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### 11 · Store of the month (the user story) *(hard)*
@@ -261,36 +295,37 @@ ORDER BY average_score DESC, store_name;
 #
 # *Check.* At least one row per month; two rows for a month only if their averages are exactly equal.
 
-# %% slideshow={"slide_type": "fragment"} tags=["solution"]
-show(connection, """
-WITH monthly AS (
-    SELECT TO_CHAR(visit_date, 'YYYY-MM') AS month,
-           store_id,
-           store_name,
-           COUNT(*) AS visits,
-           AVG(overall_score::DECIMAL(10, 4)) AS exact_average
-    FROM mystery_shop_visit
-    GROUP BY 1, 2, 3
-    HAVING COUNT(*) >= 10
-),
-ranked AS (
-    SELECT month,
-           store_id,
-           store_name,
-           visits,
-           exact_average,
-           RANK() OVER (PARTITION BY month ORDER BY exact_average DESC) AS position
-    FROM monthly
-)
-SELECT month,
-       store_id,
-       store_name,
-       visits,
-       ROUND(exact_average, 2) AS average_score
-FROM ranked
-WHERE position = 1
-ORDER BY month, store_name;
-""")
+# %% slideshow={"slide_type": "fragment"} tags=["solution"] magic_args="--save store_of_the_month" language="sql"
+# WITH monthly AS (
+#     SELECT TO_CHAR(visit_date, 'YYYY-MM') AS month,
+#            store_id,
+#            store_name,
+#            COUNT(*) AS visits,
+#            AVG(overall_score::DECIMAL(10, 4)) AS exact_average
+#     FROM mystery_shop_visit
+#     GROUP BY 1, 2, 3
+#     HAVING COUNT(*) >= 10
+# ),
+# ranked AS (
+#     SELECT month,
+#            store_id,
+#            store_name,
+#            visits,
+#            exact_average,
+#            RANK() OVER (PARTITION BY month ORDER BY exact_average DESC) AS position
+#     FROM monthly
+# )
+# SELECT month,
+#        store_id,
+#        store_name,
+#        visits,
+#        ROUND(exact_average, 2) AS average_score
+# FROM ranked
+# WHERE position = 1
+# ORDER BY month, store_name;
+
+# %% slideshow={"slide_type": "-"}
+check("store_of_the_month")
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### 12 · Store of the month, shorter, with QUALIFY *(hard)*
@@ -301,27 +336,28 @@ ORDER BY month, store_name;
 #
 # *Check.* Exactly the rows of question 11.
 
-# %% slideshow={"slide_type": "fragment"} tags=["solution"]
-show(connection, """
-WITH monthly AS (
-    SELECT TO_CHAR(visit_date, 'YYYY-MM') AS month,
-           store_id,
-           store_name,
-           COUNT(*) AS visits,
-           AVG(overall_score::DECIMAL(10, 4)) AS exact_average
-    FROM mystery_shop_visit
-    GROUP BY 1, 2, 3
-    HAVING COUNT(*) >= 10
-)
-SELECT month,
-       store_id,
-       store_name,
-       visits,
-       ROUND(exact_average, 2) AS average_score
-FROM monthly
-QUALIFY RANK() OVER (PARTITION BY month ORDER BY exact_average DESC) = 1
-ORDER BY month, store_name;
-""")
+# %% slideshow={"slide_type": "fragment"} tags=["solution"] magic_args="--save store_of_the_month_qualify" language="sql"
+# WITH monthly AS (
+#     SELECT TO_CHAR(visit_date, 'YYYY-MM') AS month,
+#            store_id,
+#            store_name,
+#            COUNT(*) AS visits,
+#            AVG(overall_score::DECIMAL(10, 4)) AS exact_average
+#     FROM mystery_shop_visit
+#     GROUP BY 1, 2, 3
+#     HAVING COUNT(*) >= 10
+# )
+# SELECT month,
+#        store_id,
+#        store_name,
+#        visits,
+#        ROUND(exact_average, 2) AS average_score
+# FROM monthly
+# QUALIFY RANK() OVER (PARTITION BY month ORDER BY exact_average DESC) = 1
+# ORDER BY month, store_name;
+
+# %% slideshow={"slide_type": "-"}
+check("store_of_the_month_qualify")
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### 13 · One line per month for the newsletter *(hard)*
@@ -332,32 +368,33 @@ ORDER BY month, store_name;
 #
 # *Check.* One row per month; the number of winners matches the rows of question 11.
 
-# %% slideshow={"slide_type": "fragment"} tags=["solution"]
-show(connection, """
-WITH monthly AS (
-    SELECT TO_CHAR(visit_date, 'YYYY-MM') AS month,
-           store_id,
-           store_name,
-           COUNT(*) AS visits,
-           AVG(overall_score::DECIMAL(10, 4)) AS exact_average
-    FROM mystery_shop_visit
-    GROUP BY 1, 2, 3
-    HAVING COUNT(*) >= 10
-),
-ranked AS (
-    SELECT month,
-           store_name,
-           RANK() OVER (PARTITION BY month ORDER BY exact_average DESC) AS position
-    FROM monthly
-)
-SELECT month,
-       COUNT(*) AS winners,
-       LISTAGG(store_name, '; ') WITHIN GROUP (ORDER BY store_name) AS winning_stores
-FROM ranked
-WHERE position = 1
-GROUP BY month
-ORDER BY month;
-""")
+# %% slideshow={"slide_type": "fragment"} tags=["solution"] magic_args="--save winners_listagg" language="sql"
+# WITH monthly AS (
+#     SELECT TO_CHAR(visit_date, 'YYYY-MM') AS month,
+#            store_id,
+#            store_name,
+#            COUNT(*) AS visits,
+#            AVG(overall_score::DECIMAL(10, 4)) AS exact_average
+#     FROM mystery_shop_visit
+#     GROUP BY 1, 2, 3
+#     HAVING COUNT(*) >= 10
+# ),
+# ranked AS (
+#     SELECT month,
+#            store_name,
+#            RANK() OVER (PARTITION BY month ORDER BY exact_average DESC) AS position
+#     FROM monthly
+# )
+# SELECT month,
+#        COUNT(*) AS winners,
+#        LISTAGG(store_name, '; ') WITHIN GROUP (ORDER BY store_name) AS winning_stores
+# FROM ranked
+# WHERE position = 1
+# GROUP BY month
+# ORDER BY month;
+
+# %% slideshow={"slide_type": "-"}
+check("winners_listagg")
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### 14 · Better or worse than last month? *(hard)*
@@ -368,25 +405,26 @@ ORDER BY month;
 #
 # *Check.* One row per store and month, the same rows as question 09; the first month of each store shows NULL (empty) in previous_average and change.
 
-# %% slideshow={"slide_type": "fragment"} tags=["solution"]
-show(connection, """
-WITH monthly AS (
-    SELECT TO_CHAR(visit_date, 'YYYY-MM') AS month,
-           store_id,
-           store_name,
-           AVG(overall_score::DECIMAL(10, 4)) AS exact_average
-    FROM mystery_shop_visit
-    GROUP BY 1, 2, 3
-)
-SELECT store_id,
-       store_name,
-       month,
-       ROUND(exact_average, 2) AS average_score,
-       ROUND(LAG(exact_average) OVER (PARTITION BY store_id ORDER BY month), 2) AS previous_average,
-       ROUND(exact_average - LAG(exact_average) OVER (PARTITION BY store_id ORDER BY month), 2) AS change
-FROM monthly
-ORDER BY store_name, store_id, month;
-""")
+# %% slideshow={"slide_type": "fragment"} tags=["solution"] magic_args="--save month_over_month" language="sql"
+# WITH monthly AS (
+#     SELECT TO_CHAR(visit_date, 'YYYY-MM') AS month,
+#            store_id,
+#            store_name,
+#            AVG(overall_score::DECIMAL(10, 4)) AS exact_average
+#     FROM mystery_shop_visit
+#     GROUP BY 1, 2, 3
+# )
+# SELECT store_id,
+#        store_name,
+#        month,
+#        ROUND(exact_average, 2) AS average_score,
+#        ROUND(LAG(exact_average) OVER (PARTITION BY store_id ORDER BY month), 2) AS previous_average,
+#        ROUND(exact_average - LAG(exact_average) OVER (PARTITION BY store_id ORDER BY month), 2) AS change
+# FROM monthly
+# ORDER BY store_name, store_id, month;
+
+# %% slideshow={"slide_type": "-"}
+check("month_over_month")
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### 15 · Which mystery shoppers are the strictest? *(hard)*
@@ -397,22 +435,23 @@ ORDER BY store_name, store_id, month;
 #
 # *Check.* One row per shopper with at least 50 visits; the differences of all visits average to 0.
 
-# %% slideshow={"slide_type": "fragment"} tags=["solution"]
-show(connection, """
-WITH compared AS (
-    SELECT mystery_shopper_id,
-           overall_score - AVG(overall_score::DECIMAL(10, 4)) OVER (PARTITION BY store_id) AS difference
-    FROM mystery_shop_visit
-)
-SELECT mystery_shopper_id,
-       COUNT(*) AS visits,
-       ROUND(AVG(difference), 2) AS average_difference,
-       RANK() OVER (ORDER BY AVG(difference)) AS strictness_rank
-FROM compared
-GROUP BY mystery_shopper_id
-HAVING COUNT(*) >= 50
-ORDER BY strictness_rank, mystery_shopper_id;
-""")
+# %% slideshow={"slide_type": "fragment"} tags=["solution"] magic_args="--save shopper_strictness" language="sql"
+# WITH compared AS (
+#     SELECT mystery_shopper_id,
+#            overall_score - AVG(overall_score::DECIMAL(10, 4)) OVER (PARTITION BY store_id) AS difference
+#     FROM mystery_shop_visit
+# )
+# SELECT mystery_shopper_id,
+#        COUNT(*) AS visits,
+#        ROUND(AVG(difference), 2) AS average_difference,
+#        RANK() OVER (ORDER BY AVG(difference)) AS strictness_rank
+# FROM compared
+# GROUP BY mystery_shopper_id
+# HAVING COUNT(*) >= 50
+# ORDER BY strictness_rank, mystery_shopper_id;
+
+# %% slideshow={"slide_type": "-"}
+check("shopper_strictness")
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## The user story, answered
@@ -420,4 +459,5 @@ ORDER BY strictness_rank, mystery_shopper_id;
 # *As a SuperCafe senior manager I want the Mystery Shopper data to be analysed so that we can award the friendliest most helpful store a prize each month*: question 11 (or 12, or 13) is that award. Its rules are choices worth discussing with the manager: how many visits make a store eligible, and what happens on a tie.
 
 # %% slideshow={"slide_type": "-"}
-connection.close()
+engine.dispose()   # close the editor's connection
+print("closed")

@@ -180,10 +180,13 @@ def format_row(visit: Visit, date: str | None = None) -> str:
 # --- the shipped monthly files ----------------------------------------------------------------
 
 
-def month_visits(month: str) -> list[Visit]:
-    """A month of clean, unique visits, sorted by date and start time."""
+SEED = "mystery-shops"  # the shipped files' seed; another one gives other data with the same traps
+
+
+def month_visits(month: str, seed: str = SEED) -> list[Visit]:
+    """A month of clean, unique visits, sorted by date and start time (the tie month has its tie)."""
     year, mon = (int(part) for part in month.split("-"))
-    rng = Rng(f"mystery-shops-{month}")
+    rng = Rng(f"{seed}-{month}")
     days = calendar.monthrange(year, mon)[1]
     # Each store has a good or bad month: this is what makes the store of the month change.
     form = {store.store_id: rng.normal(0.0, 0.35) for store in STORES}
@@ -290,8 +293,8 @@ def messy_lines(visits: list[Visit]) -> list[str]:
     return lines
 
 
-def handout_bytes(month: str) -> bytes:
-    visits = month_visits(month)
+def handout_bytes(month: str, seed: str = SEED) -> bytes:
+    visits = month_visits(month, seed)
     lines = messy_lines(visits) if month == HANDOUT_MONTH else [format_row(v) for v in visits]
     newline = "\r\n" if month == CRLF_MONTH else "\n"
     text = newline.join([HEADER, *lines]) + newline

@@ -18,7 +18,9 @@
 # %% [markdown] slideshow={"slide_type": "slide"}
 # # AWS 07 · SQL exercises on `mystery_shop_visit`
 #
-# Step 03 of the breakout: questions about the mystery-shop visits the pipeline loaded into Redshift, from counting rows to awarding the store of the month with window functions. Every query is Redshift SQL: paste it into the Redshift query editor in the AWS console, or run it here, where the same cell talks to the local Redshift or to your team's cluster.
+# Step 03 of the breakout: questions about the mystery-shop visits the pipeline loaded into Redshift, from counting rows to awarding the store of the month with window functions. Every query is Redshift SQL. On AWS you can paste it into the Redshift **Query Editor v2** in the console; here, a `%%sql` cell is the query editor, and it talks to the local Redshift or to your team's cluster with the same settings.
+#
+# Each question has a query cell and a `check(...)` cell under it: the check compares your result with the answer's, on your data **and** on a hidden variant of it, so a query must compute its answer, not copy it.
 #
 # The questions and answers live in `solutions/sql/`; the learners' copies in `handouts/exercises/` and this notebook are generated from them by `tools/make_exercises.py` (`make exercises`), so edit the SQL files, never the copies.
 
@@ -38,13 +40,35 @@ from redshift_course.pipeline.loads import ensure_visits_loaded
 print(ensure_pipeline_deployed(settings))
 print(ensure_visits_loaded(settings).to_string(index=False))
 
-# %% [markdown] slideshow={"slide_type": "-"}
-# `show(connection, sql)` runs one query and prints its result as a table (the first 20 rows of a long one). The connection's settings come from Parameter Store at run time: no password in this notebook.
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ## The query editor
+#
+# **On AWS – Query Editor v2.** Open *Amazon Redshift → Query editor v2*, choose the cluster, then *Database user name and password*, and enter the `database-name`, `user` and `password` from your team's parameter (*Systems Manager → Parameter Store →* `la_vida_mocha_redshift_settings` *→ Show decrypted value*; never paste the password into chat, code or a file). Paste a query, press **Run**: the result grid appears under the editor.
+#
+# **Here, in both modes – `%%sql` cells.** [jupysql](https://jupysql.ploomber.io) turns a cell that starts with `%%sql` into a query editor. It connects through an SQLAlchemy engine (dialect `redshift+redshift_connector`, over the driver the Lambda uses) made from the team's settings, read from Parameter Store as the cell runs. The password goes to the driver only: it is in no URL, no output and no file.
 
 # %% slideshow={"slide_type": "-"}
-from redshift_course.sql_exercises import show
-connection = settings.connect()
-connection.autocommit = True   # each query on its own: one mistake does not block the next
+from redshift_course.sql_editor import redshift_engine, load_sql_cells
+engine = redshift_engine(settings)
+print(engine.url.drivername, "as", engine.url.username, "- password:", engine.url.password)
+load_sql_cells()   # %load_ext sql, with results as plain-text tables (the first 20 rows)
+# %sql engine
+
+# %% [markdown] slideshow={"slide_type": "-"}
+# Try it: `%%sql` on the first line, SQL below. (`--save name` also keeps the query under that name, for its check.)
+
+# %% slideshow={"slide_type": "-"} language="sql"
+# SELECT store_type, COUNT(*) AS visits
+# FROM mystery_shop_visit
+# GROUP BY store_type
+# ORDER BY store_type
+
+# %% [markdown] slideshow={"slide_type": "-"}
+# `check("name")` grades the query saved under that name. It opens its own session, runs your query and the answer on your data, then again with a hidden variant of the data in a temporary table that shadows `mystery_shop_visit` for that session only (never written to your table), and says what differs, with a hint for the common mistakes. Row order and column names do not count.
+
+# %% slideshow={"slide_type": "-"}
+from redshift_course.sql_grading import Checker
+check = Checker(settings)
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Questions
@@ -58,11 +82,12 @@ connection.autocommit = True   # each query on its own: one mistake does not blo
 #
 # *Check.* One row with one number. If you uploaded only March, that is March's valid visits.
 
-# %% slideshow={"slide_type": "fragment"}
-# Your SQL here
-show(connection, """
+# %% slideshow={"slide_type": "fragment"} magic_args="--save count_visits" language="sql"
+# -- Your SQL here, instead of the placeholder below
+# SELECT 'write your query here' AS todo
 
-""")
+# %% slideshow={"slide_type": "-"}
+check("count_visits")
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### 02 · The first ten visits *(easy)*
@@ -73,11 +98,12 @@ show(connection, """
 #
 # *Check.* Ten rows, all from the first days of the earliest month you loaded.
 
-# %% slideshow={"slide_type": "fragment"}
-# Your SQL here
-show(connection, """
+# %% slideshow={"slide_type": "fragment"} magic_args="--save first_ten_visits" language="sql"
+# -- Your SQL here, instead of the placeholder below
+# SELECT 'write your query here' AS todo
 
-""")
+# %% slideshow={"slide_type": "-"}
+check("first_ten_visits")
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### 03 · Visits per store *(easy)*
@@ -88,11 +114,12 @@ show(connection, """
 #
 # *Check.* One row per store; the visits add up to your answer to question 01.
 
-# %% slideshow={"slide_type": "fragment"}
-# Your SQL here
-show(connection, """
+# %% slideshow={"slide_type": "fragment"} magic_args="--save visits_per_store" language="sql"
+# -- Your SQL here, instead of the placeholder below
+# SELECT 'write your query here' AS todo
 
-""")
+# %% slideshow={"slide_type": "-"}
+check("visits_per_store")
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### 04 · Stores of each type *(easy)*
@@ -103,11 +130,12 @@ show(connection, """
 #
 # *Check.* One row per store type; the stores add up to the number of rows in question 03.
 
-# %% slideshow={"slide_type": "fragment"}
-# Your SQL here
-show(connection, """
+# %% slideshow={"slide_type": "fragment"} magic_args="--save stores_per_type" language="sql"
+# -- Your SQL here, instead of the placeholder below
+# SELECT 'write your query here' AS todo
 
-""")
+# %% slideshow={"slide_type": "-"}
+check("stores_per_type")
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### 05 · Average score per store in March *(easy)*
@@ -118,11 +146,12 @@ show(connection, """
 #
 # *Check.* One row per store visited in March, scores between 1 and 5.
 
-# %% slideshow={"slide_type": "fragment"}
-# Your SQL here
-show(connection, """
+# %% slideshow={"slide_type": "fragment"} magic_args="--save average_score_march" language="sql"
+# -- Your SQL here, instead of the placeholder below
+# SELECT 'write your query here' AS todo
 
-""")
+# %% slideshow={"slide_type": "-"}
+check("average_score_march")
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### 06 · The busiest mystery shoppers *(medium)*
@@ -133,11 +162,12 @@ show(connection, """
 #
 # *Check.* Five rows, the most visits first.
 
-# %% slideshow={"slide_type": "fragment"}
-# Your SQL here
-show(connection, """
+# %% slideshow={"slide_type": "fragment"} magic_args="--save busiest_shoppers" language="sql"
+# -- Your SQL here, instead of the placeholder below
+# SELECT 'write your query here' AS todo
 
-""")
+# %% slideshow={"slide_type": "-"}
+check("busiest_shoppers")
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### 07 · How long does a visit take? *(medium)*
@@ -148,11 +178,12 @@ show(connection, """
 #
 # *Check.* One row per store type; no visit is shorter than 0 minutes (the Lambda rejects an end time before its start time).
 
-# %% slideshow={"slide_type": "fragment"}
-# Your SQL here
-show(connection, """
+# %% slideshow={"slide_type": "fragment"} magic_args="--save visit_duration" language="sql"
+# -- Your SQL here, instead of the placeholder below
+# SELECT 'write your query here' AS todo
 
-""")
+# %% slideshow={"slide_type": "-"}
+check("visit_duration")
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### 08 · Median score per store type *(medium)*
@@ -163,11 +194,12 @@ show(connection, """
 #
 # *Check.* One row per store type; medians are whole or half numbers, as scores are whole numbers.
 
-# %% slideshow={"slide_type": "fragment"}
-# Your SQL here
-show(connection, """
+# %% slideshow={"slide_type": "fragment"} magic_args="--save median_score_per_type" language="sql"
+# -- Your SQL here, instead of the placeholder below
+# SELECT 'write your query here' AS todo
 
-""")
+# %% slideshow={"slide_type": "-"}
+check("median_score_per_type")
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### 09 · Monthly average per store *(medium)*
@@ -178,11 +210,12 @@ show(connection, """
 #
 # *Check.* One row per store and month in which it was visited.
 
-# %% slideshow={"slide_type": "fragment"}
-# Your SQL here
-show(connection, """
+# %% slideshow={"slide_type": "fragment"} magic_args="--save monthly_average_per_store" language="sql"
+# -- Your SQL here, instead of the placeholder below
+# SELECT 'write your query here' AS todo
 
-""")
+# %% slideshow={"slide_type": "-"}
+check("monthly_average_per_store")
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### 10 · Leave out stores with too few visits *(medium)*
@@ -193,11 +226,12 @@ show(connection, """
 #
 # *Check.* Fewer rows than question 05 if any store had fewer than 10 visits in March.
 
-# %% slideshow={"slide_type": "fragment"}
-# Your SQL here
-show(connection, """
+# %% slideshow={"slide_type": "fragment"} magic_args="--save enough_visits" language="sql"
+# -- Your SQL here, instead of the placeholder below
+# SELECT 'write your query here' AS todo
 
-""")
+# %% slideshow={"slide_type": "-"}
+check("enough_visits")
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### 11 · Store of the month (the user story) *(hard)*
@@ -208,11 +242,12 @@ show(connection, """
 #
 # *Check.* At least one row per month; two rows for a month only if their averages are exactly equal.
 
-# %% slideshow={"slide_type": "fragment"}
-# Your SQL here
-show(connection, """
+# %% slideshow={"slide_type": "fragment"} magic_args="--save store_of_the_month" language="sql"
+# -- Your SQL here, instead of the placeholder below
+# SELECT 'write your query here' AS todo
 
-""")
+# %% slideshow={"slide_type": "-"}
+check("store_of_the_month")
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### 12 · Store of the month, shorter, with QUALIFY *(hard)*
@@ -223,11 +258,12 @@ show(connection, """
 #
 # *Check.* Exactly the rows of question 11.
 
-# %% slideshow={"slide_type": "fragment"}
-# Your SQL here
-show(connection, """
+# %% slideshow={"slide_type": "fragment"} magic_args="--save store_of_the_month_qualify" language="sql"
+# -- Your SQL here, instead of the placeholder below
+# SELECT 'write your query here' AS todo
 
-""")
+# %% slideshow={"slide_type": "-"}
+check("store_of_the_month_qualify")
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### 13 · One line per month for the newsletter *(hard)*
@@ -238,11 +274,12 @@ show(connection, """
 #
 # *Check.* One row per month; the number of winners matches the rows of question 11.
 
-# %% slideshow={"slide_type": "fragment"}
-# Your SQL here
-show(connection, """
+# %% slideshow={"slide_type": "fragment"} magic_args="--save winners_listagg" language="sql"
+# -- Your SQL here, instead of the placeholder below
+# SELECT 'write your query here' AS todo
 
-""")
+# %% slideshow={"slide_type": "-"}
+check("winners_listagg")
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### 14 · Better or worse than last month? *(hard)*
@@ -253,11 +290,12 @@ show(connection, """
 #
 # *Check.* One row per store and month, the same rows as question 09; the first month of each store shows NULL (empty) in previous_average and change.
 
-# %% slideshow={"slide_type": "fragment"}
-# Your SQL here
-show(connection, """
+# %% slideshow={"slide_type": "fragment"} magic_args="--save month_over_month" language="sql"
+# -- Your SQL here, instead of the placeholder below
+# SELECT 'write your query here' AS todo
 
-""")
+# %% slideshow={"slide_type": "-"}
+check("month_over_month")
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
 # ### 15 · Which mystery shoppers are the strictest? *(hard)*
@@ -268,11 +306,12 @@ show(connection, """
 #
 # *Check.* One row per shopper with at least 50 visits; the differences of all visits average to 0.
 
-# %% slideshow={"slide_type": "fragment"}
-# Your SQL here
-show(connection, """
+# %% slideshow={"slide_type": "fragment"} magic_args="--save shopper_strictness" language="sql"
+# -- Your SQL here, instead of the placeholder below
+# SELECT 'write your query here' AS todo
 
-""")
+# %% slideshow={"slide_type": "-"}
+check("shopper_strictness")
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## The user story, answered
@@ -280,4 +319,5 @@ show(connection, """
 # *As a SuperCafe senior manager I want the Mystery Shopper data to be analysed so that we can award the friendliest most helpful store a prize each month*: question 11 (or 12, or 13) is that award. Its rules are choices worth discussing with the manager: how many visits make a store eligible, and what happens on a tie.
 
 # %% slideshow={"slide_type": "-"}
-connection.close()
+engine.dispose()   # close the editor's connection
+print("closed")

@@ -716,13 +716,19 @@ SELECT c.*, CASE WHEN c.relkind IN ('r', 'p') THEN pg_catalog._rs_diststyle_code
 FROM pg_catalog.pg_class c
 LEFT JOIN pg_catalog._rs_table_design d ON d.relid = c.oid;
 
+-- The late-binding views (CREATE VIEW ... WITH NO SCHEMA BINDING), which catalog_views.sql records:
+-- Redshift keeps no pg_attribute rows for them (PG_GET_LATE_BINDING_VIEW_COLS() lists their columns).
+CREATE TABLE IF NOT EXISTS pg_catalog._rs_late_binding_view (relid oid PRIMARY KEY);
+GRANT SELECT ON pg_catalog._rs_late_binding_view TO PUBLIC;
+
 CREATE OR REPLACE VIEW pg_catalog._rs_pg_attribute AS
 SELECT a.*,
        coalesce(d.distkey = a.attname, false) AS attisdistkey,
        pg_catalog._rs_sortkey_position(d.sortkeys, d.sortkind, a.attname) AS attsortkeyord,
        pg_catalog._rs_encoding_code(d.encodings ->> a.attname) AS attencodingtype
 FROM pg_catalog.pg_attribute a
-LEFT JOIN pg_catalog._rs_table_design d ON d.relid = a.attrelid;
+LEFT JOIN pg_catalog._rs_table_design d ON d.relid = a.attrelid
+WHERE NOT EXISTS (SELECT 1 FROM pg_catalog._rs_late_binding_view l WHERE l.relid = a.attrelid);
 
 -- ---------------------------------------------------------------------------------------------
 -- AVG as Redshift computes it (the rewriter calls pg_catalog._rs_avg for avg): of SMALLINT,
@@ -1092,6 +1098,8 @@ SELECT current_database()::text AS database,
            ELSE d.diststyle END::text AS diststyle,
        d.sortkeys[1]::text AS sortkey1,
        NULL::integer AS max_varchar,
+       CASE WHEN d.sortkeys[1] IS NOT NULL
+            THEN coalesce(lower(d.encodings ->> d.sortkeys[1]), 'none') END::char(32) AS sortkey1_enc,
        coalesce(array_length(d.sortkeys, 1), 0)::integer AS sortkey_num,
        greatest(1, ceil(pg_catalog.pg_total_relation_size(c.oid) / 1048576.0))::bigint AS size,
        NULL::numeric AS pct_used,
@@ -1107,7 +1115,7 @@ SELECT current_database()::text AS database,
 FROM pg_catalog.pg_class c
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 LEFT JOIN pg_catalog._rs_table_design d ON d.relid = c.oid
-WHERE c.relkind IN ('r', 'p')
+WHERE c.relkind IN ('r', 'p', 'm')  -- 'm': materialized views, which Redshift lists here too
   AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast')
   AND n.nspname NOT LIKE 'pg_temp%';
 

@@ -101,6 +101,10 @@ _TRIGGER_WORDS += ("array",)  # ARRAY(...), Redshift's SUPER array (SUPER sectio
 _TRIGGER_WORDS += ("to_date", "to_timestamp", "to_char")  # formats (date formats section)
 _TRIGGER_WORDS += ("collate",)  # COLLATE case_insensitive (date formats section)
 _TRIGGER_WORDS += ("sum",)  # SUM(bigint) is a BIGINT (_sum)
+# What SQL clients send (see "SQL clients' statements" below): late-binding and materialized
+# views, pg_attrdef.adsrc, and integer conditions (WHERE 1 AND ...).
+_TRIGGER_WORDS += ("binding", "materialized", "adsrc", "pg_get_late_binding_view_cols", "comment")
+_INTEGER_CONDITION = r"\b(?:where|and|or)\s+\d+\s*(?:\b(?:and|or|order|group|having|limit|offset|union)\b|\)|;|$)"
 # Types and constructs PostgreSQL has and Redshift refuses (see _refusal); found by pattern.
 _REFUSED_TYPES = {
     "serial": "serial",
@@ -160,6 +164,7 @@ _TRIGGER_OTHER = tuple(
         ("\\", r"\\"),
         # SUPER unnesting in FROM: ", alias.column [AS] name" (SUPER section)
         (",", r",\s*[a-z_][\w$]*\s*\.\s*[a-z_][\w$]*(?:\s*\.\s*[a-z_][\w$]*)*\s+(?:as\s+)?[a-z_]"),
+        ("where", _INTEGER_CONDITION),  # WHERE 1 AND ... (SQL clients' statements)
     )
 )
 
@@ -943,7 +948,7 @@ def _refusal(st: _Statement) -> str | None:
             name = t[i + 1].word
             if name in _REFUSED_TYPES:
                 return f'type "{_REFUSED_TYPES[name]}" does not exist'
-        elif w == "array" and st.is_op(i + 1, "[") and not st.is_op(i - 1, "."):
+        elif w == "array" and st.is_op(i + 1, "[") and not st.is_op(i - 1, ".") and not _leader_node_only(st):
             return "ARRAY[...] constructors are not supported by Amazon Redshift (ARRAY(...) builds a SUPER array)"
         elif w == "values" and st.is_op(i - 1, "(") and (st.word(i - 2) in ("from", "join") or st.is_op(i - 2, ",")):
             return "VALUES lists in FROM are not supported by Amazon Redshift; use SELECT ... UNION ALL SELECT ..."
@@ -1219,7 +1224,13 @@ def _convert(st: _Statement, i: int, edits: _Edits) -> None:
 # Columns Redshift adds to pg_class and pg_attribute, and the views (compat.sql) that have them.
 _CATALOG_EXTRAS = {
     "pg_class": ({"reldiststyle"}, "pg_catalog._rs_pg_class"),
-    "pg_attribute": ({"attisdistkey", "attsortkeyord", "attencodingtype"}, "pg_catalog._rs_pg_attribute"),
+    # also where a statement reads late-binding views' columns too (Redshift's pg_attribute has none of
+    # them, so a query that adds both lists each column once)
+    "pg_attribute": (
+        {"attisdistkey", "attsortkeyord", "attencodingtype", "pg_get_late_binding_view_cols"},
+        "pg_catalog._rs_pg_attribute",
+    ),
+    "pg_attrdef": ({"adsrc"}, "pg_catalog._rs_pg_attrdef"),  # catalog_views.sql
 }
 _NOT_AN_ALIAS = {
     "where",
@@ -1266,6 +1277,138 @@ def _catalog_extras(st: _Statement, edits: _Edits) -> None:
             nxt = st.t[i + 1] if i + 1 < len(st.t) else None
             aliased = nxt is not None and nxt.kind in ("ident", "qident") and nxt.word not in _NOT_AN_ALIAS
             edits.replace(st.t[start].start, tok.end, view + ("" if aliased else f" AS {table}"))
+
+
+# --- SQL clients' statements -------------------------------------------------------------------
+# What sqlalchemy-redshift and dbt-redshift send that PostgreSQL reads otherwise
+# (docs/local_redshift_clients.md).
+
+# Materialized-view attributes Redshift takes between the name and AS; PostgreSQL takes none.
+_MATERIALIZED_VIEW_ATTRIBUTES = {"backup", "diststyle", "distkey", "sortkey", "compound", "interleaved", "auto"}
+# What may follow a condition that is a bare integer (WHERE 1 AND ...).
+_CONDITION_END = {"and", "or", "order", "group", "having", "limit", "offset", "union", "intersect", "except", "minus"}
+
+
+# Where Redshift's own catalog lives: a query that reads nothing else runs on the leader node alone,
+# which is PostgreSQL 8.0 and so has what the compute nodes lack (ARRAY[...] for one).
+_CATALOG_SCHEMAS = {"pg_catalog", "information_schema"}
+_CATALOG_PREFIXES = ("pg_", "svv_", "stv_", "stl_", "svl_", "sys_")
+_FROM_LIST_END = {"where", "group", "having", "order", "limit", "offset", "union", "intersect", "except", "minus", "on"}
+
+
+def _client_statements(st: _Statement, edits: _Edits) -> None:
+    if st.word(0) == "create":
+        _create_view(st, edits)
+    if st.word(0) == "comment" and st.word(1) == "on" and st.word(2) == "view":
+        _comment_on_view(st, edits)
+    words = {tok.word for tok in st.t}
+    if "where" in words:
+        _integer_conditions(st, edits)
+    if "any" in words and "array" in words:
+        _any_of_array(st, edits)
+
+
+def _comment_on_view(st: _Statement, edits: _Edits) -> None:
+    """COMMENT ON VIEW name IS 'text' → a call that comments a view or a materialized view (on
+    Redshift a materialized view is a view; locally it is PostgreSQL's own kind of relation)."""
+    name_end = _table_name_end(st, 3)
+    if st.word(name_end + 1) != "is" or name_end + 2 >= len(st.t) or st.t[name_end + 2].kind != "str":
+        return
+    name = "".join(st.text(k) for k in range(3, name_end + 1))
+    comment = st.t[name_end + 2]
+    edits.replace(
+        st.t[0].start,
+        comment.end,
+        f"SELECT pg_catalog._rs_comment_on_view({_sql_literal(name)}, {comment.text})",
+    )
+
+
+def _leader_node_only(st: _Statement) -> bool:
+    """Whether every relation the statement reads (after FROM, JOIN or a comma in a FROM list) is
+    one of Redshift's catalog tables or views."""
+    sources = []
+    for k, tok in enumerate(st.t):
+        if tok.word not in ("from", "join"):
+            continue
+        sources.append(k + 1)
+        j = k + 1
+        while j < len(st.t) and not (st.depth[j] == st.depth[k] and st.word(j) in _FROM_LIST_END | {"join"}):
+            if st.is_op(j, "("):
+                j = st.match[j]
+            elif st.is_op(j, ",") and st.depth[j] == st.depth[k]:
+                sources.append(j + 1)
+            j += 1
+    if not sources:
+        return False
+    for k in sources:
+        if st.is_op(k, "("):
+            continue  # a subquery: its own FROM is a source too
+        name = st.word(k)
+        if name in _CATALOG_SCHEMAS and st.is_op(k + 1, "."):
+            continue
+        if not name.startswith(_CATALOG_PREFIXES):
+            return False
+    return True
+
+
+def _any_of_array(st: _Statement, edits: _Edits) -> None:
+    """x = ANY (ARRAY[a, b]) → x IN (a, b): the same test, and PostgreSQL then takes the type of a
+    parameter ($1) from x, as Redshift's leader node does (inside ARRAY[] it finds none)."""
+    for k in range(len(st.t) - 4):
+        if not (st.is_op(k, "=") and st.word(k + 1) == "any" and st.is_op(k + 2, "(")):
+            continue
+        close = st.match[k + 2]
+        if st.word(k + 3) == "array" and st.is_op(k + 4, "[") and st.is_op(close - 1, "]"):
+            edits.replace(st.t[k].start, st.t[k + 4].end, "IN (")
+            edits.replace(st.t[close - 1].start, st.t[close].end, ")")
+
+
+def _create_view(st: _Statement, edits: _Edits) -> None:
+    """CREATE VIEW ... WITH NO SCHEMA BINDING: a view marked late-binding (the clause becomes a
+    /*rs:late_binding*/ mark that catalog_views.sql's event trigger records).
+    CREATE MATERIALIZED VIEW name [BACKUP ..] [DISTSTYLE ..] [DISTKEY (..)] [SORTKEY (..)]
+    [AUTO REFRESH ..] AS query: the attributes are dropped (the local database has one slice)."""
+    i = 1
+    if st.word(1) == "or" and st.word(2) == "replace":
+        i = 3
+    end = len(st.t) - (1 if st.is_op(len(st.t) - 1, ";") else 0)
+    if st.word(i) == "view":
+        tail = [st.word(k) for k in range(end - 4, end)]
+        if tail == ["with", "no", "schema", "binding"] and st.depth[end - 4] == 0:
+            edits.replace(st.t[end - 4].start, st.t[end - 1].end, "/*rs:late_binding*/")
+        return
+    if st.word(i) != "materialized" or st.word(i + 1) != "view":
+        return
+    name_end = _table_name_end(st, i + 2)
+    j = name_end + 1
+    if st.word(j) in _MATERIALIZED_VIEW_ATTRIBUTES:
+        as_i = j
+        while as_i < end and not (st.word(as_i) == "as" and st.depth[as_i] == 0):
+            as_i += 1
+        if as_i < end:
+            edits.replace(st.t[j].start, st.t[as_i].start, "")
+
+
+def _integer_conditions(st: _Statement, edits: _Edits) -> None:
+    """WHERE 1 [AND ...]: Redshift takes a bare integer as a condition (non-zero is true)."""
+    for k, tok in enumerate(st.t):
+        if tok.kind != "num" or not tok.text.isdigit() or st.word(k - 1) not in ("where", "and", "or"):
+            continue
+        if st.word(k - 1) == "and" and _ends_between(st, k - 1):
+            continue
+        after = k + 1
+        if after >= len(st.t) or st.word(after) in _CONDITION_END or st.is_op(after, ")") or st.is_op(after, ";"):
+            edits.replace(tok.start, tok.end, f"({tok.text} <> 0)")
+
+
+def _ends_between(st: _Statement, and_i: int) -> bool:
+    """Whether the AND at and_i is the one of BETWEEN x AND y."""
+    for k in range(and_i - 1, -1, -1):
+        if st.depth[k] != st.depth[and_i] or st.word(k) in ("and", "or", "where", "on", "when"):
+            return False
+        if st.word(k) == "between":
+            return True
+    return False
 
 
 # --- default column names ----------------------------------------------------------------------
@@ -2022,6 +2165,7 @@ def _pass_local(st: _Statement, edits: _Edits) -> None:
             _set_statement(st, local)
         _hash_table_names(st, local)
         _catalog_extras(st, local)
+        _client_statements(st, local)
         if first == "create":
             _create_table(st, local)
         elif first == "alter":
@@ -2062,6 +2206,7 @@ _LITERALS = re.compile(r"'(?:[^'\\]|'')*'|--[^\n]*|/\*.*?\*/", re.DOTALL)
 
 
 _TRIGGER_MARKS = ("\\", "create", "CREATE", "#", "(", ".", '"', "[", "index", "type") + tuple(_REFUSED_TYPES)
+_TRIGGER_MARKS += ("where", "WHERE")  # an integer condition (_INTEGER_CONDITION)
 
 
 _QUOTED_UPPER = re.compile(r'"[^"]*[A-Z]')

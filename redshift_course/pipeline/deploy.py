@@ -8,6 +8,7 @@ import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from ..live import Status, display_widget, in_notebook
 from ..paths import DEPLOY_SCRIPT, HANDOUTS
 from ..settings import CourseSettings
 from .stacks import pipeline_names, stack_status
@@ -66,25 +67,23 @@ def run_deploy(settings: CourseSettings, echo: Callable[[str], None] | None = No
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 
 
+def strip_ansi(line: str) -> str:
+    return _ANSI.sub("", line)
+
+
 def live_log(lines_shown: int = 12) -> Callable[[str], None]:
     """A log box in Jupyter that always shows the last ``lines_shown`` lines, colour codes removed;
     print elsewhere. Its saved output is a sentence, not a widget placeholder."""
-    try:
-        import ipywidgets as widgets
-        from IPython import get_ipython
-        from IPython.display import display
-    except ImportError:  # pragma: no cover - ipywidgets is in requirements
-        return print
-    if get_ipython() is None or not hasattr(get_ipython(), "kernel"):
-        return print
+    if not in_notebook():
+        return lambda line: print(strip_ansi(line), flush=True)
+    import ipywidgets as widgets
+
     box = widgets.Textarea(value="", rows=lines_shown, layout=widgets.Layout(width="100%"), disabled=True)
-    view = {"version_major": 2, "version_minor": 0, "model_id": box.model_id}
-    plain = "(deploy.sh's output streams here while it runs, its last lines always in view)"
-    display({"application/vnd.jupyter.widget-view+json": view, "text/plain": plain}, raw=True)
+    display_widget(box, "(deploy.sh's output streams here while it runs, its last lines always in view)")
     tail: list[str] = []
 
     def append(line: str) -> None:
-        tail.append(_ANSI.sub("", line))
+        tail.append(strip_ansi(line))
         del tail[:-lines_shown]
         box.value = "\n".join(tail)
 
@@ -92,10 +91,20 @@ def live_log(lines_shown: int = 12) -> Callable[[str], None]:
 
 
 def ensure_pipeline_deployed(settings: CourseSettings) -> str:
-    """Deploy the team's stacks unless both are already in a complete state; returns a stable message."""
+    """Deploy the team's stacks unless both are already in a complete state; returns a stable message.
+
+    It says what it checks, shows deploy.sh's latest line while a deploy runs, and how it ended."""
     healthy = ("CREATE_COMPLETE", "UPDATE_COMPLETE")
+    # The same saved output whether it deploys or not; in a live notebook the line follows deploy.sh.
+    status = Status("Checking the team's two stacks; deploy.sh runs if one is not complete (about half a minute) ...")
     statuses = [stack_status(settings, name) for name in (settings.deployment_bucket_stack, settings.etl_stack)]
-    if not all(status in healthy for status in statuses):
-        run_deploy(settings, echo=lambda line: None)
+    if not all(state in healthy for state in statuses):
+        status.update("deploy.sh is running ...")
+        try:
+            run_deploy(settings, echo=lambda line: status.update(f"deploy.sh: {strip_ansi(line)[:120]}"))
+        except RuntimeError:
+            status.finish("deploy.sh failed: its last lines are in the error below.", ok=False)
+            raise
+    status.finish("Both stacks are complete.")
     names = pipeline_names(settings)
     return f"Pipeline ready: upload to s3://{names.bucket}/ and {names.function_name} loads {VISIT_TABLE}."

@@ -10,6 +10,7 @@ from typing import Any
 
 import pandas as pd
 
+from ..live import Status
 from ..paths import MONTH_FILES
 from ..settings import CourseSettings
 from .stacks import pipeline_names
@@ -95,34 +96,46 @@ def wait_for_load(
         summaries = file_summaries(settings, since, key, log_group)
         if summaries and "error" in summaries[-1]:
             if line:
-                line.show(f"FAILED: {summaries[-1]['error']}")
+                line.show(f"FAILED: {summaries[-1]['error']}", ok=False, done=0)
             raise LoadFailed(f"The Lambda could not load {key}: {summaries[-1]['error']}")
         if summaries:
             if line:
                 line.finished(summaries[-1])
             return summaries[-1]
         if time.monotonic() > deadline:
+            if line:
+                line.show(f"no load finished within {timeout:.0f} s", ok=False, done=0)
             raise TimeoutError(f"No load of {key} finished within {timeout:.0f} s; check the Lambda's logs.")
+        if line:
+            line.tick()
         time.sleep(poll_seconds)
 
 
 class _ProgressLine:
-    """What a wait shows: one line when it starts, one when it ends (plain text, so a notebook's
-    saved output is exactly what a learner saw, never a widget frozen at 0 %)."""
+    """What a wait shows: a status line that says what it waits for (in a live notebook it counts the
+    seconds), then one printed line with the end state. Both are plain text in the saved notebook,
+    never a widget frozen at 0 %."""
 
     def __init__(self, key: str, expected_rows: int | None) -> None:
-        self.key = key
+        self.key, self.started = key, time.monotonic()
         rows = f" ({expected_rows} rows)" if expected_rows is not None else ""
-        print(f"{key}{rows}: waiting for the Lambda to load it (one transaction: none, then all) ...", flush=True)
+        self.waiting = f"{key}{rows}: waiting for the Lambda to load it (one transaction: none, then all) ..."
+        self.status = Status(self.waiting, total=expected_rows)
 
-    def show(self, state: str) -> None:
+    def tick(self) -> None:
+        self.status.update(f"{self.waiting} {time.monotonic() - self.started:.0f} s")
+
+    def show(self, state: str, ok: bool = True, done: int | None = None) -> None:
+        self.status.finish(f"{self.key}: {state}", ok=ok, done=done)
         print(f"{self.key}: {state}", flush=True)
 
     def finished(self, summary: Mapping[str, Any]) -> None:
         loaded, rejected = int(summary.get("loaded", 0)), int(summary.get("rejected", 0))
         rows = int(summary.get("rows", loaded + rejected))
-        verdict = "OK, every row accounted for" if loaded + rejected == rows else "CHECK: rows missing"
-        self.show(f"{loaded + rejected} of {rows} rows: loaded {loaded}, rejected {rejected} ({verdict})")
+        complete = loaded + rejected == rows
+        verdict = "OK, every row accounted for" if complete else "CHECK: rows missing"
+        state = f"{loaded + rejected} of {rows} rows: loaded {loaded}, rejected {rejected} ({verdict})"
+        self.show(state, ok=complete, done=loaded + rejected)
 
 
 def upload_and_wait(settings: CourseSettings, path: str | Path, key: str | None = None, **wait: Any) -> dict[str, Any]:
@@ -137,9 +150,17 @@ def ensure_visits_loaded(settings: CourseSettings, files: Iterable[Path] = MONTH
     are left alone. Returns rows per source file, which is the same whichever files were uploaded.
     """
     uris = {path: source_uri(settings, path.name) for path in files}
+    # The same saved output whether files are loaded now or were already; live, it counts the files.
+    status = Status(
+        f"Checking that the {len(uris)} month files are in Redshift; a missing one is uploaded and loaded ...",
+        total=len(uris),
+    )
     loaded = set(rows_by_source(settings)[SOURCE_COLUMN])
-    for path, uri in uris.items():
+    for done, (path, uri) in enumerate(uris.items()):
         if uri not in loaded:
+            status.update(f"{path.name}: uploading, then the Lambda loads it ({done} of {len(uris)} files in)", done)
             upload_and_wait(settings, path, progress=False)
+        status.update(f"{done + 1} of {len(uris)} files in", done + 1)
+    status.finish(f"All {len(uris)} month files are in Redshift.")
     frame = rows_by_source(settings)
     return frame[frame[SOURCE_COLUMN].isin(list(uris.values()))].reset_index(drop=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..live import display_widget
 from ..settings import CourseSettings
 from .loads import stable_summary, wait_for_load
 from .uploads import upload_bytes
@@ -16,7 +17,6 @@ def upload_widget(settings: CourseSettings):
     (for example under nbval) displays the widget and does nothing else.
     """
     import ipywidgets as widgets
-    from IPython.display import display
 
     picker = widgets.FileUpload(accept=".csv", multiple=False, description="Upload CSV")
     report = widgets.Output()
@@ -30,5 +30,8 @@ def upload_widget(settings: CourseSettings):
                 print(f"Lambda: {stable_summary(summary)}")
 
     picker.observe(on_upload, names="value")
-    display(widgets.VBox([picker, report]))
+    display_widget(
+        widgets.VBox([picker, report]),
+        "(in a live notebook a file picker shows here: the CSV you choose is uploaded and its load reported)",
+    )
     return picker

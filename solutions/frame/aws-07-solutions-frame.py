@@ -18,12 +18,14 @@
 # %% [markdown] slideshow={"slide_type": "slide"}
 # # AWS 07 · SQL exercises on `mystery_shop_visit`
 #
-# Step 03 of the breakout: questions about the mystery-shop visits the pipeline loaded into Redshift, from counting rows to awarding the store of the month with window functions. Every query is Redshift SQL: paste it into the Redshift query editor in the AWS console, or run it here, where the same cell talks to the local Redshift or to your team's cluster.
+# Step 03 of the breakout: questions about the mystery-shop visits the pipeline loaded into Redshift, from counting rows to awarding the store of the month with window functions. Every query is Redshift SQL. On AWS you can paste it into the Redshift **Query Editor v2** in the console; here, a `%%sql` cell is the query editor, and it talks to the local Redshift or to your team's cluster with the same settings.
+#
+# Each question has a query cell and a `check(...)` cell under it: the check compares your result with the answer's, on your data **and** on a hidden variant of it, so a query must compute its answer, not copy it.
 #
 # The questions and answers live in `solutions/sql/`; the learners' copies in `handouts/exercises/` and this notebook are generated from them by `tools/make_exercises.py` (`make exercises`), so edit the SQL files, never the copies.
 
 # %% [markdown] slideshow={"slide_type": "-"} tags=["solution"]
-# **This is the instructors' copy, with the answers.** The learners' notebook, `handouts/exercises/aws-07-sql-exercises.ipynb`, has an empty cell where each answer is.
+# **This is the instructors' copy, with the answers.** The learners' notebook, `handouts/exercises/aws-07-sql-exercises.ipynb`, has an empty `%%sql` cell where each answer is.
 
 # %% slideshow={"slide_type": "-"}
 from redshift_course import CourseSettings
@@ -41,13 +43,35 @@ from redshift_course.pipeline.loads import ensure_visits_loaded
 print(ensure_pipeline_deployed(settings))
 print(ensure_visits_loaded(settings).to_string(index=False))
 
-# %% [markdown] slideshow={"slide_type": "-"}
-# `show(connection, sql)` runs one query and prints its result as a table (the first 20 rows of a long one). The connection's settings come from Parameter Store at run time: no password in this notebook.
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ## The query editor
+#
+# **On AWS – Query Editor v2.** Open *Amazon Redshift → Query editor v2*, choose the cluster, then *Database user name and password*, and enter the `database-name`, `user` and `password` from your team's parameter (*Systems Manager → Parameter Store →* `la_vida_mocha_redshift_settings` *→ Show decrypted value*; never paste the password into chat, code or a file). Paste a query, press **Run**: the result grid appears under the editor.
+#
+# **Here, in both modes – `%%sql` cells.** [jupysql](https://jupysql.ploomber.io) turns a cell that starts with `%%sql` into a query editor. It connects through an SQLAlchemy engine (dialect `redshift+redshift_connector`, over the driver the Lambda uses) made from the team's settings, read from Parameter Store as the cell runs. The password goes to the driver only: it is in no URL, no output and no file.
 
 # %% slideshow={"slide_type": "-"}
-from redshift_course.sql_exercises import show
-connection = settings.connect()
-connection.autocommit = True   # each query on its own: one mistake does not block the next
+from redshift_course.sql_editor import redshift_engine, load_sql_cells
+engine = redshift_engine(settings)
+print(engine.url.drivername, "as", engine.url.username, "- password:", engine.url.password)
+load_sql_cells()   # %load_ext sql, with results as plain-text tables (the first 20 rows)
+# %sql engine
+
+# %% [markdown] slideshow={"slide_type": "-"}
+# Try it: `%%sql` on the first line, SQL below. (`--save name` also keeps the query under that name, for its check.)
+
+# %% slideshow={"slide_type": "-"} language="sql"
+# SELECT store_type, COUNT(*) AS visits
+# FROM mystery_shop_visit
+# GROUP BY store_type
+# ORDER BY store_type
+
+# %% [markdown] slideshow={"slide_type": "-"}
+# `check("name")` grades the query saved under that name. It opens its own session, runs your query and the answer on your data, then again with a hidden variant of the data in a temporary table that shadows `mystery_shop_visit` for that session only (never written to your table), and says what differs, with a hint for the common mistakes. Row order and column names do not count.
+
+# %% slideshow={"slide_type": "-"}
+from redshift_course.sql_grading import Checker
+check = Checker(settings)
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Questions
@@ -61,4 +85,5 @@ connection.autocommit = True   # each query on its own: one mistake does not blo
 # *As a SuperCafe senior manager I want the Mystery Shopper data to be analysed so that we can award the friendliest most helpful store a prize each month*: question 11 (or 12, or 13) is that award. Its rules are choices worth discussing with the manager: how many visits make a store eligible, and what happens on a tie.
 
 # %% slideshow={"slide_type": "-"}
-connection.close()
+engine.dispose()   # close the editor's connection
+print("closed")

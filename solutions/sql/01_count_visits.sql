@@ -8,3 +8,11 @@
 SELECT COUNT(*) AS visits
 FROM mystery_shop_visit;
 -- END SOLUTION
+
+-- BEGIN MISTAKE: That counts stores, each once. The question counts visits: each row of mystery_shop_visit is one visit, COUNT(*).
+SELECT COUNT(DISTINCT store_id) FROM mystery_shop_visit;
+-- END MISTAKE
+
+-- BEGIN MISTAKE: That counts mystery shoppers, each once. The question counts visits: each row is one visit, COUNT(*).
+SELECT COUNT(DISTINCT mystery_shopper_id) FROM mystery_shop_visit;
+-- END MISTAKE

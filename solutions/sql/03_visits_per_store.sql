@@ -12,3 +12,7 @@ FROM mystery_shop_visit
 GROUP BY store_id, store_name
 ORDER BY visits DESC, store_name;
 -- END SOLUTION
+
+-- BEGIN MISTAKE: That counts shoppers, each once per store. The question counts visits: COUNT(*) counts every row (a shopper who came back twice made two visits).
+SELECT store_id, store_name, COUNT(DISTINCT mystery_shopper_id) FROM mystery_shop_visit GROUP BY store_id, store_name;
+-- END MISTAKE

@@ -12,3 +12,7 @@ FROM mystery_shop_visit
 GROUP BY store_type
 ORDER BY stores DESC, store_type;
 -- END SOLUTION
+
+-- BEGIN MISTAKE: Counted rows, not stores: COUNT(*) counts visits, so a store visited 30 times counts 30 times. Count each store once with COUNT(DISTINCT store_id).
+SELECT store_type, COUNT(*), COUNT(*) FROM mystery_shop_visit GROUP BY store_type;
+-- END MISTAKE

@@ -16,3 +16,16 @@ WHERE visit_date BETWEEN '2024-03-01' AND '2024-03-31'
 GROUP BY store_id, store_name
 ORDER BY average_score DESC, store_name;
 -- END SOLUTION
+
+-- BEGIN MISTAKE: On Redshift AVG of a whole-number column is a whole number (AVG of 4 and 5 is 4): cast the score first, AVG(overall_score::DECIMAL(10, 4)).
+SELECT store_id, store_name, COUNT(*), ROUND(AVG(overall_score), 2)
+FROM mystery_shop_visit
+WHERE visit_date BETWEEN '2024-03-01' AND '2024-03-31'
+GROUP BY store_id, store_name;
+-- END MISTAKE
+
+-- BEGIN MISTAKE: March 2024 only: WHERE visit_date BETWEEN '2024-03-01' AND '2024-03-31' before GROUP BY.
+SELECT store_id, store_name, COUNT(*), ROUND(AVG(overall_score::DECIMAL(10, 4)), 2)
+FROM mystery_shop_visit
+GROUP BY store_id, store_name;
+-- END MISTAKE

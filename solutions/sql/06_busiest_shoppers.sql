@@ -14,3 +14,17 @@ FROM mystery_shop_visit
 GROUP BY mystery_shopper_id
 ORDER BY visits DESC, mystery_shopper_id;
 -- END SOLUTION
+
+-- BEGIN MISTAKE: stores_visited counts each store once: COUNT(DISTINCT store_id). COUNT(store_id) counts the visits again.
+SELECT TOP 5 mystery_shopper_id, COUNT(*) AS visits, COUNT(store_id)
+FROM mystery_shop_visit
+GROUP BY mystery_shopper_id
+ORDER BY visits DESC, mystery_shopper_id;
+-- END MISTAKE
+
+-- BEGIN MISTAKE: Two shoppers tie on visits at fifth place: break the tie by the lower shopper id, ORDER BY visits DESC, mystery_shopper_id.
+SELECT TOP 5 mystery_shopper_id, COUNT(*) AS visits, COUNT(DISTINCT store_id)
+FROM mystery_shop_visit
+GROUP BY mystery_shopper_id
+ORDER BY visits DESC, mystery_shopper_id DESC;
+-- END MISTAKE

@@ -16,3 +16,10 @@ FROM mystery_shop_visit
 GROUP BY store_type
 ORDER BY average_minutes DESC, store_type;
 -- END SOLUTION
+
+-- BEGIN MISTAKE: On Redshift AVG of a whole number (DATEDIFF gives one) is a whole number: cast first, AVG(DATEDIFF(minute, start_time, end_time)::DECIMAL(10, 4)).
+SELECT store_type, COUNT(*), MIN(DATEDIFF(minute, start_time, end_time)), MAX(DATEDIFF(minute, start_time, end_time)),
+       ROUND(AVG(DATEDIFF(minute, start_time, end_time)), 1)
+FROM mystery_shop_visit
+GROUP BY store_type;
+-- END MISTAKE

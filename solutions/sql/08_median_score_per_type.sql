@@ -13,3 +13,9 @@ FROM mystery_shop_visit
 GROUP BY store_type
 ORDER BY store_type;
 -- END SOLUTION
+
+-- BEGIN MISTAKE: On Redshift AVG of a whole-number column is a whole number (AVG of 4 and 5 is 4): cast the score first, AVG(overall_score::DECIMAL(10, 4)).
+SELECT store_type, MEDIAN(overall_score::DECIMAL(5, 1)), ROUND(AVG(overall_score), 2)
+FROM mystery_shop_visit
+GROUP BY store_type;
+-- END MISTAKE

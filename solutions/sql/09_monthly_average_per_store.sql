@@ -16,3 +16,15 @@ FROM mystery_shop_visit
 GROUP BY 1, 2, 3
 ORDER BY month, average_score DESC, store_name;
 -- END SOLUTION
+
+-- BEGIN MISTAKE: On Redshift AVG of a whole-number column is a whole number (AVG of 4 and 5 is 4): cast the score first, AVG(overall_score::DECIMAL(10, 4)).
+SELECT TO_CHAR(visit_date, 'YYYY-MM'), store_id, store_name, COUNT(*), ROUND(AVG(overall_score), 2)
+FROM mystery_shop_visit
+GROUP BY 1, 2, 3;
+-- END MISTAKE
+
+-- BEGIN MISTAKE: Write each month as text, e.g. '2024-03': TO_CHAR(visit_date, 'YYYY-MM'). DATE_TRUNC gives a date, the first of the month.
+SELECT DATE_TRUNC('month', visit_date), store_id, store_name, COUNT(*), ROUND(AVG(overall_score::DECIMAL(10, 4)), 2)
+FROM mystery_shop_visit
+GROUP BY 1, 2, 3;
+-- END MISTAKE

@@ -26,3 +26,29 @@ SELECT store_id,
 FROM monthly
 ORDER BY store_name, store_id, month;
 -- END SOLUTION
+
+-- BEGIN MISTAKE: LAG needs PARTITION BY store_id: without it, the previous row of a store's first month is another store's last month.
+WITH monthly AS (
+    SELECT TO_CHAR(visit_date, 'YYYY-MM') AS month, store_id, store_name,
+           AVG(overall_score::DECIMAL(10, 4)) AS exact_average
+    FROM mystery_shop_visit
+    GROUP BY 1, 2, 3
+)
+SELECT store_id, store_name, month, ROUND(exact_average, 2),
+       ROUND(LAG(exact_average) OVER (ORDER BY store_name, store_id, month), 2),
+       ROUND(exact_average - LAG(exact_average) OVER (ORDER BY store_name, store_id, month), 2)
+FROM monthly;
+-- END MISTAKE
+
+-- BEGIN MISTAKE: Take the change from the unrounded averages, and round only the result: the difference of two rounded numbers can be 0.01 off.
+WITH monthly AS (
+    SELECT TO_CHAR(visit_date, 'YYYY-MM') AS month, store_id, store_name,
+           AVG(overall_score::DECIMAL(10, 4)) AS exact_average
+    FROM mystery_shop_visit
+    GROUP BY 1, 2, 3
+)
+SELECT store_id, store_name, month, ROUND(exact_average, 2),
+       ROUND(LAG(exact_average) OVER (PARTITION BY store_id ORDER BY month), 2),
+       ROUND(exact_average, 2) - ROUND(LAG(exact_average) OVER (PARTITION BY store_id ORDER BY month), 2)
+FROM monthly;
+-- END MISTAKE

@@ -23,3 +23,27 @@ GROUP BY mystery_shopper_id
 HAVING COUNT(*) >= 50
 ORDER BY strictness_rank, mystery_shopper_id;
 -- END SOLUTION
+
+-- BEGIN MISTAKE: Compare each visit with the average of its own store, AVG(...) OVER (PARTITION BY store_id), not with the average of all visits.
+WITH compared AS (
+    SELECT mystery_shopper_id,
+           overall_score - AVG(overall_score::DECIMAL(10, 4)) OVER () AS difference
+    FROM mystery_shop_visit
+)
+SELECT mystery_shopper_id, COUNT(*), ROUND(AVG(difference), 2), RANK() OVER (ORDER BY AVG(difference))
+FROM compared
+GROUP BY mystery_shopper_id
+HAVING COUNT(*) >= 50;
+-- END MISTAKE
+
+-- BEGIN MISTAKE: Only shoppers with at least 50 visits: HAVING COUNT(*) >= 50 after GROUP BY.
+WITH compared AS (
+    SELECT mystery_shopper_id,
+           overall_score - AVG(overall_score::DECIMAL(10, 4)) OVER (PARTITION BY store_id) AS difference
+    FROM mystery_shop_visit
+)
+SELECT mystery_shopper_id, COUNT(*), ROUND(AVG(difference), 2), RANK() OVER (ORDER BY AVG(difference))
+FROM compared
+GROUP BY mystery_shopper_id
+;
+-- END MISTAKE

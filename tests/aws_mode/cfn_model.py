@@ -27,6 +27,9 @@ PSEUDO = {
     "AWS::Partition": "aws",
     "AWS::URLSuffix": "amazonaws.com",
 }
+# A stand-in for the id of S3's AWS-managed prefix list in PSEUDO's region (com.amazonaws.eu-west-1.s3):
+# the network stack is given it as S3PrefixListId, and the model knows it means S3's addresses.
+S3_PREFIX_LIST = "pl-6da54004"
 NO_VALUE = object()
 
 
@@ -215,6 +218,7 @@ class Rule:
     to_port: int
     cidr: ipaddress.IPv4Network | None = None
     group: str | None = None
+    prefix_list: str | None = None
 
     def admits(self, port: int, protocol: str = "tcp") -> bool:
         if self.protocol in ("-1", "all"):
@@ -233,6 +237,7 @@ class Placement:
     public: bool = False  # has a public address (publicly accessible Redshift)
     address: str | None = None  # a fixed public address (a laptop)
     port: int | None = None
+    enhanced_vpc_routing: bool = False  # Redshift's own traffic (COPY) goes through its VPC
 
 
 class Network:
@@ -314,6 +319,7 @@ class Network:
             int(props.get("ToPort", 65535)),
             ipaddress.ip_network(cidr) if cidr else None,
             group,
+            props.get("DestinationPrefixListId") or props.get("SourcePrefixListId"),
         )
 
     # --- what sits where ----------------------------------------------------------------------
@@ -345,6 +351,7 @@ class Network:
                     props.get("VpcSecurityGroupIds", []),
                     public=as_bool(props.get("PubliclyAccessible", False)),
                     port=int(props.get("Port", 5439)),
+                    enhanced_vpc_routing=as_bool(props.get("EnhancedVpcRouting", False)),
                 )
             for token, props in stack.of_type("AWS::RedshiftServerless::Workgroup").items():
                 subnets = props["SubnetIds"]
@@ -355,6 +362,7 @@ class Network:
                     props.get("SecurityGroupIds", []),
                     public=as_bool(props.get("PubliclyAccessible", False)),
                     port=int(props.get("Port", 5439)),
+                    enhanced_vpc_routing=as_bool(props.get("EnhancedVpcRouting", False)),
                 )
         return found
 
@@ -377,8 +385,14 @@ class Network:
         )
 
     def _egress_admits(
-        self, placement: Placement, port: int, destination: list[ipaddress.IPv4Network], destination_groups: list[str]
+        self,
+        placement: Placement,
+        port: int,
+        destination: list[ipaddress.IPv4Network],
+        destination_groups: list[str],
+        prefix_list: str | None = None,
     ) -> bool:
+        """Whether a rule lets ``port`` out to the destination's addresses, groups or prefix list."""
         if placement.vpc is None:
             return True  # outside any VPC nothing filters what leaves
         for group in placement.groups:
@@ -388,6 +402,8 @@ class Network:
                 if rule.group and rule.group in destination_groups:
                     return True
                 if rule.cidr and all(net.subnet_of(rule.cidr) for net in destination):
+                    return True
+                if rule.prefix_list and rule.prefix_list == prefix_list:
                     return True
         return False
 
@@ -432,16 +448,28 @@ class Network:
         return True, "over the internet"
 
     def reaches_aws_service(self, source: Placement, service: str) -> tuple[bool, str]:
-        """HTTPS (443) from `source` to an AWS service's regional endpoint (S3, SSM, ...)."""
+        """HTTPS (443) from `source` to an AWS service's regional endpoint (S3, SSM, ...).
+
+        For a cluster or workgroup this is the path of its own traffic (COPY from S3) only with
+        enhanced VPC routing on (``Placement.enhanced_vpc_routing``, which callers check); without
+        it Redshift reaches S3 its own way, which nothing in the templates controls.
+        """
         if source.vpc is None:
             return True, "from outside any VPC, over the internet"
         everywhere = [ipaddress.ip_network("0.0.0.0/0")]
+        s3_addresses = S3_PREFIX_LIST if service == "s3" else None
         for subnet in source.subnets:
             table = self._table(subnet)
             if service == "s3" and table["s3_endpoint"]:
                 # The gateway endpoint adds a route to S3's prefix list; the SG must let 443 out to it.
-                if not self._egress_admits(source, 443, everywhere, []):
+                if not self._egress_admits(source, 443, everywhere, [], s3_addresses):
                     return False, "the security groups do not let 443 out to S3's prefix list"
+                continue
+            if source.public and self._has_internet_route(subnet):
+                # A public address and a route to the internet gateway: S3's public addresses (the
+                # same prefix list) are reachable that way, if the SG lets 443 out to them.
+                if not self._egress_admits(source, 443, everywhere, [], s3_addresses):
+                    return False, f"the security groups do not let 443 out to {service}"
                 continue
             endpoints = [
                 e

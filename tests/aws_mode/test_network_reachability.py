@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pytest
 from aws_mode_support import HANDOUTS, REPO, FakeAws, make_fake_aws
-from cfn_model import Network, Placement, deploy, load_template
+from cfn_model import S3_PREFIX_LIST, Network, Placement, deploy, load_template
 from fake_aws_cli import parse
 
 INFRA = REPO / "infra"
@@ -20,8 +20,8 @@ CLASSROOM = "203.0.113.0/24"
 LAPTOP_IN_CLASS = "203.0.113.57"
 LAPTOP_ELSEWHERE = "198.51.100.7"
 DESIGNS = {
-    "classroom": {"ClassroomCidr": CLASSROOM},
-    "private": {},
+    "classroom": {"ClassroomCidr": CLASSROOM, "S3PrefixListId": S3_PREFIX_LIST},
+    "private": {"S3PrefixListId": S3_PREFIX_LIST},
 }
 WAREHOUSES = {
     "provisioned": ("redshift-course-cluster", INFRA / "redshift-cluster-stack.yml"),
@@ -82,6 +82,37 @@ def test_the_lambda_reaches_s3_and_parameter_store(etl_parameters, design, wareh
     function = network.lambdas()[f"{TEAM}-shopper-etl-pipeline/EtlFunction"]
     ok, why = network.reaches_aws_service(function, service)
     assert ok, why
+
+
+@pytest.mark.parametrize("design, warehouse", CASES)
+def test_redshift_reaches_s3_privately_for_copy(etl_parameters, design, warehouse):
+    """COPY from the staged files: enhanced VPC routing, the gateway endpoint on the Redshift
+    subnets' route table, and the security group's egress to S3's prefix list, and nothing else out."""
+    network = build(design, warehouse, etl_parameters)
+    redshift = only(network.warehouses())
+    assert redshift.enhanced_vpc_routing
+    for subnet in redshift.subnets:
+        assert network._table(subnet)["s3_endpoint"], subnet
+    ok, why = network.reaches_aws_service(redshift, "s3")
+    assert ok, why
+    (group,) = redshift.groups
+    (rule,) = network.groups[group]["egress"]
+    assert (rule.protocol, rule.from_port, rule.to_port, rule.prefix_list, rule.cidr) == (
+        "tcp",
+        443,
+        443,
+        S3_PREFIX_LIST,
+        None,
+    )
+
+
+@pytest.mark.parametrize("warehouse", WAREHOUSES)
+def test_in_the_private_design_s3_is_reached_only_through_the_gateway_endpoint(etl_parameters, warehouse):
+    template = load_template(INFRA / "network-stack.yml")
+    del template["Resources"]["S3GatewayEndpoint"]
+    network = build("private", warehouse, etl_parameters, network_template=template)
+    ok, why = network.reaches_aws_service(only(network.warehouses()), "s3")
+    assert not ok and "no route" in why
 
 
 @pytest.mark.parametrize("warehouse", WAREHOUSES)
@@ -172,6 +203,9 @@ def test_the_lambda_placement_follows_the_network_stack(etl_parameters):
 
 
 # --- the model itself notices a broken network (each mutation breaks exactly one flow) -------------
+# (In this classroom design a public cluster without the gateway endpoint would still reach S3 over
+# the internet gateway, so "no S3 gateway endpoint" breaks only the Lambda's flow here; the private
+# design's test above shows the endpoint is the only way there.)
 def _drop(*path):
     def mutate(template):
         node = template
@@ -199,6 +233,18 @@ MUTATIONS = {
     "no SSM interface endpoint": (_drop("Resources", "SsmInterfaceEndpoint"), "lambda-ssm"),
     "no route to the internet gateway": (_drop("Resources", "PublicDefaultRoute"), "laptop-redshift"),
     "no classroom ingress": (_drop("Resources", "RedshiftClassroomIngress"), "laptop-redshift"),
+    "Redshift's egress names another prefix list": (
+        lambda t: t["Resources"]["RedshiftSecurityGroup"]["Properties"]["SecurityGroupEgress"][0].update(
+            DestinationPrefixListId="pl-0123456789abcdef0"
+        ),
+        "redshift-s3",
+    ),
+    "Redshift may send only to 5439": (
+        lambda t: t["Resources"]["RedshiftSecurityGroup"]["Properties"]["SecurityGroupEgress"][0].update(
+            FromPort=5439, ToPort=5439
+        ),
+        "redshift-s3",
+    ),
 }
 
 
@@ -215,6 +261,7 @@ def test_the_model_notices_a_broken_network(etl_parameters, mutation):
         "lambda-s3": network.reaches_aws_service(function, "s3")[0],
         "lambda-ssm": network.reaches_aws_service(function, "ssm")[0],
         "laptop-redshift": network.reaches(laptop(LAPTOP_IN_CLASS), warehouse, 5439)[0],
+        "redshift-s3": network.reaches_aws_service(warehouse, "s3")[0],
     }
     assert {name for name, ok in flows.items() if not ok} == {broken}
 

@@ -264,3 +264,26 @@ def test_save_all_writes_reproducible_svgs(tmp_path):
     first = {p.name: p.read_bytes() for p in diagrams.save_all(tmp_path / "a")}
     second = {p.name: p.read_bytes() for p in diagrams.save_all(tmp_path / "b")}
     assert first == second and len(first) == len(diagrams.ALL_DIAGRAMS)
+
+
+def test_the_quiz_quotes_what_the_notebooks_measured():
+    """Each measurement a "why" quotes is in that notebook's committed outputs (the yaml's "measured")."""
+    import json
+    import re
+
+    import yaml
+
+    from redshift_course.paths import REPO_ROOT
+
+    def outputs(number: str) -> str:
+        (path,) = (REPO_ROOT / "notebooks").glob(f"{number}_*.ipynb")
+        texts = []
+        for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:
+            for output in cell.get("outputs", []):
+                texts.append("".join(output.get("text", "")) + "".join(output.get("data", {}).get("text/plain", "")))
+        return "\n".join(texts)
+
+    claims = [claim for item in yaml.safe_load(quiz.QUIZ_FILE.read_text()) for claim in item.get("measured", [])]
+    assert len(claims) >= 5
+    for claim in claims:
+        assert re.search(claim["output"], outputs(claim["notebook"])), claim

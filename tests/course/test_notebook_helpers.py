@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from redshift_course import CourseSettings
+from redshift_course import CourseSettings, live
 from redshift_course.masking import MASK, masked
 from redshift_course.paths import DEPLOY_SCRIPT, HANDOUTS, MONTH_FILES
 from redshift_course.pipeline.deploy import deploy_command, live_log
@@ -104,5 +104,36 @@ def test_every_deploy_step_is_found_in_deploy_sh():
         assert script_lines(DEPLOY_SCRIPT, pattern), f"no line of deploy.sh matches the step {bullet!r}"
 
 
-def test_live_log_outside_a_kernel_is_print():
-    assert live_log() is print
+def test_live_log_outside_a_kernel_prints_lines_without_colour_codes(capsys):
+    live_log()("\x1b[32mSuccessfully created/updated stack\x1b[0m")
+    assert capsys.readouterr().out == "Successfully created/updated stack\n"
+
+
+@pytest.fixture
+def shown(monkeypatch):
+    """Pretend to be in a notebook: what is displayed is collected, not drawn."""
+    import IPython.display
+
+    bundles = []
+    monkeypatch.setattr(live, "in_notebook", lambda: True)
+    monkeypatch.setattr(IPython.display, "display", lambda bundle, raw: bundles.append(bundle))
+    return bundles
+
+
+def test_a_status_saves_its_sentence_and_ends_green_when_every_row_is_accounted_for(shown):
+    status = live.Status("file.csv (349 rows): waiting ...", total=349)
+    (bundle,) = shown
+    assert bundle["text/plain"] == "file.csv (349 rows): waiting ..."
+    assert "application/vnd.jupyter.widget-view+json" in bundle
+    status.update("waiting ... 3 s")
+    assert status._label.value == "waiting ... 3 s" and status._bar.value == 0
+    status.finish("349 of 349 rows", done=344 + 5)
+    assert (status._bar.value, status._bar.max, status._bar.bar_style) == (349, 349, "success")
+    live.Status("x", total=10).finish("failed", ok=False, done=0)
+
+
+def test_a_status_outside_a_notebook_prints_its_sentence_once(capsys):
+    status = live.Status("checking the stacks ...")
+    status.update("deploy.sh: line")
+    status.finish("done")
+    assert capsys.readouterr().out == "checking the stacks ...\n"

@@ -68,6 +68,30 @@ def test_the_course_connects_as_the_lambda_does(monkeypatch):
     assert seen["ssl"] is False and seen["port"] == 5439
 
 
+def test_the_sql_engine_has_the_lambdas_arguments_and_no_password_in_its_url(monkeypatch):
+    import sqlalchemy
+
+    from redshift_course.handout_code import db_utils
+    from redshift_course.sql_engine import engine_from_settings
+
+    settings = {
+        "host": "team.example.eu-west-1.redshift.amazonaws.com",
+        "port": 5439,
+        "database-name": "la_vida_mocha",
+        "user": "la_vida_mocha",
+        "password": "dummy-for-test",
+    }
+    seen = {}
+    monkeypatch.setattr(sqlalchemy, "create_engine", lambda url, **kwargs: seen.update(url=url, **kwargs))
+    engine_from_settings(settings, echo=True)
+    assert seen["url"].render_as_string(hide_password=False) == (
+        "redshift+redshift_connector://la_vida_mocha@team.example.eu-west-1.redshift.amazonaws.com:5439/la_vida_mocha"
+    )
+    arguments = db_utils.connection_arguments(settings)
+    assert seen["connect_args"] == {key: arguments[key] for key in ("password", "timeout", "ssl", "sslmode")}
+    assert seen["connect_args"]["sslmode"] == "verify-full" and seen["echo"] is True
+
+
 @pytest.mark.parametrize(
     ("team", "rule"),
     [

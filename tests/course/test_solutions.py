@@ -12,58 +12,27 @@ score is 1 to 5; the second copy of a visit (same store, shopper, date and start
 from __future__ import annotations
 
 import csv
-import shutil
-import sys
-import tempfile
 from datetime import date, datetime, time
 from decimal import Decimal
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from warehouse_support import MONTH_FILES, visits_warehouse
 
-from local_cloud.redshift.server import start_local_redshift
-from redshift_course.handout_code import db_utils, transform_utils  # the Lambda's modules, as deployed
-from redshift_course.paths import REPO_ROOT
+from redshift_course.sql_solutions import load_exercises
 
-sys.path.insert(0, str(REPO_ROOT / "tools"))
-from make_exercises import load_exercises  # noqa: E402
-
-DATA_DIR = REPO_ROOT / "handouts" / "data"
-MONTH_FILES = sorted(DATA_DIR.glob("mystery_shops_2024-0[1-6].csv"))
 MIN_VISITS = 10  # the threshold questions 10-13 use
 STRICTNESS_MIN_VISITS = 50  # question 15
 TEST_DATABASE = "exercises_check"
 
 
 # --- the database side: the pipeline's own load code into a local Redshift of our own --------------
-def load_with_pipeline_code(connection, paths: list[Path]) -> None:
-    db_utils.ensure_table(connection)
-    for path in paths:
-        with open(path, encoding="utf-8-sig", newline="") as handle:
-            records = transform_utils.read_records(handle)
-            _, header = next(records)
-            transform_utils.check_header(header)
-            visits = [item for item in transform_utils.transform(records) if isinstance(item, transform_utils.Visit)]
-        db_utils.replace_file_rows(connection, path.name, visits, datetime(2024, 7, 1, 9, 0))
-        connection.commit()
-
-
 @pytest.fixture(scope="module")
 def visits_connection():
-    # Not pytest's tmp_path: other pytest sessions running at the same time prune its folders.
-    data_dir = Path(tempfile.mkdtemp(prefix="exercises-redshift-"))
-    try:
-        with start_local_redshift(data_dir, port=0, postgres_port=0) as redshift:
-            with redshift.admin() as admin:
-                admin.cursor().execute(f"CREATE DATABASE {TEST_DATABASE}")
-            with redshift.admin(TEST_DATABASE) as loader:
-                loader.autocommit = False
-                load_with_pipeline_code(loader, MONTH_FILES)
-            with redshift.admin(TEST_DATABASE) as connection:
-                yield connection
-    finally:
-        shutil.rmtree(data_dir, ignore_errors=True)
+    with visits_warehouse(TEST_DATABASE, "exercises-redshift-") as redshift:
+        with redshift.admin(TEST_DATABASE) as connection:
+            yield connection
 
 
 def run(connection, sql: str) -> pd.DataFrame:

@@ -242,15 +242,6 @@ def test_binary_files_are_not_csv(data, message):
         checked(data)
 
 
-def test_an_unclosed_quote_runs_into_the_next_line_and_that_record_is_rejected():
-    data = f'{HEADER}\n{GOOD}\n1487,"Leeds,22\n{GOOD}\n{GOOD}\n'.encode()
-    results = checked(data)
-    assert [(r.line, r.reason) for r in results if isinstance(r, Reject)] == [
-        (4, "expected 10 fields, found 6"),
-        (5, "duplicate of the visit on line 2"),
-    ]
-
-
 def test_a_nul_in_a_text_field_rejects_the_row_not_the_file():
     assert parse_row(fields(GOOD.replace("Leeds", "Le\x00eds"))) == "StoreName holds a NUL character"
 

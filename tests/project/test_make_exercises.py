@@ -13,14 +13,12 @@ from redshift_course.paths import REPO_ROOT
 
 sys.path.insert(0, str(REPO_ROOT / "tools"))
 import make_exercises as exercises  # noqa: E402
-from make_exercises import (  # noqa: E402
+from make_exercises import LEARNER_NOTEBOOK, SOLUTION_TAG, SOLUTIONS_NOTEBOOK, generated_files  # noqa: E402
+
+from redshift_course.sql_solutions import (  # noqa: E402
     BEGIN_MARKER,
     END_MARKER,
-    LEARNER_NOTEBOOK,
-    SOLUTION_TAG,
-    SOLUTIONS_NOTEBOOK,
     ExerciseSourceError,
-    generated_files,
     load_exercises,
     parse_solution,
 )
@@ -64,8 +62,20 @@ def test_learner_notebook_has_no_answers():
         assert question.solution not in sources, question.name
         assert question.title in sources, question.name
     assert not any(SOLUTION_TAG in cell.metadata.get("tags", []) for cell in notebook.cells)
-    assert all(not cell.get("outputs") for cell in notebook.cells if cell.cell_type == "code")
-    assert sources.count("# Your SQL here") == len(QUESTIONS)
+    for question in QUESTIONS:  # an empty query cell, then its check
+        assert exercises.sql_cell_source(question) in [cell.source for cell in notebook.cells], question.name
+        assert sources.count(f'check("{question.slug}")') == 1, question.name
+    for mistake in (m for q in QUESTIONS for m in q.mistakes):
+        assert mistake.sql not in sources
+
+
+def test_learner_notebook_outputs_do_not_make_it_stale():
+    path = LEARNER_NOTEBOOK.with_suffix(".ipynb")
+    notebook = json.loads(generated_files()[path])
+    code = next(cell for cell in notebook["cells"] if cell["cell_type"] == "code")
+    code["outputs"] = [{"output_type": "stream", "name": "stdout", "text": "mode=local"}]
+    code["execution_count"] = 1
+    assert exercises.unexecuted(json.dumps(notebook)) == generated_files()[path]
 
 
 def test_solutions_notebook_runs_every_answer_in_a_tagged_cell():
@@ -140,12 +150,24 @@ def test_parse_joins_continuation_lines():
         (GOOD.replace("easy", "tricky"), "01_x.sql", "Difficulty must be one of"),
         (GOOD.replace("-- Hint: H\n", ""), "01_x.sql", "lacks Hint"),
         (GOOD.replace("-- Title: T\n", "SELECT 2;\n-- Title: T\n"), "01_x.sql", "line 1"),
-        (GOOD + "SELECT 3;\n", "01_x.sql", "nothing may follow"),
+        (GOOD + "SELECT 3;\n", "01_x.sql", "only '-- BEGIN MISTAKE:' blocks may follow"),
+        (GOOD + "-- BEGIN MISTAKE: why\nSELECT 3;\n", "01_x.sql", "without '-- END MISTAKE'"),
+        (GOOD + "-- BEGIN MISTAKE: why\n-- END MISTAKE\n", "01_x.sql", "needs a hint and a query"),
     ],
 )
 def test_bad_source_gets_a_clear_error(text, name, message):
     with pytest.raises(ExerciseSourceError, match=message.replace("(", r"\(")):
         parse_solution(text, name)
+
+
+def test_mistakes_follow_the_answer_with_their_hints():
+    text = (
+        GOOD
+        + "\n-- BEGIN MISTAKE: Counted\n-- rows.\nSELECT 2;\n-- END MISTAKE\n-- BEGIN MISTAKE: B\nSELECT 3;\n-- END MISTAKE\n"
+    )
+    q = parse_solution(text, "01_x.sql")
+    assert [(m.hint, m.sql) for m in q.mistakes] == [("Counted rows.", "SELECT 2;"), ("B", "SELECT 3;")]
+    assert q.solution == "SELECT 1;"
 
 
 def test_duplicate_numbers_are_refused(tmp_path):

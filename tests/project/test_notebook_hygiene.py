@@ -8,7 +8,11 @@ import jupytext
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-NOTEBOOKS = sorted(ROOT.glob("notebooks/[0-9]*.ipynb")) + sorted(ROOT.glob("solutions/*.ipynb"))
+NOTEBOOKS = (
+    sorted(ROOT.glob("notebooks/[0-9]*.ipynb"))
+    + sorted(ROOT.glob("solutions/*.ipynb"))
+    + [ROOT / "handouts" / "exercises" / "aws-07-sql-exercises.ipynb"]  # generated, executed like the rest
+)
 IGNORE_TAGS = {"nbval-ignore-output", "nbval-skip", "raises-exception"}
 # A password-like value in an output, except the masked form and notebook 05's labelled demo value
 # ("made-up-for-this-demo"), whose leak is the lesson.
@@ -67,12 +71,31 @@ def test_speaker_notes_are_collapsed_for_learners(path):
     assert not shown, "run `make notebooks` (tools/tidy_executed_notebook.py collapses them)"
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
-def test_no_widget_placeholder_without_plain_text(path):
-    """Committed outputs are plain text: a widget's saved text may not be a frozen progress bar."""
-    for cell in code_cells(load(path)):
+# A widget's repr or a progress bar frozen where it started, as a saved output shows them.
+WIDGET_PLACEHOLDER = re.compile(
+    r"\b(Textarea|IntProgress|FloatProgress|HBox|VBox|Box|Output|FileUpload|Button|Label|HTML|RadioButtons)\("
+    r"|(^|\s)0%\|"
+)
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+WITH_HANDOUTS = NOTEBOOKS + sorted(ROOT.glob("handouts/**/*.ipynb"))
+
+
+def output_texts(output):
+    yield "".join(output.get("text", ""))
+    for mime, value in output.get("data", {}).items():
+        if mime.startswith("text/"):
+            yield "".join(value)
+
+
+@pytest.mark.parametrize("path", WITH_HANDOUTS, ids=lambda p: p.name)
+def test_no_widget_placeholder_in_committed_outputs(path):
+    """Committed outputs are plain text a reader can use: no widget repr, no bar frozen at 0 %, and a
+    widget view always carries a sentence for viewers that cannot draw it."""
+    for index, cell in enumerate(code_cells(load(path))):
         for output in cell.get("outputs", []):
-            data = output.get("data", {})
-            if "application/vnd.jupyter.widget-view+json" in data:
-                text = "".join(data.get("text/plain", ""))
-                assert "%|" not in text and "Textarea(" not in text, text[:80]
+            for text in output_texts(output):
+                match = WIDGET_PLACEHOLDER.search(text)
+                assert not match, f"code cell {index} saved a widget placeholder: {text[:80]!r}"
+            if WIDGET_VIEW in output.get("data", {}):
+                plain = "".join(output["data"].get("text/plain", ""))
+                assert len(re.findall(r"[A-Za-z]{2,}", plain)) >= 5, f"code cell {index}: a widget with no sentence"

@@ -4,4 +4,5 @@
 -- Hint: COUNT(*) counts rows. Rows the Lambda rejected are not in the table: they are in the
 -- rejects file under rejected/ in your bucket.
 -- Check: one row with one number. If you uploaded only March, that is March's valid visits.
--- TODO: write your query here, run it, and compare what you see with the Check above.
+-- TODO: write your query here, then grade it from the repository's top folder:
+--   .venv/bin/python -m redshift_course.sql_exercises --check handouts/exercises/sql/01_count_visits.sql

@@ -5,4 +5,5 @@
 -- Hint: Redshift lets you write SELECT TOP 10 ... (LIMIT 10 at the end works too). Name the columns
 -- you want instead of SELECT *: the table also has lineage columns you do not need here.
 -- Check: ten rows, all from the first days of the earliest month you loaded.
--- TODO: write your query here, run it, and compare what you see with the Check above.
+-- TODO: write your query here, then grade it from the repository's top folder:
+--   .venv/bin/python -m redshift_course.sql_exercises --check handouts/exercises/sql/02_first_ten_visits.sql

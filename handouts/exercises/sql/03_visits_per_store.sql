@@ -4,4 +4,5 @@
 -- of visits in alphabetical order.
 -- Hint: GROUP BY the store's id and name, COUNT(*) the rows, ORDER BY the count DESC, then the name.
 -- Check: one row per store; the visits add up to your answer to question 01.
--- TODO: write your query here, run it, and compare what you see with the Check above.
+-- TODO: write your query here, then grade it from the repository's top folder:
+--   .venv/bin/python -m redshift_course.sql_exercises --check handouts/exercises/sql/03_visits_per_store.sql

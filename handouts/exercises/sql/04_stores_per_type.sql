@@ -4,4 +4,5 @@
 -- each type get?
 -- Hint: COUNT(DISTINCT store_id) counts each store once however often it was visited.
 -- Check: one row per store type; the stores add up to the number of rows in question 03.
--- TODO: write your query here, run it, and compare what you see with the Check above.
+-- TODO: write your query here, then grade it from the repository's top folder:
+--   .venv/bin/python -m redshift_course.sql_exercises --check handouts/exercises/sql/04_stores_per_type.sql

@@ -6,4 +6,5 @@
 -- Redshift AVG of a whole-number column returns a whole number (AVG of 4 and 5 is 4), so cast
 -- first: AVG(overall_score::DECIMAL(10, 4)), then ROUND(..., 2).
 -- Check: one row per store visited in March, scores between 1 and 5.
--- TODO: write your query here, run it, and compare what you see with the Check above.
+-- TODO: write your query here, then grade it from the repository's top folder:
+--   .venv/bin/python -m redshift_course.sql_exercises --check handouts/exercises/sql/05_average_score_march.sql

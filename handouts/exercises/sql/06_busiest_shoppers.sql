@@ -5,4 +5,5 @@
 -- Hint: The table keeps the shopper's id only (the Lambda drops names: personal data stays out of the
 -- warehouse). GROUP BY mystery_shopper_id; SELECT TOP 5 with an ORDER BY that breaks ties.
 -- Check: five rows, the most visits first.
--- TODO: write your query here, run it, and compare what you see with the Check above.
+-- TODO: write your query here, then grade it from the repository's top folder:
+--   .venv/bin/python -m redshift_course.sql_exercises --check handouts/exercises/sql/06_busiest_shoppers.sql

@@ -6,4 +6,5 @@
 -- the two times. Cast before averaging, as in question 05.
 -- Check: one row per store type; no visit is shorter than 0 minutes (the Lambda rejects an end
 -- time before its start time).
--- TODO: write your query here, run it, and compare what you see with the Check above.
+-- TODO: write your query here, then grade it from the repository's top folder:
+--   .venv/bin/python -m redshift_course.sql_exercises --check handouts/exercises/sql/07_visit_duration.sql

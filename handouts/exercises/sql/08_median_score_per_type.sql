@@ -5,4 +5,5 @@
 -- Hint: Redshift has MEDIAN(expression) as an aggregate function, used like AVG. Cast the score
 -- to a decimal first, as for AVG, so that a half is never lost: MEDIAN(overall_score::DECIMAL(5, 1)).
 -- Check: one row per store type; medians are whole or half numbers, as scores are whole numbers.
--- TODO: write your query here, run it, and compare what you see with the Check above.
+-- TODO: write your query here, then grade it from the repository's top folder:
+--   .venv/bin/python -m redshift_course.sql_exercises --check handouts/exercises/sql/08_median_score_per_type.sql

@@ -6,4 +6,5 @@
 -- GROUP BY 1, 2, 3 to group by the first three columns of the SELECT list. Upload the files of the
 -- other months (mystery_shops_2024-01.csv ... 2024-06.csv) to see more than March.
 -- Check: one row per store and month in which it was visited.
--- TODO: write your query here, run it, and compare what you see with the Check above.
+-- TODO: write your query here, then grade it from the repository's top folder:
+--   .venv/bin/python -m redshift_course.sql_exercises --check handouts/exercises/sql/09_monthly_average_per_store.sql

@@ -4,4 +4,5 @@
 -- stores with at least 10 visits, with their visits and average score (two decimals), best first.
 -- Hint: WHERE filters rows before grouping; HAVING filters groups after: HAVING COUNT(*) >= 10.
 -- Check: fewer rows than question 05 if any store had fewer than 10 visits in March.
--- TODO: write your query here, run it, and compare what you see with the Check above.
+-- TODO: write your query here, then grade it from the repository's top folder:
+--   .venv/bin/python -m redshift_course.sql_exercises --check handouts/exercises/sql/10_enough_visits.sql

@@ -7,4 +7,5 @@
 -- RANK() OVER (PARTITION BY month ORDER BY average DESC) and keep rank 1. RANK gives tied stores the
 -- same rank; ROW_NUMBER would pick one at random. Rank on the unrounded average.
 -- Check: at least one row per month; two rows for a month only if their averages are exactly equal.
--- TODO: write your query here, run it, and compare what you see with the Check above.
+-- TODO: write your query here, then grade it from the repository's top folder:
+--   .venv/bin/python -m redshift_course.sql_exercises --check handouts/exercises/sql/11_store_of_the_month.sql

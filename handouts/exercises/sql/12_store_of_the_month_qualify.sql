@@ -4,4 +4,5 @@
 -- Hint: Redshift's QUALIFY filters on a window function the way HAVING filters on an aggregate:
 -- ... FROM monthly QUALIFY RANK() OVER (...) = 1.
 -- Check: exactly the rows of question 11.
--- TODO: write your query here, run it, and compare what you see with the Check above.
+-- TODO: write your query here, then grade it from the repository's top folder:
+--   .venv/bin/python -m redshift_course.sql_exercises --check handouts/exercises/sql/12_store_of_the_month_qualify.sql

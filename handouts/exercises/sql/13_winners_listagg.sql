@@ -6,4 +6,5 @@
 -- LISTAGG(store_name, '; ') WITHIN GROUP (ORDER BY store_name). Why not ', '? Look at the store
 -- names: one of them contains a comma.
 -- Check: one row per month; the number of winners matches the rows of question 11.
--- TODO: write your query here, run it, and compare what you see with the Check above.
+-- TODO: write your query here, then grade it from the repository's top folder:
+--   .venv/bin/python -m redshift_course.sql_exercises --check handouts/exercises/sql/13_winners_listagg.sql

@@ -8,4 +8,5 @@
 -- the unrounded averages.
 -- Check: one row per store and month, the same rows as question 09; the first month of each store
 -- shows NULL (empty) in previous_average and change.
--- TODO: write your query here, run it, and compare what you see with the Check above.
+-- TODO: write your query here, then grade it from the repository's top folder:
+--   .venv/bin/python -m redshift_course.sql_exercises --check handouts/exercises/sql/14_month_over_month.sql

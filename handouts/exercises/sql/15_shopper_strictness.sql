@@ -8,4 +8,5 @@
 -- store_id) puts the store's average beside each visit. Then GROUP BY the shopper, and rank with
 -- RANK() OVER (ORDER BY AVG(difference)) - a window function over an aggregate is allowed.
 -- Check: one row per shopper with at least 50 visits; the differences of all visits average to 0.
--- TODO: write your query here, run it, and compare what you see with the Check above.
+-- TODO: write your query here, then grade it from the repository's top folder:
+--   .venv/bin/python -m redshift_course.sql_exercises --check handouts/exercises/sql/15_shopper_strictness.sql

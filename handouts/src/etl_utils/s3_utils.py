@@ -16,6 +16,9 @@ from botocore.exceptions import ClientError
 # so writing a rejects file never triggers it again; S3's own notifications (the local course
 # stack) cannot exclude a prefix, so the handler skips these keys too.
 REJECTED_PREFIX = "rejected/"
+# The clean rows the Lambda stages for COPY. Redshift's default IAM role may read this prefix of
+# the teams' buckets and nothing else (infra/network-stack.yml, RedshiftCopyRole).
+STAGING_PREFIX = "staging/"
 # The files the Lambda loads. S3's notification filter asks for this suffix; an EventBridge
 # pattern cannot ask for it besides excluding REJECTED_PREFIX, so objects_in_event applies it to
 # events that EventBridge delivers, the same filter as S3's.
@@ -94,8 +97,29 @@ def open_text(body) -> io.TextIOWrapper:
     return io.TextIOWrapper(io.BufferedReader(_ReadOnlyStream(body), 1 << 16), encoding="utf-8-sig", newline="")
 
 
+# What a spreadsheet takes for the start of a formula (OWASP, "CSV Injection"; ASVS 1.2.10 adds
+# NUL). A rejects file is opened in Excel or a notebook by whoever fixes the rows, and its cells
+# come from whoever wrote the upload: "=HYPERLINK(...)" must show as text, not run.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\0")
+
+
+def as_text_cell(cell: str) -> str:
+    """A cell a spreadsheet shows as text: one that starts like a formula gets a leading apostrophe.
+
+    The apostrophe is OWASP's advice: spreadsheets read it as "this is text" and do not show it;
+    a plain-text reader (pandas) sees it, and it is all that differs from the uploaded cell. Leading
+    spaces are looked past, as some spreadsheets trim them before deciding. The rest of the advice
+    (every cell in double quotes, quotes inside doubled) is RejectsFile's csv.writer.
+    """
+    return "'" + cell if cell.lstrip(" ").startswith(FORMULA_TRIGGERS) else cell
+
+
 class RejectsFile:
-    """Collects rejected rows in a temporary file (memory first, disk once it grows), then uploads it."""
+    """Collects rejected rows in a temporary file (memory first, disk once it grows), then uploads it.
+
+    Every cell of the rejected rows is written through ``as_text_cell`` (no formula runs when it
+    is opened in a spreadsheet).
+    """
 
     HEADER = ("LineNumber", "Reason")
 
@@ -103,12 +127,17 @@ class RejectsFile:
         self.count = 0
         self._spool: BinaryIO = tempfile.SpooledTemporaryFile(max_size=1 << 20)
         self._text = io.TextIOWrapper(self._spool, encoding="utf-8", newline="")
-        self._writer = csv.writer(self._text, lineterminator="\n")
+        # Every cell quoted (OWASP's advice): a separator, a quote or a line break inside a cell
+        # stays inside it, for readers whose idea of a line ending is not this file's.
+        self._writer = csv.writer(self._text, lineterminator="\n", quoting=csv.QUOTE_ALL)
         self._writer.writerow([*self.HEADER, *source_header])
 
     def add(self, line: int, reason: str, fields: list[str]) -> None:
-        """Keep the row as it arrived (same columns as the source), so it can be fixed and uploaded again."""
-        self._writer.writerow([line, reason, *fields])
+        """Keep the row as it arrived (same columns as the source), so it can be fixed and uploaded again.
+
+        Cells that would start a spreadsheet formula get a leading apostrophe (``as_text_cell``).
+        """
+        self._writer.writerow([line, as_text_cell(reason), *map(as_text_cell, fields)])
         self.count += 1
 
     def publish(self, s3, source: S3Object) -> str | None:

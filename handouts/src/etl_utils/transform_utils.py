@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, time
 from functools import lru_cache
+from itertools import chain
 from typing import NamedTuple, TextIO
 
 EXPECTED_HEADER = (
@@ -42,6 +43,9 @@ TABLE_COLUMN_FOR = {
 MAX_INTEGER = 2_147_483_647  # Redshift INTEGER
 MAX_STORE_NAME_BYTES = 100  # VARCHAR(n) in Redshift counts bytes, not characters
 MAX_STORE_TYPE_BYTES = 50
+
+_MOST_DIGITS = len(str(MAX_INTEGER))  # no whole-number column takes a value with more significant digits
+_SHOWN_CHARACTERS = 40  # a reason quotes at most this much of a bad value
 
 _DATE = re.compile(r"([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})")
 _TIME = re.compile(r"([0-9]{1,2}):([0-9]{2})")
@@ -87,21 +91,77 @@ def visit_id_for(store_id: int, shopper_id: int, visit_date: date, start: time) 
     return int.from_bytes(digest, "big") >> 1
 
 
-def read_records(text: TextIO) -> Iterator[tuple[int, list[str]]]:
-    """Yield (line number, fields) for each CSV record, header included; skip blank lines.
+class UnreadableLine(list):
+    """A line that is not one CSV record on its own: its comma-separated pieces and why it is rejected.
 
-    Anything that is not UTF-8 CSV text becomes a BadFileError naming the line.
+    ``parse_row`` gives the reason; the pieces (the raw line split at its commas) are what the
+    rejects file keeps, so the line can be fixed and uploaded again.
     """
-    # skipinitialspace: a space after a comma must not stop a quoted field being read as quoted.
-    reader = csv.reader(text, skipinitialspace=True)
-    try:
-        for fields in reader:
-            if "".join(fields).strip():  # not a blank line, nor one of commas and spaces only
-                yield reader.line_num, fields
-    except UnicodeDecodeError as error:
-        raise BadFileError(f"is not UTF-8 text (bad byte after line {reader.line_num})") from error
-    except csv.Error as error:
-        raise BadFileError(f"is not a readable CSV file (line {reader.line_num + 1}: {error})") from error
+
+    def __init__(self, line: str, reason: str) -> None:
+        super().__init__(line.rstrip("\r\n").split(","))
+        self.reason = reason
+
+
+class _QuoteLeftOpen(Exception):
+    """The csv reader asked for another line before it finished the one it had: a quote was left open."""
+
+
+# The academy format has no multi-line fields, so a quote still open at the end of a line is a
+# stray one: the line is rejected alone instead of swallowing the lines after it into one record.
+QUOTE_LEFT_OPEN = 'has a quote (") that opens a field and is not closed on the same line'
+
+
+def _one_line_at_a_time(lines: Iterator[str], held: list[str]) -> Iterator[str]:
+    """Hand the csv reader one line per record; ``held`` holds the line of the record being read.
+
+    The consumer empties ``held`` after each record, so a line asked for while ``held`` is full
+    means the reader is still inside the last one.
+    """
+    for line in lines:
+        if held:
+            raise _QuoteLeftOpen(line)
+        held.append(line)
+        yield line
+    if held:  # the file ended inside a quoted field
+        raise _QuoteLeftOpen(None)
+
+
+def read_records(text: TextIO) -> Iterator[tuple[int, list[str]]]:
+    """Yield (line number, fields) for each line, header included; skip blank lines.
+
+    Each record is one physical line (the academy format has no multi-line fields). A line that is
+    not a CSV record on its own (a quote left open, a field beyond the csv module's size limit)
+    comes as an ``UnreadableLine``, which ``parse_row`` rejects with its reason; the lines after
+    it are read as usual. Anything that is not UTF-8 text becomes a BadFileError naming the line.
+    """
+    lines = iter(text)
+    number = 0  # lines read so far: the line number of the last record yielded
+    pending: tuple[str, ...] = ()  # a line read ahead by the reader that still has to be parsed
+    while True:
+        held: list[str] = []
+        # skipinitialspace: a space after a comma must not stop a quoted field being read as quoted.
+        reader = csv.reader(_one_line_at_a_time(chain(pending, lines), held), skipinitialspace=True)
+        try:
+            for fields in reader:
+                number += 1
+                held.clear()
+                # Not a blank line, nor one of commas and spaces only (the first field decides for
+                # almost every line, without joining them all).
+                if (fields and fields[0].strip()) or "".join(fields).strip():
+                    yield number, fields
+            return
+        except _QuoteLeftOpen as left_open:
+            number += 1
+            yield number, UnreadableLine(held[0], QUOTE_LEFT_OPEN)
+            read_ahead = left_open.args[0]
+            pending = () if read_ahead is None else (read_ahead,)
+        except csv.Error as error:  # e.g. a field longer than csv.field_size_limit()
+            number += 1
+            yield number, UnreadableLine(held[0], f"is not readable as CSV ({error})")
+            pending = ()
+        except UnicodeDecodeError as error:
+            raise BadFileError(f"is not UTF-8 text (bad byte after line {number})") from error
 
 
 def check_header(fields: list[str]) -> None:
@@ -113,15 +173,29 @@ def check_header(fields: list[str]) -> None:
         raise BadFileError(f"has the wrong header: expected {','.join(EXPECTED_HEADER)!r}, found {found!r}")
 
 
+def _shown(text: str, quoted: bool = True) -> str:
+    """A value as a reason shows it: whole when short, else its start and its length."""
+    start = text[:_SHOWN_CHARACTERS]
+    shown = repr(start) if quoted else start
+    return shown if start == text else f"{shown}... ({len(text):,} characters)"
+
+
 def _whole(name: str, text: str, low: int, high: int, problems: list[str]) -> int:
     if not text:
         problems.append(f"{name} is blank")
     elif not (text.isascii() and text.isdigit()):  # only 0-9: isdigit alone also takes "²" and "٣"
-        problems.append(f"{name} {text!r} is not a whole number")
-    elif not low <= (number := int(text)) <= high:
-        problems.append(f"{name} {text} is not between {low} and {high}")
+        problems.append(f"{name} {_shown(text)} is not a whole number")
     else:
-        return number
+        try:
+            number = int(text)
+        except ValueError:
+            # Over 4,300 digits: int()'s limit (this used to fail the whole file). Past leading
+            # zeros, more than _MOST_DIGITS digits are beyond every column's range.
+            digits = text.lstrip("0") or "0"
+            number = int(digits) if len(digits) <= _MOST_DIGITS else high + 1
+        if low <= number <= high:
+            return number
+        problems.append(f"{name} {_shown(text, quoted=False)} is not between {low} and {high}")
     return 0
 
 
@@ -159,7 +233,7 @@ def _parse_time(text: str) -> time | None:
 
 
 def _date(name: str, text: str, problems: list[str]) -> date | None:
-    value, problem = _parse_date(text) if len(text) <= 10 else (None, f"{text!r} is not a dd/mm/yyyy date")
+    value, problem = _parse_date(text) if len(text) <= 10 else (None, f"{_shown(text)} is not a dd/mm/yyyy date")
     if problem:
         problems.append(f"{name} {problem}")
     return value
@@ -168,12 +242,14 @@ def _date(name: str, text: str, problems: list[str]) -> date | None:
 def _time(name: str, text: str, problems: list[str]) -> time | None:
     value = _parse_time(text) if len(text) <= 5 else None
     if value is None:
-        problems.append(f"{name} {text!r} is not an HH:MM time")
+        problems.append(f"{name} {_shown(text)} is not an HH:MM time")
     return value
 
 
 def parse_row(fields: list[str]) -> Visit | str:
     """A clean Visit, or the reason (every problem found, joined by '; ') the row is rejected."""
+    if fields.__class__ is UnreadableLine:  # not isinstance: the cheapest test, made on every row
+        return fields.reason
     if len(fields) != len(EXPECTED_HEADER):
         return f"expected {len(EXPECTED_HEADER)} fields, found {len(fields)}"
     (store_id, store_name, shopper_id, _shopper_name, store_type, employees, visit_date, start, end, score) = [

@@ -341,6 +341,17 @@ def test_the_instructor_tools_provision_through_the_data_api_with_the_course_sta
     from local_cloud import config
 
     repo = Path(__file__).resolve().parents[3]
+    # S3's prefix list looked up as the instructor guide does (moto knows AWS's managed lists).
+    s3_prefix_list = aws(
+        "ec2",
+        "describe-managed-prefix-lists",
+        "--filters",
+        "Name=prefix-list-name,Values=com.amazonaws.eu-west-1.s3",
+        "--query",
+        "PrefixLists[0].PrefixListId",
+        "--output",
+        "text",
+    ).stdout.strip()
     aws(
         "cloudformation",
         "deploy",
@@ -348,6 +359,10 @@ def test_the_instructor_tools_provision_through_the_data_api_with_the_course_sta
         "redshift-course-network",
         "--template-file",
         str(repo / "infra" / "network-stack.yml"),
+        "--capabilities",
+        "CAPABILITY_IAM",
+        "--parameter-overrides",
+        f"S3PrefixListId={s3_prefix_list}",
     )
     aws(
         "cloudformation",
