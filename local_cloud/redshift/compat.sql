@@ -788,6 +788,43 @@ CREATE OR REPLACE AGGREGATE pg_catalog._rs_avg(double precision) (
     FINALFUNC = pg_catalog.float8_avg, COMBINEFUNC = pg_catalog.float8_combine, PARALLEL = SAFE
 );
 
+-- SUM as Redshift types it (the rewriter calls pg_catalog._rs_sum for sum): of SMALLINT, INTEGER
+-- and BIGINT a BIGINT (PostgreSQL's SUM(bigint) is NUMERIC); otherwise PostgreSQL's own sum, with
+-- its transition functions, so sliding windows stay cheap.
+CREATE OR REPLACE AGGREGATE pg_catalog._rs_sum(bigint) (
+    SFUNC = pg_catalog.int8pl, STYPE = bigint, COMBINEFUNC = pg_catalog.int8pl,
+    MSFUNC = pg_catalog.int8pl, MINVFUNC = pg_catalog.int8mi, MSTYPE = bigint, PARALLEL = SAFE
+);
+CREATE OR REPLACE AGGREGATE pg_catalog._rs_sum(integer) (
+    SFUNC = pg_catalog.int4_sum, STYPE = bigint, COMBINEFUNC = pg_catalog.int8pl,
+    MSFUNC = pg_catalog.int4_avg_accum, MINVFUNC = pg_catalog.int4_avg_accum_inv, MSTYPE = bigint[],
+    MFINALFUNC = pg_catalog.int2int4_sum, MINITCOND = '{0,0}', PARALLEL = SAFE
+);
+CREATE OR REPLACE AGGREGATE pg_catalog._rs_sum(smallint) (
+    SFUNC = pg_catalog.int2_sum, STYPE = bigint, COMBINEFUNC = pg_catalog.int8pl,
+    MSFUNC = pg_catalog.int2_avg_accum, MINVFUNC = pg_catalog.int2_avg_accum_inv, MSTYPE = bigint[],
+    MFINALFUNC = pg_catalog.int2int4_sum, MINITCOND = '{0,0}', PARALLEL = SAFE
+);
+CREATE OR REPLACE AGGREGATE pg_catalog._rs_sum(numeric) (
+    SFUNC = pg_catalog.numeric_avg_accum, STYPE = internal, FINALFUNC = pg_catalog.numeric_sum,
+    COMBINEFUNC = pg_catalog.numeric_avg_combine, SERIALFUNC = pg_catalog.numeric_avg_serialize,
+    DESERIALFUNC = pg_catalog.numeric_avg_deserialize, MSFUNC = pg_catalog.numeric_avg_accum,
+    MINVFUNC = pg_catalog.numeric_accum_inv, MSTYPE = internal, MFINALFUNC = pg_catalog.numeric_sum, PARALLEL = SAFE
+);
+CREATE OR REPLACE AGGREGATE pg_catalog._rs_sum(real) (
+    SFUNC = pg_catalog.float4pl, STYPE = real, COMBINEFUNC = pg_catalog.float4pl, PARALLEL = SAFE
+);
+CREATE OR REPLACE AGGREGATE pg_catalog._rs_sum(double precision) (
+    SFUNC = pg_catalog.float8pl, STYPE = double precision, COMBINEFUNC = pg_catalog.float8pl, PARALLEL = SAFE
+);
+CREATE OR REPLACE AGGREGATE pg_catalog._rs_sum(interval) (
+    SFUNC = pg_catalog.interval_avg_accum, STYPE = internal, FINALFUNC = pg_catalog.interval_sum,
+    COMBINEFUNC = pg_catalog.interval_avg_combine, SERIALFUNC = pg_catalog.interval_avg_serialize,
+    DESERIALFUNC = pg_catalog.interval_avg_deserialize, MSFUNC = pg_catalog.interval_avg_accum,
+    MINVFUNC = pg_catalog.interval_avg_accum_inv, MSTYPE = internal, MFINALFUNC = pg_catalog.interval_sum,
+    PARALLEL = SAFE
+);
+
 -- INTERVAL (Redshift has no INTERVAL columns, but an expression may be one): PostgreSQL's average.
 CREATE OR REPLACE FUNCTION pg_catalog._rs_interval_avg_add(state interval[], v interval) RETURNS interval[]
 LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$ SELECT ARRAY[state[1] + v, state[2] + interval '1 microsecond'] $$;
@@ -977,20 +1014,21 @@ LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$ SELECT jsonb_typeof(v::text::j
 CREATE OR REPLACE FUNCTION pg_catalog.json_size(v pg_catalog.super) RETURNS integer
 LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$ SELECT octet_length(v::text) $$;
 
+-- IS_ARRAY, IS_OBJECT, ...: false for any other value, NULL included (r_is_object.html).
 CREATE OR REPLACE FUNCTION pg_catalog.is_array(v pg_catalog.super) RETURNS boolean
-LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$ SELECT jsonb_typeof(v::text::jsonb) = 'array' $$;
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT coalesce(jsonb_typeof(v::text::jsonb) = 'array', false) $$;
 
 CREATE OR REPLACE FUNCTION pg_catalog.is_object(v pg_catalog.super) RETURNS boolean
-LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$ SELECT jsonb_typeof(v::text::jsonb) = 'object' $$;
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT coalesce(jsonb_typeof(v::text::jsonb) = 'object', false) $$;
 
 CREATE OR REPLACE FUNCTION pg_catalog.is_scalar(v pg_catalog.super) RETURNS boolean
-LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$ SELECT jsonb_typeof(v::text::jsonb) NOT IN ('array', 'object') $$;
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT coalesce(jsonb_typeof(v::text::jsonb) NOT IN ('array', 'object'), false) $$;
 
 CREATE OR REPLACE FUNCTION pg_catalog.is_varchar(v pg_catalog.super) RETURNS boolean
-LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$ SELECT jsonb_typeof(v::text::jsonb) = 'string' $$;
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT coalesce(jsonb_typeof(v::text::jsonb) = 'string', false) $$;
 
 CREATE OR REPLACE FUNCTION pg_catalog.is_boolean(v pg_catalog.super) RETURNS boolean
-LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$ SELECT jsonb_typeof(v::text::jsonb) = 'boolean' $$;
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT coalesce(jsonb_typeof(v::text::jsonb) = 'boolean', false) $$;
 
 CREATE OR REPLACE FUNCTION pg_catalog.get_array_length(v pg_catalog.super) RETURNS integer
 LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$

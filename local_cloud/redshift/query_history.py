@@ -229,7 +229,7 @@ class ReplyFramer:
     def feed(self, data: bytes) -> None:
         pos, n = 0, len(data)
         while pos < n:
-            if self._left:
+            if self._left:  # the rest of a message begun in an earlier chunk
                 take = min(self._left, n - pos)
                 if self._body is not None:
                     self._body += data[pos : pos + take]
@@ -238,17 +238,29 @@ class ReplyFramer:
                 if not self._left:
                     self._done()
                 continue
-            need = 5 - len(self._head)
-            self._head += data[pos : pos + need]
-            pos += need
-            if len(self._head) < 5:
-                return
-            self._kind = self._head[0]
-            self._left = int.from_bytes(self._head[1:5], "big") - 4
-            self._head = b""
-            self._body = bytearray() if self._kind in self.WANTED else None
-            if self._left <= 0:
-                self._left = 0
+            if self._head or n - pos < 5:  # a header split across chunks
+                need = 5 - len(self._head)
+                self._head += data[pos : pos + need]
+                pos += need
+                if len(self._head) < 5:
+                    return
+                kind, length = self._head[0], int.from_bytes(self._head[1:5], "big") - 4
+                self._head = b""
+            else:
+                # The hot path: whole messages of this chunk, DataRows skipped by their length.
+                wanted, from_bytes = self.WANTED, int.from_bytes
+                while n - pos >= 5:
+                    kind = data[pos]
+                    length = from_bytes(data[pos + 1 : pos + 5], "big") - 4
+                    pos += 5
+                    if kind in wanted or pos + length > n:
+                        break
+                    pos += length
+                else:
+                    continue
+            self._kind, self._left = kind, max(length, 0)
+            self._body = bytearray() if kind in self.WANTED else None
+            if not self._left:
                 self._done()
 
     def _done(self) -> None:

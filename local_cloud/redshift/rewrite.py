@@ -100,6 +100,7 @@ _TRIGGER_WORDS += ("ignore", "respect")  # IGNORE NULLS / RESPECT NULLS (window 
 _TRIGGER_WORDS += ("array",)  # ARRAY(...), Redshift's SUPER array (SUPER section)
 _TRIGGER_WORDS += ("to_date", "to_timestamp", "to_char")  # formats (date formats section)
 _TRIGGER_WORDS += ("collate",)  # COLLATE case_insensitive (date formats section)
+_TRIGGER_WORDS += ("sum",)  # SUM(bigint) is a BIGINT (_sum)
 # What SQL clients send (see "SQL clients' statements" below): late-binding and materialized
 # views, pg_attrdef.adsrc, and integer conditions (WHERE 1 AND ...).
 _TRIGGER_WORDS += ("binding", "materialized", "adsrc", "pg_get_late_binding_view_cols", "comment")
@@ -794,12 +795,49 @@ def _qualify(st: _Statement, q: int, edits: _Edits) -> None:
         raise _Unsupported("empty QUALIFY")
 
     outer, inner_aliases = _outer_columns(st, list_start, f, depth)
+    if outer == "*":
+        outer = _qualify_star_rows(st, s, list_start, f, q, depth, edits) or outer
     for at, alias in inner_aliases:
         edits.insert(at, alias)
     cond_text = _src(st, q + 1, cond_end)
     edits.insert(t[s].start, f"SELECT {outer} FROM (")
     edits.insert(t[f - 1].end, f", ({cond_text}) AS __qualify")
     edits.replace(t[q - 1].end, t[cond_end - 1].end, ") AS __qualified WHERE __qualify")
+
+
+def _qualify_star_rows(st: _Statement, s: int, a: int, f: int, q: int, depth: int, edits: _Edits) -> str | None:
+    """SELECT * (or t.*) ... QUALIFY: the inner query selects each FROM item's whole row instead
+    (``ss AS __qualify_row1``) and the outer one expands them (``(__qualify_row1).*``), so the result
+    has the columns behind * and not the helper column. Only for a plain select list of stars over
+    named FROM items, without DISTINCT, GROUP BY, USING or NATURAL joins; else None."""
+    t = st.t
+    if a != s + 1 or any(
+        st.word(k) in ("group", "having", "using", "natural") and st.depth[k] == depth for k in range(s, q)
+    ):
+        return None
+    items, start = [], a
+    for j in range(a, f + 1):
+        if j == f or (st.is_op(j, ",") and st.depth[j] == depth):
+            items.append((start, j))
+            start = j + 1
+    from_end = next((k for k in range(f, q) if st.word(k) == "where" and st.depth[k] == depth), q)
+    try:
+        names = _from_item_names(st, f, from_end, depth)
+    except _Unsupported:
+        return None
+    if any("." in name or name.startswith('"') for name in names):
+        return None
+    rows = []
+    for x, y in items:
+        if y - x == 1 and st.is_op(x, "*"):
+            rows += names
+        elif y - x == 3 and st.is_op(x + 2, "*") and st.is_op(x + 1, ".") and t[x].text in names:
+            rows.append(t[x].text)
+        else:
+            return None
+    inner = ", ".join(f"{name} AS __qualify_row{n}" for n, name in enumerate(rows, start=1))
+    edits.replace(t[a].start, t[f - 1].end, inner)
+    return ", ".join(f"(__qualify_row{n}).*" for n in range(1, len(rows) + 1))
 
 
 def _src(st: _Statement, a: int, b: int) -> str:
@@ -1163,6 +1201,11 @@ def _avg(st: _Statement, i: int, edits: _Edits) -> None:
     edits.replace(st.t[i].start, st.t[i].end, "pg_catalog._rs_avg")
 
 
+def _sum(st: _Statement, i: int, edits: _Edits) -> None:
+    """SUM → pg_catalog._rs_sum (compat.sql): of an integer type a BIGINT, as in Redshift."""
+    edits.replace(st.t[i].start, st.t[i].end, "pg_catalog._rs_sum")
+
+
 def _convert(st: _Statement, i: int, edits: _Edits) -> None:
     """CONVERT(type, expression) → CAST(expression AS type) (which keeps the expression's name)."""
     args = st.split_args(i + 1)
@@ -1381,6 +1424,7 @@ _DEFAULT_NAMES = {
     "log": "dlog10",
     "listagg": "listagg",
     "avg": "avg",
+    "sum": "sum",
     "concat": "concat",
     "regexp_replace": "regexp_replace",
     "regexp_substr": "regexp_substr",
@@ -1456,7 +1500,7 @@ def _redshift_default_name(st: _Statement, x: int, y: int) -> str | None:
     if w == "listagg" and st.word(close + 1) == "within" and st.is_op(close + 3, "(") and close + 3 in st.match:
         close = st.match[close + 3]
     if (
-        w in ("avg", "ratio_to_report")
+        w in ("avg", "sum", "ratio_to_report")
         and st.word(close + 1) == "over"
         and st.is_op(close + 2, "(")
         and close + 2 in st.match
@@ -1859,7 +1903,7 @@ def _unnest_item(st: _Statement, item: list[int], aliases: set, unnested: dict, 
 # subquery would change what they compute), as is any FROM clause this parser does not follow.
 
 _AGGREGATE_WORDS = {
-    "count", "sum", "avg", "_rs_avg", "min", "max", "median", "listagg", "string_agg", "stddev",
+    "count", "sum", "_rs_sum", "avg", "_rs_avg", "min", "max", "median", "listagg", "string_agg", "stddev",
     "stddev_samp", "stddev_pop", "variance", "var_samp", "var_pop", "bool_and", "bool_or",
     "percentile_cont", "percentile_disc", "bit_and", "bit_or", "array_agg", "approximate",
 }  # fmt: skip
@@ -2086,6 +2130,7 @@ _LOCAL_REWRITES = {
     "minus": _minus,
     "convert": _call(_convert),
     "avg": _call(_avg),
+    "sum": _call(_sum),
     "concat": _call(_concat),
     "regexp_replace": _call(_regexp_replace),
     "regexp_substr": _call(_regexp_substr),

@@ -288,8 +288,18 @@ def test_conformance_qualify(cur, visits):
     assert [d[0] for d in cur.description] == ["month", "store_id", "avg_score"]
 
 
-def test_conformance_qualify_select_star_shows_helper_column(cur, visits):
-    cur.execute("SELECT * FROM conformance_visit QUALIFY ROW_NUMBER() OVER (ORDER BY visit_id) = 1")
+def test_conformance_qualify_select_star(cur, visits):
+    cur.execute("SELECT * FROM conformance_visit v QUALIFY ROW_NUMBER() OVER (ORDER BY visit_id DESC) = 1")
+    assert [d[0] for d in cur.description][:3] == ["id", "visit_id", "store_id"]
+    assert "__qualify" not in [d[0] for d in cur.description]
+    assert cur.fetchone()[1] == 6
+
+
+def test_conformance_qualify_select_star_with_using_shows_helper_column(cur, visits):
+    cur.execute(
+        "SELECT * FROM conformance_visit JOIN conformance_visit AS w USING (visit_id) "
+        "QUALIFY ROW_NUMBER() OVER (ORDER BY visit_id) = 1"
+    )
     assert [d[0] for d in cur.description][-1] == "__qualify"
 
 

@@ -233,7 +233,9 @@ def test_rewrite_qualify_keeps_default_column_names():
         "select a, count(*), sum(b) total, x.c from t x group by a, x.c "
         "qualify rank() over (order by count(*) desc) <= 3"
     )
-    assert out.startswith('SELECT a, "count", total, c FROM (select a, count(*) AS "count", sum(b) total, x.c, ')
+    assert out.startswith(
+        'SELECT a, "count", total, c FROM (select a, count(*) AS "count", pg_catalog._rs_sum(b) total, x.c, '
+    )
 
 
 def test_rewrite_qualify_with_top_and_cte():
@@ -533,4 +535,11 @@ def test_collate_case_insensitive_is_citext():
     )
     assert rewrite_sql("select a from t where a = 'x' collate case_insensitive") == (
         "select a from t where a = 'x' ::pg_catalog.citext"
+    )
+
+
+def test_qualify_select_star_expands_whole_rows():
+    assert rewrite_sql("select * from t x qualify rank() over (order by a) = 1") == (
+        "SELECT (__qualify_row1).* FROM (select x AS __qualify_row1, (rank() over (order by a) = 1) AS __qualify "
+        "from t x) AS __qualified WHERE __qualify"
     )
