@@ -134,5 +134,6 @@ clean:
 	rm -rf $(VENV) .venv-tools .course handouts/build
 
 # Offline reveal.js slides of every notebook, speaker notes included (press s), in _site/.
+# Needs npm the first time (reveal.js, RequireJS and jQuery are fetched into _site/vendor/).
 slides: $(DEV_STAMP)
 	$(BIN)/python tools/build_slides.py
