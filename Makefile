@@ -27,8 +27,9 @@ $(STAMP): requirements.txt pyproject.toml handouts/src/requirements.txt
 	@test -d $(VENV) || { echo "First set-up: about 1 GB into $(VENV) (~200 MB download), 1 to 5 minutes depending on the network."; \
 		$(PYTHON) -m venv $(VENV); }
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
-	$(BIN)/python -m pip install --disable-pip-version-check --progress-bar on -r requirements.txt
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	$(BIN)/python -m pip install --disable-pip-version-check --no-compile --progress-bar on -r requirements.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-compile --no-deps -e .
+	@$(BIN)/python tools/compact_awscli.py
 	@$(MAKE) --no-print-directory wheels
 	@touch $(STAMP)
 
@@ -36,7 +37,8 @@ $(STAMP): requirements.txt pyproject.toml handouts/src/requirements.txt
 setup-dev: $(DEV_STAMP)
 
 $(DEV_STAMP): $(STAMP) requirements-dev.txt
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt -r requirements-dev.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-compile -r requirements.txt -r requirements-dev.txt
+	@$(BIN)/python tools/compact_awscli.py
 	@touch $(DEV_STAMP)
 
 # The Lambda's dependencies (handouts/src/requirements.txt) for this machine's Python (local mode);
