@@ -29,8 +29,9 @@ $(STAMP): requirements.txt pyproject.toml handouts/src/requirements.txt
 	@test -d $(VENV) || { echo "First set-up: about 1 GB into $(VENV) (~200 MB download), 1 to 5 minutes depending on the network."; \
 		$(PYTHON) -m venv $(VENV); }
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
-	$(BIN)/python -m pip install --disable-pip-version-check --progress-bar on -r requirements.txt
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	$(BIN)/python -m pip install --disable-pip-version-check --no-compile --progress-bar on -r requirements.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-compile --no-deps -e .
+	@$(BIN)/python tools/compact_awscli.py
 	@$(MAKE) --no-print-directory wheels
 	@touch $(STAMP)
 
@@ -38,7 +39,8 @@ $(STAMP): requirements.txt pyproject.toml handouts/src/requirements.txt
 setup-dev: $(DEV_STAMP)
 
 $(DEV_STAMP): $(STAMP) requirements-dev.txt
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt -r requirements-dev.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-compile -r requirements.txt -r requirements-dev.txt
+	@$(BIN)/python tools/compact_awscli.py
 	@touch $(DEV_STAMP)
 
 # The Lambda's dependencies (handouts/src/requirements.txt) for this machine's Python (local mode);
@@ -147,5 +149,6 @@ clean:
 	rm -rf $(VENV) .venv-tools .venv-dbt .course handouts/build
 
 # Offline reveal.js slides of every notebook, speaker notes included (press s), in _site/.
+# Needs npm the first time (reveal.js, RequireJS and jQuery are fetched into _site/vendor/).
 slides: $(DEV_STAMP)
 	$(BIN)/python tools/build_slides.py

@@ -2,7 +2,13 @@
 
 The slides use each cell's `slideshow` metadata; cells of type `notes` become speaker notes
 (press `s` in the browser). reveal.js, RequireJS and jQuery come from the npm registry once, into
-_site/vendor/, so the exported HTML needs no network when presented.
+_site/vendor/, so the exported HTML needs no network when presented; the template in
+tools/slides_template/ drops the requests nbconvert's own reveal template makes (mermaid, the
+widgets embedder, MathJax) and sizes the text for a projector.
+
+A projected slide shows what a cell did, not its code: code cells show their outputs only, unless
+tagged `slides-show-code` (the few cells whose code is the point). Widget outputs show their plain
+text (the quiz's questions without answers) instead of an empty widget box.
 """
 
 from __future__ import annotations
@@ -15,10 +21,15 @@ import tempfile
 from pathlib import Path
 
 from nbconvert import SlidesExporter
+from nbconvert.preprocessors import Preprocessor
 from traitlets.config import Config
 
 ROOT = Path(__file__).resolve().parent.parent
 SITE = ROOT / "_site"
+TEMPLATES = Path(__file__).resolve().parent / "slides_template"
+TEMPLATE = "course_reveal"
+SHOW_CODE_TAG = "slides-show-code"
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 VENDOR = {  # npm package → folder under _site/vendor
     "reveal.js@4.6.1": "reveal.js",
     "requirejs@2.3.6": "requirejs",
@@ -41,15 +52,38 @@ def fetch_vendor(site: Path = SITE) -> None:
             shutil.move(str(Path(tmp) / "package"), target)
 
 
+class ProjectedCells(Preprocessor):
+    """What a projected deck shows of a cell: its outputs, not its code; text, not empty widgets."""
+
+    def preprocess_cell(self, cell, resources, index):
+        if cell.cell_type == "code":
+            if SHOW_CODE_TAG not in cell.metadata.get("tags", []):
+                cell.metadata.transient = {"remove_source": True}
+            for output in cell.get("outputs", []):
+                output.get("data", {}).pop(WIDGET_VIEW, None)
+        return cell, resources
+
+
 def exporter() -> SlidesExporter:
     config = Config()
+    config.SlidesExporter.extra_template_basedirs = [str(TEMPLATES)]
+    config.SlidesExporter.template_name = TEMPLATE
+    config.SlidesExporter.reveal_theme = "white"  # its font ships with reveal.js; "simple" imports Google Fonts
+    config.SlidesExporter.reveal_width = "1280"
+    config.SlidesExporter.reveal_height = "720"
+    config.SlidesExporter.preprocessors = [ProjectedCells]
     config.SlidesExporter.reveal_url_prefix = "vendor/reveal.js"
     config.SlidesExporter.require_js_url = "vendor/requirejs/require.js"
     config.SlidesExporter.jquery_url = "vendor/jquery/dist/jquery.min.js"
-    config.SlidesExporter.mathjax_url = ""  # no formulas in this pack; avoids a CDN request
-    config.SlidesExporter.reveal_scroll = True
     config.SlidesExporter.embed_images = True
     return SlidesExporter(config=config)
+
+
+def export(slides: SlidesExporter, notebook: Path) -> str:
+    """One notebook's deck as HTML, with the projector style sheet inlined."""
+    css = (TEMPLATES / TEMPLATE / "projector.css").read_text(encoding="utf-8")
+    html, _ = slides.from_filename(str(notebook), resources={"course_slides_css": css})
+    return html
 
 
 def notebooks() -> list[Path]:
@@ -62,9 +96,8 @@ def build(site: Path = SITE) -> list[Path]:
     slides = exporter()
     written = []
     for notebook in notebooks():
-        html, _ = slides.from_filename(str(notebook))
         target = site / f"{notebook.stem}.slides.html"
-        target.write_text(html)
+        target.write_text(export(slides, notebook), encoding="utf-8")
         written.append(target)
     links = "\n".join(f'<li><a href="{path.name}">{path.stem.replace(".slides", "")}</a></li>' for path in written)
     (site / "index.html").write_text(
