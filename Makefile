@@ -1,5 +1,5 @@
 # The two commands a new user needs:
-#   make lab    set up (first time), start the local stack, open JupyterLab on notebooks/
+#   make lab    set up (first time), start the local stack, open JupyterLab on notebooks/00_start_here
 #               (NO_BROWSER=1 make lab: print the URL instead of opening a browser;
 #                JUPYTER_PORT=8890 make lab: JupyterLab on another port than 8888)
 #   make test   set up the same way and run every test, notebooks included (nbval)
@@ -62,10 +62,14 @@ tools: .venv-tools/.installed
 	.venv-tools/bin/python -m pip install --quiet -r requirements-tools.txt
 	@touch $@
 
+# JupyterLab serves the repository root, so every link in a notebook or handout opens (../docs/…,
+# ../deploy.sh), and opens on notebooks/00_start_here.ipynb; the rest of its settings (what the file
+# browser hides) are in .jupyter/jupyter_server_config.py, shared with Binder and tests/browser/.
 lab: $(STAMP)
 	$(BIN)/course up
-	$(BIN)/jupyter lab notebooks/ $(if $(NO_BROWSER),--no-browser,) $(if $(JUPYTER_PORT),--ServerApp.port=$(JUPYTER_PORT),) \
-		$(if $(filter 0,$(shell id -u)),--allow-root,)
+	JUPYTER_CONFIG_PATH="$(CURDIR)/.jupyter$${JUPYTER_CONFIG_PATH:+:$$JUPYTER_CONFIG_PATH}" \
+	$(BIN)/jupyter lab --ServerApp.root_dir="$(CURDIR)" $(if $(NO_BROWSER),--no-browser,) \
+		$(if $(JUPYTER_PORT),--ServerApp.port=$(JUPYTER_PORT),) $(if $(filter 0,$(shell id -u)),--allow-root,)
 
 stack: $(STAMP)
 	$(BIN)/course up
