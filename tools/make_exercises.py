@@ -228,10 +228,10 @@ def _new_notebook(cells: list[dict]):
     notebook = nbformat.v4.new_notebook()
     notebook.cells = cells
     notebook.metadata = {
-        # The same as jupytext.toml, so that `jupytext --sync` leaves the generated .py unchanged.
+        # The same filters as jupytext.toml, so that `jupytext --sync` leaves the generated .py unchanged;
+        # no "formats": jupytext.toml alone says where a notebook's script twin lives.
         "jupytext": {
             "cell_metadata_filter": "slideshow,tags,-all",
-            "formats": "ipynb,py:percent",
             "notebook_metadata_filter": "kernelspec,jupytext,rise",
         },
         "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
