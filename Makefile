@@ -16,7 +16,7 @@ PYTHON ?= $(shell for p in python3 python3.13 python3.12 python3.11; do \
 	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(not (3,11) <= sys.version_info[:2] <= (3,13))' 2>/dev/null \
 	&& { echo $$p; break; }; done)
 NBVAL := --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout=600
-JUPYTEXT_NOTEBOOKS := $(wildcard notebooks/[0-9]*.py) $(wildcard solutions/*.py)
+JUPYTEXT_NOTEBOOKS := $(wildcard scripts/notebooks/[0-9]*.py scripts/solutions/*.py)
 
 .PHONY: lab test test-busy lint setup setup-dev wheels wheels-aws tools stack down notebooks notebooks-alone exercises slides bench lock environment.yml clean
 
