@@ -17,15 +17,18 @@ from markdown_it import MarkdownIt
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCUMENTS = sorted(
-    {
-        *ROOT.glob("*.md"),
-        *ROOT.glob("docs/**/*.md"),
-        *ROOT.glob("handouts/**/*.md"),
-        *ROOT.glob("handouts/**/*.ipynb"),
-        *ROOT.glob("notebooks/*.ipynb"),
-        *ROOT.glob("solutions/**/*.ipynb"),
-    }
-    - set(ROOT.glob("handouts/build/**/*"))  # deploy.sh's build folder: packages' own READMEs
+    path
+    for pattern in (
+        "*.md",
+        "docs/**/*.md",
+        "handouts/**/*.md",
+        "handouts/**/*.ipynb",
+        "notebooks/*.ipynb",
+        "solutions/**/*.ipynb",
+    )
+    for path in ROOT.glob(pattern)
+    # Not JupyterLab's checkpoints (hidden folders) nor deploy.sh's build folder (packages' own READMEs).
+    if not any(part.startswith(".") or part == "build" for part in path.relative_to(ROOT).parts)
 )
 MARKDOWN = MarkdownIt("commonmark")
 HTML_LINK = re.compile(r"""<(?:a|img)\s[^>]*?(?:href|src)\s*=\s*["']([^"']+)["']""", re.IGNORECASE)

@@ -2,12 +2,16 @@
 
 import json
 import re
+import sys
 from pathlib import Path
 
 import jupytext
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "tools"))
+from notebook_twins import script_twin  # noqa: E402
+
 NOTEBOOKS = sorted(ROOT.glob("notebooks/[0-9]*.ipynb")) + sorted(ROOT.glob("solutions/*.ipynb"))
 IGNORE_TAGS = {"nbval-ignore-output", "nbval-skip", "raises-exception"}
 # A password-like value in an output, except the masked form and notebook 05's labelled demo value
@@ -52,8 +56,8 @@ def test_every_cell_has_slide_metadata(path):
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_notebook_and_script_are_in_sync(path):
-    script = path.with_suffix(".py")
-    assert script.exists(), f"{script.name} missing: run jupytext --sync"
+    script = script_twin(path)
+    assert script.exists(), f"{script.relative_to(ROOT)} missing: run jupytext --sync"
     from_script = [cell.source.strip() for cell in jupytext.read(script).cells]
     from_notebook = [cell.source.strip() for cell in jupytext.read(path).cells]
     assert from_script == from_notebook, "run `jupytext --sync` and re-execute"
