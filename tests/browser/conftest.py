@@ -4,7 +4,8 @@ chromedriver (no driver or browser download), and JupyterLab started the way a l
 `chromium` is a fresh headless browser per test (console messages kept: `console_errors`);
 `jupyterlab` runs `make lab` once per session on a free port, with a generated token, the local
 stack on the ports this shell exports (`course up` reuses a running one), and settings of its own
-(no autosave, so running a notebook never rewrites the committed file). Every test here is skipped,
+(no autosave, so running a notebook never rewrites the committed file; checkpoints in a temporary
+folder). Every test here is skipped,
 saying why, where no Chromium or chromedriver is installed (`.ci/run` installs both).
 """
 
@@ -102,6 +103,12 @@ def jupyterlab(browser_installed) -> Iterator[Lab]:
         path = home / "settings" / f"{plugin}.jupyterlab-settings"
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(values))
+    # Checkpoints (the copy JupyterLab keeps of each file it opens) in the test's folder, not as
+    # .ipynb_checkpoints/ beside the repository's files; make lab adds .jupyter/ in front of this.
+    (home / "config").mkdir()
+    (home / "config" / "jupyter_server_config.json").write_text(
+        json.dumps({"FileCheckpoints": {"checkpoint_dir": str(home / "checkpoints")}})
+    )
     port = free_port()
     lab = Lab(f"http://127.0.0.1:{port}", secrets.token_urlsafe(24))
     environment = dict(
@@ -112,6 +119,7 @@ def jupyterlab(browser_installed) -> Iterator[Lab]:
         JUPYTERLAB_SETTINGS_DIR=str(home / "settings"),
         JUPYTERLAB_WORKSPACES_DIR=str(home / "workspaces"),
         JUPYTER_RUNTIME_DIR=str(home / "runtime"),
+        JUPYTER_CONFIG_PATH=str(home / "config"),
     )
     log = home / "make-lab.log"
     with log.open("w") as output:

@@ -6,18 +6,20 @@ from __future__ import annotations
 
 import re
 
+from selenium.common.exceptions import StaleElementReferenceException, TimeoutException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as condition
 from selenium.webdriver.support.ui import WebDriverWait
 
 # Loading JupyterLab, or running a whole notebook against the local stack, on a busy machine.
 PAGE_TIMEOUT = 120
-RUN_TIMEOUT = 600
+RUN_TIMEOUT = 300
 NUMBERED_PROMPT = re.compile(r"^\[\d+\]:$")
 
 
 def wait(driver, timeout: float = PAGE_TIMEOUT) -> WebDriverWait:
-    return WebDriverWait(driver, timeout, poll_frequency=0.5)
+    # JupyterLab re-renders as it loads: an element read a moment ago may be gone; look again.
+    return WebDriverWait(driver, timeout, poll_frequency=0.5, ignored_exceptions=(StaleElementReferenceException,))
 
 
 def text(element) -> str:
@@ -95,20 +97,38 @@ def run_all(driver, panel) -> None:
     every code cell has run (a number in its prompt) or one failed."""
     run_command(driver, "Edit", "editmenu:clear-all")
     wait(driver).until(lambda _: not any(NUMBERED_PROMPT.match(prompt(cell)) for cell in code_cells(panel)))
-    run_command(driver, "Run", "runmenu:run-all")
-    wait(driver, RUN_TIMEOUT).until(
-        lambda d: (
-            error_outputs(panel)
-            or (kernel_status(d) == "idle" and all(NUMBERED_PROMPT.match(prompt(cell)) for cell in code_cells(panel)))
-        ),
-        f"Run All did not finish within {RUN_TIMEOUT} s",
-    )
+    started = lambda _: any(prompt(cell) != "[ ]:" for cell in code_cells(panel))  # noqa: E731
+    for _attempt in range(3):  # a click on a menu that is still closing can get lost: try again
+        run_command(driver, "Run", "runmenu:run-all")
+        try:
+            wait(driver, 30).until(started)
+            break
+        except TimeoutException:
+            continue
+    try:
+        wait(driver, RUN_TIMEOUT).until(
+            lambda d: (
+                error_outputs(panel)
+                or (
+                    kernel_status(d) == "idle"
+                    and all(NUMBERED_PROMPT.match(prompt(cell)) for cell in code_cells(panel))
+                )
+            )
+        )
+    except TimeoutException:
+        prompts = [prompt(cell) for cell in code_cells(panel)]
+        raise AssertionError(
+            f"Run All unfinished after {RUN_TIMEOUT} s: kernel {kernel_status(driver)}, prompts {prompts}"
+        ) from None
 
 
 def listed_names(driver) -> list[str]:
     """The names the file browser lists in its current folder."""
-    items = driver.find_elements(By.CSS_SELECTOR, ".jp-FileBrowser .jp-DirListing-item .jp-DirListing-itemText")
-    return [text(item) for item in items]
+    # In one script: the listing re-renders while it loads, so element by element could go stale.
+    return driver.execute_script(
+        "return [...document.querySelectorAll('.jp-FileBrowser .jp-DirListing-item .jp-DirListing-itemText')]"
+        ".map(item => item.textContent.trim());"
+    )
 
 
 def console_errors(driver) -> list[str]:
