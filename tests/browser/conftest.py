@@ -1,12 +1,12 @@
 """A real browser on the course: Debian's headless Chromium, driven by selenium through Debian's
 chromedriver (no driver or browser download), and JupyterLab started the way a learner starts it.
 
-`chromium` is a fresh headless browser per test (console messages kept: `console_errors`);
-`jupyterlab` runs `make lab` once per session on a free port, with a generated token, the local
-stack on the ports this shell exports (`course up` reuses a running one), and settings of its own
-(no autosave, so running a notebook never rewrites the committed file; checkpoints in a temporary
-folder). Every test here is skipped,
-saying why, where no Chromium or chromedriver is installed (`.ci/run` installs both).
+`chromium` is a fresh headless browser per test, its console kept (jupyterlab_page.console_errors
+reads it); `jupyterlab` runs `make lab` once per session on a free port, with a generated token,
+the local stack on the ports this shell exports (`course up` reuses a running one), and settings of
+its own (no autosave, so running a notebook never rewrites the committed file; checkpoints in a
+temporary folder). Every test here is skipped, saying why, where no Chromium or chromedriver is
+installed (`.ci/run` installs both). The steps a test takes in JupyterLab are in jupyterlab_page.py.
 """
 
 from __future__ import annotations

@@ -97,7 +97,10 @@ def run_all(driver, panel) -> None:
     every code cell has run (a number in its prompt) or one failed."""
     run_command(driver, "Edit", "editmenu:clear-all")
     wait(driver).until(lambda _: not any(NUMBERED_PROMPT.match(prompt(cell)) for cell in code_cells(panel)))
-    started = lambda _: any(prompt(cell) != "[ ]:" for cell in code_cells(panel))  # noqa: E731
+
+    def started(_) -> bool:
+        return any(prompt(cell) != "[ ]:" for cell in code_cells(panel))
+
     for _attempt in range(3):  # a click on a menu that is still closing can get lost: try again
         run_command(driver, "Run", "runmenu:run-all")
         try:
