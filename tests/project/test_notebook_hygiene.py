@@ -85,5 +85,5 @@ def test_no_widget_placeholder_without_plain_text(path):
 def test_the_notebooks_folder_holds_notebooks_only():
     """A learner's file browser in notebooks/ shows the notebooks, no look-alike twins (jupytext.toml
     pairs them into scripts/; tests/browser/ checks what JupyterLab lists)."""
-    tracked = [path.name for path in (ROOT / "notebooks").iterdir() if not path.name.startswith(".")]
-    assert [name for name in tracked if not name.endswith(".ipynb")] == []
+    listed = [path.name for path in (ROOT / "notebooks").iterdir() if not path.name.startswith(".")]
+    assert [name for name in listed if not name.endswith(".ipynb")] == []
