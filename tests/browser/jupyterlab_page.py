@@ -6,7 +6,11 @@ from __future__ import annotations
 
 import re
 
-from selenium.common.exceptions import StaleElementReferenceException, TimeoutException
+from selenium.common.exceptions import (
+    ElementClickInterceptedException,
+    StaleElementReferenceException,
+    TimeoutException,
+)
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as condition
 from selenium.webdriver.support.ui import WebDriverWait
@@ -25,6 +29,21 @@ def wait(driver, timeout: float = PAGE_TIMEOUT) -> WebDriverWait:
 def text(element) -> str:
     """An element's text, also where the browser has not laid it out (off-screen)."""
     return (element.get_attribute("textContent") or "").strip()
+
+
+def click(driver, element) -> None:
+    """Scroll an element to the middle of the page and click it; again while something (a toast, a
+    tooltip, a menu closing) still covers it."""
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", element)
+
+    def clicked(_) -> bool:
+        try:
+            element.click()
+        except ElementClickInterceptedException:
+            return False
+        return True
+
+    wait(driver, 30).until(clicked, "something kept covering the element to click")
 
 
 def open_in_lab(driver, lab, path: str) -> None:
@@ -66,14 +85,10 @@ def kernel_status(driver) -> str:
 
 def run_command(driver, menu: str, command: str) -> None:
     """Click a menu bar entry, e.g. ("Run", "runmenu:run-all") for Run ▸ Run All Cells."""
-    wait(driver).until(
-        condition.element_to_be_clickable(
-            (By.XPATH, f"//li[contains(@class, 'lm-MenuBar-item')][normalize-space(.)='{menu}']")
-        )
-    ).click()
-    wait(driver).until(
-        condition.element_to_be_clickable((By.CSS_SELECTOR, f".lm-Menu-item[data-command='{command}']"))
-    ).click()
+    menu_xpath = f"//li[contains(@class, 'lm-MenuBar-item')][normalize-space(.)='{menu}']"
+    click(driver, wait(driver).until(condition.element_to_be_clickable((By.XPATH, menu_xpath))))
+    item = f".lm-Menu-item[data-command='{command}']"
+    click(driver, wait(driver).until(condition.element_to_be_clickable((By.CSS_SELECTOR, item))))
 
 
 def code_cells(panel) -> list:

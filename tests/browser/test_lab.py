@@ -37,8 +37,8 @@ def test_08_runs_and_its_quiz_answers_only_the_question_asked(chromium, jupyterl
 
     page_text = page.text(panel)
     assert not feedback() and "<- answer" not in page_text and "Why:" not in page_text, "an answer shows unasked"
-    questions[0].find_element(By.CSS_SELECTOR, "input[type='radio']").click()
-    panel.find_element(By.XPATH, ".//button[normalize-space()='Check Q1']").click()
+    page.click(chromium, questions[0].find_element(By.CSS_SELECTOR, "input[type='radio']"))
+    page.click(chromium, panel.find_element(By.XPATH, ".//button[normalize-space()='Check Q1']"))
     page.wait(chromium).until(lambda _: feedback())
     assert len(feedback()) == 1, feedback()
     assert "Score so far: " in page.text(panel)
@@ -60,8 +60,7 @@ def test_a_link_from_a_notebook_opens_the_file_it_names(chromium, jupyterlab, no
     link = panel.find_element(
         By.XPATH, f".//div[contains(@class, 'jp-RenderedMarkdown')]//a[contains(@href, '{name}')]"
     )
-    chromium.execute_script("arguments[0].scrollIntoView({block: 'center'});", link)
-    link.click()
+    page.click(chromium, link)
     page.wait(chromium).until(
         lambda d: page.current_tab_path(d) == target or d.find_elements(By.CSS_SELECTOR, ".jp-Dialog")
     )
