@@ -1,9 +1,10 @@
-# The course's JupyterLab settings, read by `make lab`, Binder (binder/start) and the browser tests
-# through JUPYTER_CONFIG_PATH; a learner's own ~/.jupyter still wins over them.
+# The course's JupyterLab settings. `make lab` (and so tests/browser/) reads them through
+# JUPYTER_CONFIG_PATH, where a learner's own ~/.jupyter still wins over them; Binder, whose home
+# folder is the repository, reads them as ~/.jupyter.
 c = get_config()  # noqa: F821 (jupyter_server provides it)
 
-# The server's root is the repository, so that every link in a notebook or handout opens
-# (../docs/…, ../deploy.sh); it opens on the first notebook.
+# `make lab` serves the repository root (so that every link in a notebook or handout opens:
+# ../docs/…, ../deploy.sh); JupyterLab opens on the first notebook.
 c.LabApp.default_url = "/lab/tree/notebooks/00_start_here.ipynb"
 
 # Hidden files and folders (.venv, .course, .git) are hidden already (allow_hidden is off). These are
