@@ -7,7 +7,6 @@ is visited: any request that leaves the machine, or any console error (the old d
 
 from __future__ import annotations
 
-import json
 import shutil
 import sys
 from pathlib import Path
@@ -20,64 +19,6 @@ sys.path.insert(0, str(ROOT / "tools"))
 import build_slides  # noqa: E402
 
 LOCAL_SCHEMES = ("file:", "data:", "blob:", "about:")
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-CHROMEDRIVER = shutil.which("chromedriver")
-
-
-class OfflineBrowser:
-    """Headless Chromium with its network off, recording every request and console message."""
-
-    def __init__(self):
-        from selenium import webdriver
-        from selenium.webdriver.chrome.service import Service
-
-        options = webdriver.ChromeOptions()
-        options.binary_location = CHROMIUM
-        for argument in ("--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=1280,800"):
-            options.add_argument(argument)
-        options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
-        self.driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
-        self.driver.execute_cdp_cmd("Network.enable", {})
-        self.driver.execute_cdp_cmd(
-            "Network.emulateNetworkConditions",
-            {"offline": True, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1},
-        )
-        self._performance = []
-
-    def get(self, url: str) -> None:
-        self.driver.get(url)
-
-    def execute_script(self, script: str):
-        return self.driver.execute_script(script)
-
-    def wait_for(self, script: str, timeout: float = 60) -> None:
-        from selenium.webdriver.support.wait import WebDriverWait
-
-        WebDriverWait(self.driver, timeout).until(lambda driver: driver.execute_script(script))
-
-    def reset_logs(self) -> None:
-        self.driver.get_log("browser")
-        self.driver.get_log("performance")
-
-    def console_errors(self) -> list[dict]:
-        return [entry for entry in self.driver.get_log("browser") if entry["level"] == "SEVERE"]
-
-    def requested_urls(self) -> list[str]:
-        urls = []
-        for entry in self.driver.get_log("performance"):
-            message = json.loads(entry["message"])["message"]
-            if message["method"] == "Network.requestWillBeSent":
-                urls.append(message["params"]["request"]["url"])
-        return urls
-
-
-@pytest.fixture(scope="module")
-def offline_browser():
-    if not (CHROMIUM and CHROMEDRIVER):
-        pytest.skip("no headless browser here: install Debian's chromium and chromium-driver (.ci/run does)")
-    browser = OfflineBrowser()
-    yield browser
-    browser.driver.quit()
 
 
 @pytest.fixture(scope="module")

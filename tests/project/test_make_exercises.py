@@ -13,7 +13,13 @@ from redshift_course.paths import REPO_ROOT
 
 sys.path.insert(0, str(REPO_ROOT / "tools"))
 import make_exercises as exercises  # noqa: E402
-from make_exercises import LEARNER_NOTEBOOK, SOLUTION_TAG, SOLUTIONS_NOTEBOOK, generated_files  # noqa: E402
+from make_exercises import (  # noqa: E402
+    LEARNER_NOTEBOOK,
+    SOLUTION_TAG,
+    SOLUTIONS_NOTEBOOK,
+    SOLUTIONS_SCRIPT,
+    generated_files,
+)
 
 from redshift_course.sql_solutions import (  # noqa: E402
     BEGIN_MARKER,
@@ -56,7 +62,7 @@ def test_learner_sql_keeps_the_question_and_drops_the_answer(question):
 
 
 def test_learner_notebook_has_no_answers():
-    notebook = jupytext.read(LEARNER_NOTEBOOK.with_suffix(".ipynb"))
+    notebook = jupytext.read(LEARNER_NOTEBOOK)
     sources = "\n".join(cell.source for cell in notebook.cells)
     for question in QUESTIONS:
         assert question.solution not in sources, question.name
@@ -79,7 +85,7 @@ def test_learner_notebook_outputs_do_not_make_it_stale():
 
 
 def test_solutions_notebook_runs_every_answer_in_a_tagged_cell():
-    notebook = jupytext.read(SOLUTIONS_NOTEBOOK)
+    notebook = jupytext.read(SOLUTIONS_SCRIPT)
     tagged = [
         cell.source
         for cell in notebook.cells
@@ -92,11 +98,11 @@ def test_solutions_notebook_runs_every_answer_in_a_tagged_cell():
 
 
 def test_solutions_ipynb_is_in_step_with_its_py():
-    ipynb = SOLUTIONS_NOTEBOOK.with_suffix(".ipynb")
+    ipynb = SOLUTIONS_NOTEBOOK
     if not ipynb.exists():
         pytest.skip("solutions/aws-07-solutions.ipynb not made yet (make notebooks)")
     executed = jupytext.read(ipynb)
-    source = jupytext.read(SOLUTIONS_NOTEBOOK)
+    source = jupytext.read(SOLUTIONS_SCRIPT)
     assert [c.source for c in executed.cells] == [c.source for c in source.cells], (
         "the .ipynb differs from the .py: run jupytext --sync and re-execute it (make notebooks)"
     )
@@ -104,7 +110,7 @@ def test_solutions_ipynb_is_in_step_with_its_py():
 
 def test_generation_is_deterministic():
     assert generated_files() == generated_files()
-    learner = json.loads(generated_files()[LEARNER_NOTEBOOK.with_suffix(".ipynb")])
+    learner = json.loads(generated_files()[LEARNER_NOTEBOOK])
     assert [cell["id"] for cell in learner["cells"]] == [f"cell-{i:03d}" for i in range(len(learner["cells"]))]
 
 

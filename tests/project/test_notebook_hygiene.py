@@ -2,12 +2,16 @@
 
 import json
 import re
+import sys
 from pathlib import Path
 
 import jupytext
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "tools"))
+from notebook_twins import script_twin  # noqa: E402
+
 NOTEBOOKS = (
     sorted(ROOT.glob("notebooks/[0-9]*.ipynb"))
     + sorted(ROOT.glob("solutions/*.ipynb"))
@@ -56,8 +60,8 @@ def test_every_cell_has_slide_metadata(path):
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_notebook_and_script_are_in_sync(path):
-    script = path.with_suffix(".py")
-    assert script.exists(), f"{script.name} missing: run jupytext --sync"
+    script = script_twin(path)
+    assert script.exists(), f"{script.relative_to(ROOT)} missing: run jupytext --sync"
     from_script = [cell.source.strip() for cell in jupytext.read(script).cells]
     from_notebook = [cell.source.strip() for cell in jupytext.read(path).cells]
     assert from_script == from_notebook, "run `jupytext --sync` and re-execute"
@@ -99,3 +103,10 @@ def test_no_widget_placeholder_in_committed_outputs(path):
             if WIDGET_VIEW in output.get("data", {}):
                 plain = "".join(output["data"].get("text/plain", ""))
                 assert len(re.findall(r"[A-Za-z]{2,}", plain)) >= 5, f"code cell {index}: a widget with no sentence"
+
+
+def test_the_notebooks_folder_holds_notebooks_only():
+    """A learner's file browser in notebooks/ shows the notebooks, no look-alike twins (jupytext.toml
+    pairs them into scripts/; tests/browser/ checks what JupyterLab lists)."""
+    listed = [path.name for path in (ROOT / "notebooks").iterdir() if not path.name.startswith(".")]
+    assert [name for name in listed if not name.endswith(".ipynb")] == []
