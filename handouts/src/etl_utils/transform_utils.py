@@ -318,27 +318,26 @@ def _time_and_key(text: str) -> tuple[time, str] | None:
     return None if value is None else (value, value.isoformat("minutes"))
 
 
-def _small_whole(text: str) -> bool:
-    """Only ASCII digits and at most as many as MAX_INTEGER has: int() takes it, quickly."""
-    return text.isdigit() and text.isascii() and len(text) <= _MOST_DIGITS
-
-
-def _short_ascii(text: str, max_bytes: int) -> bool:
-    """Not blank, ASCII (so characters are bytes), short enough, and no NUL."""
-    return 0 < len(text) <= max_bytes and text.isascii() and "\x00" not in text
-
-
 def _well_formed_visit(fields: list[str]) -> Visit | None:
     """The row's Visit when every field is plainly valid, else None (parse_row then checks it in full)."""
     store_id, store_name, shopper_id, _shopper_name, store_type, employees, visit_date, start, end, score = fields
     store_id, shopper_id, employees = store_id.strip(), shopper_id.strip(), employees.strip()
     store_name, store_type = store_name.strip(), store_type.strip()
+    # The checks are written out rather than called (a call per field is a good part of the cost).
+    # Whole numbers: only ASCII digits, at most as many as MAX_INTEGER has, so int() takes them
+    # quickly; texts: not blank, ASCII (so each character is a byte), short enough, no NUL.
     if not (
-        _small_whole(store_id)
-        and _small_whole(shopper_id)
-        and _small_whole(employees)
-        and _short_ascii(store_name, MAX_STORE_NAME_BYTES)
-        and _short_ascii(store_type, MAX_STORE_TYPE_BYTES)
+        store_id.isdigit()
+        and shopper_id.isdigit()
+        and employees.isdigit()
+        and len(store_id) <= _MOST_DIGITS
+        and len(shopper_id) <= _MOST_DIGITS
+        and len(employees) <= _MOST_DIGITS
+        and 0 < len(store_name) <= MAX_STORE_NAME_BYTES
+        and 0 < len(store_type) <= MAX_STORE_TYPE_BYTES
+        and (store_id + shopper_id + employees + store_name + store_type).isascii()
+        and "\x00" not in store_name
+        and "\x00" not in store_type
     ):
         return None
     store_number, shopper_number, employee_count = int(store_id), int(shopper_id), int(employees)
