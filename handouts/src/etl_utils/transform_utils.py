@@ -91,10 +91,14 @@ def visit_id_for(store_id: int, shopper_id: int, visit_date: date, start: time) 
 
 def _visit_id(natural_key: str) -> int:
     """The id of a visit from its natural key text (see visit_id_for, which says how the text is made)."""
-    return int.from_bytes(_blake2b(natural_key.encode(), digest_size=8).digest(), "big") >> 1
+    digest = _EMPTY_DIGEST.copy()
+    digest.update(natural_key.encode())
+    return int.from_bytes(digest.digest(), "big") >> 1
 
 
-_blake2b = hashlib.blake2b  # looked up once: it is called for every row
+# blake2b(key, digest_size=8) for every row: copying one made with its parameters gives the same
+# digest and is a quarter cheaper than making a new one.
+_EMPTY_DIGEST = hashlib.blake2b(digest_size=8)
 
 
 class UnreadableLine(list):
