@@ -66,7 +66,8 @@ class StagedRows:
 
     Rows are Visits (their fields are the table's columns, in order), written as csv.writer would
     write them: values as ``str()`` gives them (dates as YYYY-MM-DD, times as HH:MM:SS, which is
-    what the COPY's DATEFORMAT and TIMEFORMAT read), texts quoted where CSV needs it. ``close()`` deletes the object.
+    what the COPY's DATEFORMAT and TIMEFORMAT read), texts quoted where CSV needs it.
+    ``close()`` deletes the object.
     """
 
     def __init__(self, s3, bucket: str) -> None:
