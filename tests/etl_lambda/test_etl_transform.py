@@ -289,3 +289,12 @@ def test_the_fast_path_agrees_with_the_full_check_on_every_row_of_the_handout_fi
         if row.__class__ is not transform_utils.UnreadableLine and len(row) == len(EXPECTED_HEADER):
             fast = transform_utils._well_formed_visit(row)
             assert fast is None or fast == transform_utils._checked_row(row), row
+
+
+def test_visit_ids_are_the_blake2b_of_the_natural_key_as_they_always_were():
+    import hashlib
+
+    key = b"1487|22|2024-03-13|10:05"  # store|shopper|ISO date|start to the minute
+    expected = int.from_bytes(hashlib.blake2b(key, digest_size=8).digest(), "big") >> 1
+    assert visit_id_for(1487, 22, date(2024, 3, 13), time(10, 5)) == expected
+    assert parse_row(fields(GOOD)).visit_id == expected
