@@ -271,3 +271,35 @@ def test_a_failure_rolls_back_what_the_work_did(aws, fake_redshift):
         db_utils.in_transaction_with_retries(conn, half_then_fail)
     conn.commit()
     assert fake_redshift.rows == []
+
+
+def test_staged_rows_are_written_exactly_as_csv_writer_writes_them():
+    import csv
+    import io
+
+    names = ["Leeds", "Leeds, North", 'The "Big" One', "Line\nbreak", "Carriage\rreturn", "Café ünïcode", " spaced "]
+    rows = [
+        Visit(
+            2**62 + i,
+            1487,
+            22,
+            names[(i + 3) % len(names)],
+            f"{name} {i}",
+            i,
+            date(2024, 2, 29),
+            time(0),
+            time(23, 59),
+            5,
+        )
+        for i, name in enumerate(names * 700)  # more distinct names than are kept, so some are made again
+    ]
+    expected = io.StringIO()
+    csv.writer(expected, lineterminator="\n").writerows(rows)
+
+    staged = StagedRows(None, BUCKET)
+    staged.write(iter(rows))
+    staged._text.flush()
+    staged._spool.seek(0)
+    assert staged._spool.read().decode() == expected.getvalue()
+    assert staged.count == len(rows)
+    staged.close()

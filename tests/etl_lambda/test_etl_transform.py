@@ -251,3 +251,50 @@ def test_visit_ids_are_stable_positive_bigints():
     assert visit_id == visit_id_for(1487, 22, date(2024, 3, 13), time(10, 5))
     assert 0 < visit_id < 2**63
     assert visit_id != visit_id_for(1487, 22, date(2024, 3, 13), time(10, 6))
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        GOOD,
+        "0001487,Leeds,022,Rory Gilmore,Free Standing,0,13/03/2024,10:05,10:30,05",  # leading zeros
+        "1487,Léeds,22,Rory Gilmore,Free Standing,12,13/03/2024,10:05,10:30,3",  # not ASCII
+        "1487, Leeds ,22,Rory Gilmore, Free Standing ,12,3/3/2024,7:05,7:05,5",  # spaces, short date and time
+        f"2147483647,{'L' * 100},2147483647,R,{'T' * 50},2147483647,29/02/2024,00:00,23:59,1",  # every limit
+        f"2147483648,{'L' * 101},0,R,{'T' * 51},99999999999,30/02/2024,24:00,23:60,6",  # just past each
+        "1487,Leeds,22,Rory Gilmore,Free Standing,12,13/03/2024,10:30,10:05,3",  # ends before it starts
+        "1487,Le\x00eds,22,Rory Gilmore,Free Standing,١٢,13/03/2024,10:05,10:30,²",  # NUL, digits not 0-9
+        "1487,Leeds,22,Rory Gilmore,Free Standing,12,2024-03-13,10:05:00,10:30,3",  # other formats
+    ],
+)
+def test_the_fast_path_accepts_only_what_the_full_check_accepts_with_the_same_values(line):
+    from etl_utils import transform_utils
+
+    row = fields(line)
+    fast = transform_utils._well_formed_visit(row)
+    full = transform_utils._checked_row(row)
+    assert fast is None or fast == full
+    assert parse_row(row) == full
+    if line == GOOD:
+        assert fast is not None  # the common row takes the fast path
+
+
+@pytest.mark.parametrize("month", ["2024-01", "2024-02", "2024-03", "2024-04", "2024-05", "2024-06"])
+def test_the_fast_path_agrees_with_the_full_check_on_every_row_of_the_handout_files(month):
+    from etl_utils import transform_utils
+
+    records = records_of(data_file(month))
+    next(records)
+    for _, row in records:
+        if row.__class__ is not transform_utils.UnreadableLine and len(row) == len(EXPECTED_HEADER):
+            fast = transform_utils._well_formed_visit(row)
+            assert fast is None or fast == transform_utils._checked_row(row), row
+
+
+def test_visit_ids_are_the_blake2b_of_the_natural_key_as_they_always_were():
+    import hashlib
+
+    key = b"1487|22|2024-03-13|10:05"  # store|shopper|ISO date|start to the minute
+    expected = int.from_bytes(hashlib.blake2b(key, digest_size=8).digest(), "big") >> 1
+    assert visit_id_for(1487, 22, date(2024, 3, 13), time(10, 5)) == expected
+    assert parse_row(fields(GOOD)).visit_id == expected

@@ -13,10 +13,12 @@ import io
 import re
 import tempfile
 import uuid
-from collections.abc import Iterable
-from typing import BinaryIO
+from collections.abc import Callable, Iterable
+from typing import Any, BinaryIO
 
 from botocore.exceptions import BotoCoreError, ClientError
+
+from .transform_utils import Visit
 
 # Redshift's default IAM role may read this prefix of the teams' buckets and nothing else
 # (infra/network-stack.yml, RedshiftCopyRole).
@@ -33,11 +35,39 @@ def staged_key() -> str:
     return f"{STAGING_PREFIX}{uuid.uuid4().hex}{STAGED_SUFFIX}"
 
 
+_KEPT_TEXTS = 4096  # distinct values whose text is kept: a file's dates, times, stores and store types
+
+
+class _Texts(dict):
+    """The text each value is written as, made the first time it is asked for (up to _KEPT_TEXTS kept)."""
+
+    def __init__(self, make: Callable[[Any], str]) -> None:
+        super().__init__()
+        self._make = make
+
+    def __missing__(self, value: Any) -> str:
+        text = self._make(value)
+        if len(self) < _KEPT_TEXTS:  # a file of all-different store names must not grow this without end
+            self[value] = text
+        return text
+
+
+def _csv_field(text: str) -> str:
+    """``text`` as csv.writer writes it within a row: quoted if it holds a comma, a quote or a line break."""
+    if not text:
+        return ""  # alone on a row csv.writer would write "", inside one it writes nothing
+    line = io.StringIO()
+    csv.writer(line, lineterminator="\n").writerow((text,))
+    return line.getvalue()[:-1]
+
+
 class StagedRows:
     """Rows written as CSV (memory first, disk once it grows), then one object in S3.
 
-    Values are written as ``str()`` gives them: dates as YYYY-MM-DD, times as HH:MM:SS, which is
-    what the COPY's DATEFORMAT and TIMEFORMAT read. ``close()`` deletes the object.
+    Rows are Visits (their fields are the table's columns, in order), written as csv.writer would
+    write them: values as ``str()`` gives them (dates as YYYY-MM-DD, times as HH:MM:SS, which is
+    what the COPY's DATEFORMAT and TIMEFORMAT read), texts quoted where CSV needs it.
+    ``close()`` deletes the object.
     """
 
     def __init__(self, s3, bucket: str) -> None:
@@ -48,15 +78,22 @@ class StagedRows:
         self.uploaded = False
         self._spool: BinaryIO = tempfile.SpooledTemporaryFile(max_size=MEMORY_BYTES)
         self._text = io.TextIOWrapper(self._spool, encoding="utf-8", newline="")
-        self._writer = csv.writer(self._text, lineterminator="\n")
 
     @property
     def uri(self) -> str:
         return f"s3://{self.bucket}/{self.key}"
 
-    def write(self, rows: Iterable[tuple]) -> None:
-        for row in rows:
-            self._writer.writerow(row)
+    def write(self, rows: Iterable[Visit]) -> None:
+        # Each line is what csv.writer writes for the row, made with one f-string: writerow calls str()
+        # on each value that is not text, and for a date or a time that is slow. A file has few
+        # distinct dates, times, stores and store types, so their texts (quoted where CSV needs
+        # it) are made once and looked up; the numbers are written as str() writes them.
+        write, dates_and_times, texts = self._text.write, _Texts(str), _Texts(_csv_field)
+        for visit_id, store_id, shopper_id, store_type, store_name, employees, day, start, end, score in rows:
+            write(
+                f"{visit_id},{store_id},{shopper_id},{texts[store_type]},{texts[store_name]},{employees},"
+                f"{dates_and_times[day]},{dates_and_times[start]},{dates_and_times[end]},{score}\n"
+            )
             self.count += 1
 
     def upload(self) -> None:
