@@ -36,7 +36,6 @@ import tempfile
 import time
 from pathlib import Path
 
-import boto3
 from bench_support import Rates, data_file, machine_line
 
 from local_cloud import config
@@ -100,15 +99,8 @@ def copy_memory(gigabytes: float) -> None:
         )
         from botocore.config import Config
 
-        s3 = boto3.client(
-            "s3",
-            endpoint_url=endpoint,
-            region_name="us-east-1",
-            aws_access_key_id=config.DUMMY_ACCESS_KEY_ID,
-            aws_secret_access_key=config.DUMMY_SECRET_ACCESS_KEY,
-            # moto joins the parts when the upload completes, slowly; a retry would find it gone
-            config=Config(read_timeout=1800, retries={"max_attempts": 1}),
-        )
+        # moto joins the parts when the upload completes, slowly; a retry would find it gone
+        s3 = config.aws_client("s3", endpoint, botocore_config=Config(read_timeout=1800, retries={"max_attempts": 1}))
         s3.create_bucket(Bucket=BUCKET)
         source = data_file(100_000).read_bytes()
         header, rows_part = source.split(b"\n", 1)
@@ -205,13 +197,7 @@ def main(argv: list[str] | None = None) -> None:
     aws = start_local_aws(port=0)
     redshift = start_local_redshift(work / "postgres", port=0, postgres_port=0, s3_endpoint_url=aws.endpoint_url)
     try:
-        s3 = boto3.client(
-            "s3",
-            endpoint_url=aws.endpoint_url,
-            region_name="us-east-1",
-            aws_access_key_id=config.DUMMY_ACCESS_KEY_ID,
-            aws_secret_access_key=config.DUMMY_SECRET_ACCESS_KEY,
-        )
+        s3 = aws.client("s3")
         s3.create_bucket(Bucket=BUCKET)
         conn = redshift.admin(timeout=1800)  # a 1M-row COPY takes longer than the default 10 s
         cursor = conn.cursor()

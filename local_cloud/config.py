@@ -63,6 +63,20 @@ def state_dir() -> Path:
     return Path(os.environ.get(STATE_VARIABLE) or _DEFAULT_STATE_DIR).resolve()
 
 
+def aws_client(service: str, endpoint_url: str | None = None, region: str = "us-east-1", botocore_config=None):
+    """A boto3 client of the local AWS (``endpoint_url``, or the configured one), signed with the dummy keys."""
+    import boto3
+
+    return boto3.client(
+        service,
+        endpoint_url=endpoint_url or aws_endpoint_url(),
+        region_name=region,
+        aws_access_key_id=DUMMY_ACCESS_KEY_ID,
+        aws_secret_access_key=DUMMY_SECRET_ACCESS_KEY,
+        config=botocore_config,
+    )
+
+
 def client_environment(region: str) -> dict[str, str]:
     """Environment variables that point the AWS CLI and any boto3 at the local AWS (dummy keys)."""
     return {

@@ -31,6 +31,10 @@ class LocalAwsHandle:
     def endpoint_url(self) -> str:
         return f"http://{self.host}:{self.port}"
 
+    def client(self, service: str, region: str = "us-east-1"):
+        """A boto3 client of this local AWS, signed with the dummy keys."""
+        return config.aws_client(service, self.endpoint_url, region)
+
     def stop(self) -> None:
         from . import lambda_async, lambda_environments
 

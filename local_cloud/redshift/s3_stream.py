@@ -43,17 +43,10 @@ MAX_RAW = 1024
 
 
 def s3_client(spec: dict[str, Any]):
-    import boto3
     from botocore.config import Config
 
-    return boto3.client(
-        "s3",
-        endpoint_url=spec["endpoint"],
-        region_name=spec.get("region") or "us-east-1",
-        aws_access_key_id=config.DUMMY_ACCESS_KEY_ID,
-        aws_secret_access_key=config.DUMMY_SECRET_ACCESS_KEY,
-        config=Config(retries={"max_attempts": 3, "mode": "standard"}),
-    )
+    retries = Config(retries={"max_attempts": 3, "mode": "standard"})
+    return config.aws_client("s3", spec["endpoint"], spec.get("region") or "us-east-1", botocore_config=retries)
 
 
 def split_s3_url(url: str) -> tuple[str, str]:

@@ -12,8 +12,6 @@ from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
-import boto3
-
 from local_cloud import config
 from local_cloud.aws.server import start_local_aws
 from local_cloud.redshift.server import LocalRedshiftHandle, start_local_redshift
@@ -50,13 +48,7 @@ def visits_warehouse(database: str, prefix: str) -> Iterator[LocalRedshiftHandle
     os.environ[config.STATE_VARIABLE] = str(data_dir / "state")
     aws = start_local_aws(port=0)
     try:
-        s3 = boto3.client(
-            "s3",
-            endpoint_url=aws.endpoint_url,
-            region_name="us-east-1",
-            aws_access_key_id=config.DUMMY_ACCESS_KEY_ID,
-            aws_secret_access_key=config.DUMMY_SECRET_ACCESS_KEY,
-        )
+        s3 = aws.client("s3")
         s3.create_bucket(Bucket=STAGING_BUCKET)
         with start_local_redshift(
             data_dir / "redshift", port=0, postgres_port=0, s3_endpoint_url=aws.endpoint_url

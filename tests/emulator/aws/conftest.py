@@ -11,7 +11,6 @@ import time
 import zipfile
 from pathlib import Path
 
-import boto3
 import pytest
 
 from local_cloud import config
@@ -57,13 +56,7 @@ def local_aws(local_aws_env):
 @pytest.fixture(scope="session")
 def client(local_aws):
     def make(service: str):
-        return boto3.client(
-            service,
-            endpoint_url=local_aws.endpoint_url,
-            aws_access_key_id=config.DUMMY_ACCESS_KEY_ID,
-            aws_secret_access_key=config.DUMMY_SECRET_ACCESS_KEY,
-            region_name=REGION,
-        )
+        return local_aws.client(service, REGION)
 
     return make
 

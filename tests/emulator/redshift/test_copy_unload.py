@@ -7,7 +7,6 @@ import gzip
 import json
 from pathlib import Path
 
-import boto3
 import pytest
 import redshift_connector
 
@@ -41,13 +40,7 @@ def local_aws(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def s3(local_aws):
-    client = boto3.client(
-        "s3",
-        endpoint_url=local_aws.endpoint_url,
-        region_name="eu-west-1",
-        aws_access_key_id=config.DUMMY_ACCESS_KEY_ID,
-        aws_secret_access_key=config.DUMMY_SECRET_ACCESS_KEY,
-    )
+    client = local_aws.client("s3", "eu-west-1")
     client.create_bucket(Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": "eu-west-1"})
     for path in sorted(DATA.glob("mystery_shops_2024-0*.csv")):
         client.upload_file(str(path), BUCKET, f"raw/{path.name}")
