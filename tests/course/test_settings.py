@@ -1,3 +1,5 @@
+import secrets
+
 import pytest
 
 from redshift_course import CourseSettings, SettingsError, parameter_name_for, validate_team_name
@@ -59,7 +61,7 @@ def test_the_course_connects_as_the_lambda_does(monkeypatch):
         "port": "5439",
         "database-name": "la_vida_mocha",
         "user": "la_vida_mocha",
-        "password": "dummy-for-test",
+        "password": secrets.token_urlsafe(16),  # generated: no password is written down
     }
     seen = {}
     monkeypatch.setattr(redshift_connector, "connect", lambda **kwargs: seen.update(kwargs))
@@ -79,7 +81,7 @@ def test_the_sql_engine_has_the_lambdas_arguments_and_no_password_in_its_url(mon
         "port": 5439,
         "database-name": "la_vida_mocha",
         "user": "la_vida_mocha",
-        "password": "dummy-for-test",
+        "password": secrets.token_urlsafe(16),  # generated: no password is written down
     }
     seen = {}
     monkeypatch.setattr(sqlalchemy, "create_engine", lambda url, **kwargs: seen.update(url=url, **kwargs))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import secrets
 from pathlib import Path
 
 import pytest
@@ -283,11 +284,12 @@ def test_translation_leaves_other_statements_alone():
 
 
 def test_a_user_who_is_not_superuser_copies_and_unloads_their_own_tables(redshift, s3):
-    redshift.create_login("copy_learner", "Learner-pass-1")
+    password = secrets.token_urlsafe(16)  # generated, as every password here is
+    redshift.create_login("copy_learner", password)
     admin = redshift.admin()
     admin.cursor().execute("GRANT CREATE ON SCHEMA public TO copy_learner")
     admin.close()
-    learner = redshift.connect(user="copy_learner", password="Learner-pass-1")
+    learner = redshift.connect(user="copy_learner", password=password)
     learner.autocommit = True
     try:
         run(learner, "CREATE TABLE learner_rows (id INT, amount INT)")
