@@ -53,7 +53,7 @@ print(ensure_visits_loaded(settings).to_string(index=False))
 # %% slideshow={"slide_type": "-"}
 from redshift_course.sql_editor import redshift_engine, load_sql_cells
 engine = redshift_engine(settings)
-print(engine.url.drivername, "as", engine.url.username, "- password:", engine.url.password)
+print(engine.url.drivername, "as", engine.url.username, "- a password in the URL:", engine.url.password is not None)
 load_sql_cells()   # %load_ext sql, with results as plain-text tables (the first 20 rows)
 # %sql engine
 
