@@ -116,10 +116,10 @@ test-busy: $(DEV_STAMP)
 		tests/course/test_course_cli.py tests/course/test_course_cli_faults.py || status=$$?; \
 	$(BIN)/course down; exit $$status
 
-# Each notebook must also pass when run by itself on a fresh local stack.
+# Each notebook must also pass when run by itself on a fresh local stack: one pytest run, whose plugin
+# (tests/fresh_stack_per_notebook.py) runs `course reset` before each notebook's first cell.
 notebooks-alone: $(DEV_STAMP)
-	for nb in notebooks/[0-9]*.ipynb solutions/*.ipynb $(HANDOUT_NOTEBOOKS); do \
-		$(BIN)/course reset >/dev/null && $(BIN)/pytest -q $(NBVAL) "$$nb" || exit 1; done
+	$(BIN)/python -m pytest -q -p tests.fresh_stack_per_notebook $(NBVAL) notebooks/[0-9]*.ipynb solutions/*.ipynb $(HANDOUT_NOTEBOOKS)
 
 # Re-execute every notebook on a fresh stack and store its outputs (commit the result).
 notebooks: $(DEV_STAMP)
