@@ -31,7 +31,7 @@ $(STAMP): requirements.txt pyproject.toml handouts/src/requirements.txt
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
 	$(BIN)/python -m pip install --disable-pip-version-check --no-compile --progress-bar on -r requirements.txt
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-compile --no-deps -e .
-	@$(BIN)/python tools/compact_awscli.py
+	@$(BIN)/python tools/compact_install.py
 	@$(MAKE) --no-print-directory wheels
 	@touch $(STAMP)
 
@@ -40,7 +40,7 @@ setup-dev: $(DEV_STAMP)
 
 $(DEV_STAMP): $(STAMP) requirements-dev.txt
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-compile -r requirements.txt -r requirements-dev.txt
-	@$(BIN)/python tools/compact_awscli.py
+	@$(BIN)/python tools/compact_install.py
 	@touch $(DEV_STAMP)
 
 # The Lambda's dependencies (handouts/src/requirements.txt) for this machine's Python (local mode);
