@@ -17,4 +17,6 @@ c.ContentsManager.hide_globs = ["__pycache__", "*.pyc", "*.pyo", ".DS_Store", "*
 # RISE (Alt+R presents the notebook as slides) set up as `make slides` sets up its decks: the white
 # theme, a 1280x720 canvas scaled to the screen, tall slides scrolling, no "Click to add a cell." bar.
 # Those defaults are in lab/settings/overrides.json beside this file (this folder has no other settings).
+# RISE is the instructors' (`make present` installs it); under `make lab`, which has no RISE,
+# JupyterLab has no such plugin and leaves its overrides unused.
 c.LabApp.app_settings_dir = str(Path(__file__).resolve().parent / "lab" / "settings")

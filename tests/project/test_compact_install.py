@@ -1,0 +1,187 @@
+"""tools/compact_install.py: the AWS CLI's models gzipped losslessly, pyarrow's unused parts removed
+(named as on Linux, macOS and Windows), the rest kept, and a broken result caught and repaired."""
+
+import gzip
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "tools"))
+
+import compact_install  # noqa: E402
+
+
+def test_models_are_gzipped_losslessly_and_only_once(tmp_path):
+    model = {"metadata": {"apiVersion": "2010-05-15"}, "operations": {"DescribeStacks": {}}}
+    service = tmp_path / "cloudformation" / "2010-05-15" / "service-2.json"
+    service.parent.mkdir(parents=True)
+    service.write_text(json.dumps(model))
+    (service.parent / "paginators-1.sdk-extras.json").write_text("{}")  # not a compressed kind: left alone
+
+    files, _ = compact_install.compact(tmp_path)
+
+    assert files == 1 and not service.exists()
+    assert json.loads(gzip.open(service.with_name("service-2.json.gz")).read()) == model
+    assert (service.parent / "paginators-1.sdk-extras.json").exists()
+    assert compact_install.compact(tmp_path) == (0, 0)
+
+
+def test_the_installed_cli_still_reads_its_models():
+    """After make setup compacted them, `aws` still knows its services' operations and waiters."""
+    aws = Path(sys.executable).with_name("aws")
+    result = subprocess.run([str(aws), "cloudformation", "wait", "help"], capture_output=True, text=True, check=True)
+    assert "stack-create-complete" in result.stdout
+
+
+# pyarrow 26's file names on each platform: what the course never loads, and what it needs.
+REMOVED = {
+    "linux": [
+        "_flight.cpython-311-x86_64-linux-gnu.so",
+        "_s3fs.cpython-311-x86_64-linux-gnu.so",
+        "_substrait.cpython-311-x86_64-linux-gnu.so",
+        "_pyarrow_cpp_tests.cpython-311-x86_64-linux-gnu.so",
+        "libarrow_flight.so.2600",
+        "libarrow_s3.so.2600",
+        "libarrow_python_flight.so",
+        "libarrow_python_flight.so.2600",
+        "libarrow_python_flight.so.2600.1.0",
+        "libarrow_python.so",  # copies of the soname's file
+        "libarrow_python.so.2600.1.0",
+        "lib.pyx",
+        "lib.pxd",
+        "array.pxi",
+    ],
+    "macos": [
+        "_flight.cpython-312-darwin.so",
+        "_s3fs.cpython-312-darwin.so",
+        "libarrow_flight.2600.dylib",
+        "libarrow_s3.2600.dylib",
+        "libarrow_python_flight.2600.dylib",
+        "libarrow_python.dylib",
+        "libarrow_python.2600.1.0.dylib",
+    ],
+    "windows": [
+        "_flight.cp313-win_amd64.pyd",
+        "_s3fs.cp313-win_amd64.pyd",
+        "arrow_flight.dll",
+        "arrow_flight.lib",
+        "arrow_s3.dll",
+        "arrow_python_flight.dll",
+    ],
+}
+KEPT = {
+    "linux": [
+        "__init__.py",
+        "flight.py",  # says "not built with support for 'flight'" when imported
+        "fs.py",
+        "lib.cpython-311-x86_64-linux-gnu.so",
+        "_parquet.cpython-311-x86_64-linux-gnu.so",
+        "_dataset.cpython-311-x86_64-linux-gnu.so",
+        "_fs.cpython-311-x86_64-linux-gnu.so",
+        "_compute.cpython-311-x86_64-linux-gnu.so",
+        "libarrow.so.2600",
+        "libparquet.so.2600",
+        "libarrow_substrait.so.2600",  # libarrow_python needs it
+        "libarrow_python.so.2600",  # the soname every module loads
+        "libarrow_python_parquet_encryption.so.2600",
+    ],
+    "macos": ["lib.cpython-312-darwin.so", "libarrow.2600.dylib", "libarrow_python.2600.dylib"],
+    "windows": ["lib.cp313-win_amd64.pyd", "arrow.dll", "arrow.lib", "arrow_python.dll", "parquet.dll"],
+}
+COPIES = ("libarrow_python", "libarrow_python_flight")
+
+
+def fake_pyarrow(folder: Path, platform: str) -> Path:
+    folder.mkdir()
+    for name in REMOVED[platform] + KEPT[platform]:
+        # The copies of one library hold the same bytes; every other file its own name.
+        same = next((stem for stem in COPIES if name.startswith(stem + ".")), name)
+        (folder / name).write_text(same)
+    for sub in ("include/arrow/api.h", "includes/libarrow.pxd", "src/arrow/python/api.h", "tests/test_array.py"):
+        (folder / sub).parent.mkdir(parents=True, exist_ok=True)
+        (folder / sub).write_text(sub)
+    (folder / "interchange").mkdir()
+    (folder / "interchange" / "column.py").write_text("")
+    return folder
+
+
+@pytest.mark.parametrize("platform", sorted(REMOVED))
+def test_pyarrow_loses_only_what_the_course_never_loads(tmp_path, platform):
+    folder = fake_pyarrow(tmp_path / "pyarrow", platform)
+
+    saved, said = compact_install.compact_pyarrow(folder, works=lambda: True, reinstall=pytest.fail)
+
+    left = sorted(str(path.relative_to(folder)) for path in folder.rglob("*") if path.is_file())
+    assert left == sorted(KEPT[platform] + ["interchange/column.py"])
+    assert saved > 0 and "removed" in said
+    assert compact_install.compact_pyarrow(folder, works=pytest.fail, reinstall=pytest.fail) == (0, "")
+
+
+def test_a_library_copy_that_differs_is_kept(tmp_path):
+    folder = tmp_path / "pyarrow"
+    folder.mkdir()
+    (folder / "libarrow_python.so.2600").write_text("one build")
+    (folder / "libarrow_python.so.2600.1.0").write_text("another build")
+    assert compact_install.duplicate_copies(folder) == []
+
+
+def test_a_broken_result_is_reinstalled_and_said(tmp_path, capsys):
+    folder = fake_pyarrow(tmp_path / "pyarrow", "linux")
+    checks, reinstalled = iter([False, True]), []
+
+    saved, said = compact_install.compact_pyarrow(
+        folder, works=lambda: next(checks), reinstall=lambda: reinstalled.append(True)
+    )
+
+    assert reinstalled == [True] and saved == 0 and "reinstalled" in said
+    assert "reinstalling" in capsys.readouterr().err
+
+
+def test_a_result_still_broken_after_the_reinstall_stops_the_setup(tmp_path):
+    folder = fake_pyarrow(tmp_path / "pyarrow", "linux")
+    with pytest.raises(SystemExit, match="make clean setup"):
+        compact_install.compact_pyarrow(folder, works=lambda: False, reinstall=lambda: None)
+
+
+def pyarrow_copy(tmp_path: Path) -> tuple[Path, dict[str, str]]:
+    """The installed pyarrow, hard-linked into a folder that comes first on the path."""
+    installed = compact_install.package_folder("pyarrow")
+    copy = tmp_path / "site" / "pyarrow"
+    shutil.copytree(installed, copy, copy_function=os.link, ignore=shutil.ignore_patterns("__pycache__"))
+    return copy, dict(os.environ, PYTHONPATH=str(copy.parent))
+
+
+def test_the_check_passes_on_the_compacted_pyarrow_and_catches_a_broken_one(tmp_path):
+    """This venv's pyarrow, compacted by make setup, does what the course does with it; the same
+    pyarrow without a library it needs (libarrow_substrait) fails the check."""
+    copy, environment = pyarrow_copy(tmp_path)
+    assert compact_install.pyarrow_unused(copy) == [], "make setup left pyarrow uncompacted"
+    assert compact_install.pyarrow_works(env=environment)
+
+    for needed in copy.iterdir():
+        if needed.name.startswith(("libarrow_substrait", "arrow_substrait")):
+            needed.unlink()
+    assert not compact_install.pyarrow_works(env=environment)
+
+
+def test_main_says_what_it_saved_in_one_line_and_nothing_the_second_time(tmp_path, monkeypatch, capsys):
+    models = tmp_path / "data"
+    (models / "s3" / "2006-03-01").mkdir(parents=True)
+    (models / "s3" / "2006-03-01" / "service-2.json").write_text(json.dumps({"doc": "x" * 2_000_000}))
+    pyarrow = fake_pyarrow(tmp_path / "pyarrow", "linux")
+    monkeypatch.setattr(compact_install, "awscli_models", lambda: models)
+    monkeypatch.setattr(compact_install, "package_folder", lambda name: pyarrow)
+    monkeypatch.setattr(compact_install, "pyarrow_works", lambda: True)
+
+    assert compact_install.main() == 0 and compact_install.main() == 0
+
+    first, second = capsys.readouterr().out.splitlines()
+    assert first.startswith("Install compacted: AWS CLI models gzipped (1 files, 2 MB); pyarrow's unused parts removed")
+    assert first.endswith(" MB saved.")
+    assert second == "Install already compact: nothing to remove."
