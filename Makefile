@@ -29,7 +29,7 @@ setup: $(STAMP)
 
 $(STAMP): requirements.txt pyproject.toml handouts/src/requirements.txt
 	@test -n "$(PYTHON)" || { echo "Python 3.11, 3.12 or 3.13 is needed: install one, or run make PYTHON=/path/to/python3.x"; exit 1; }
-	@test -d $(VENV) || { echo "First set-up: about 720 MB into $(VENV), 1 to 5 minutes depending on the network."; \
+	@test -d $(VENV) || { echo "First set-up: about 680 MB (730 MB once Python has cached its bytecode) into $(VENV), 1 to 5 minutes depending on the network."; \
 		$(PYTHON) -m venv $(VENV); }
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
 	$(BIN)/python -m pip install --disable-pip-version-check --no-compile --progress-bar on -r requirements.txt

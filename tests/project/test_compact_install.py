@@ -1,5 +1,6 @@
 """tools/compact_install.py: the AWS CLI's models gzipped losslessly, pyarrow's unused parts removed
-(named as on Linux, macOS and Windows), the rest kept, and a broken result caught and repaired."""
+(named as on Linux, macOS and Windows), bundled test suites and PostgreSQL's build files removed, the
+rest kept, and a broken result caught and repaired."""
 
 import gzip
 import json
