@@ -420,13 +420,14 @@ def test_a_serialization_error_in_a_parts_copy_is_retried_from_every_staged_part
     assert aws.list_objects_v2(Bucket=BUCKET, Prefix="staging/")["KeyCount"] == 0 and part_threads() == []
 
 
-def test_a_bad_byte_after_some_parts_were_copied_loads_nothing(aws, fake_redshift, small_parts):
+def test_a_bad_byte_after_some_parts_were_staged_loads_nothing(aws, fake_redshift, small_parts):
     upload(
         aws, "big.csv", three_months() + "1487,Bristol,3,Zoë,Drive Thru,1,01/03/2024,10:00,10:10,3\n".encode("latin-1")
     )
     with pytest.raises(etl.EtlError, match="big.csv is not UTF-8 text"):
         etl.lambda_handler(s3_event("big.csv"), None)
-    assert fake_redshift.copied and fake_redshift.rows == [] and fake_redshift.commits == 1  # only the table's
+    # Parts were sealed before the bad byte; whether the thread had COPYed some (then rolled back) is timing.
+    assert fake_redshift.rows == [] and fake_redshift.commits == 1  # only the table's
     assert aws.list_objects_v2(Bucket=BUCKET, Prefix="staging/")["KeyCount"] == 0 and part_threads() == []
 
 
