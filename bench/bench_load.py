@@ -69,14 +69,18 @@ def report_lines(settings, log_group: str) -> list[tuple[int, float, int]]:
     return sorted(found)
 
 
-def upload_until_queryable(settings, names: dict, conn, path: Path, key: str, rows: int) -> tuple[float, float, int]:
-    """Seconds from the upload's start until every row is queryable; the Lambda's Duration (s) and memory (MB)."""
+def upload_until_queryable(
+    settings, names: dict, conn, path: Path, key: str, rows: int
+) -> tuple[float, float, int, float]:
+    """Seconds from the upload's start until every row is queryable; the Lambda's Duration (s) and
+    memory (MB); the upload's own seconds (the PUT to the local S3, which sends the event when done)."""
     log_group = names["EtlLogGroupName"]
     reports_before = len(report_lines(settings, log_group))
     uri = f"s3://{names['RawDataBucketName']}/{key}"
     started = time.perf_counter()
     with open(path, "rb") as body:
         settings.client("s3").put_object(Bucket=names["RawDataBucketName"], Key=key, Body=body)
+    uploaded = time.perf_counter() - started
     deadline = started + 900
     while count_rows(conn, uri) != rows:
         if time.perf_counter() > deadline:
@@ -86,7 +90,7 @@ def upload_until_queryable(settings, names: dict, conn, path: Path, key: str, ro
     while len(reports := report_lines(settings, log_group)) <= reports_before:
         time.sleep(0.2)
     _, duration_ms, memory_mb = reports[-1]
-    return seconds, duration_ms / 1000, memory_mb
+    return seconds, duration_ms / 1000, memory_mb, uploaded
 
 
 def load_row_by_row(conn, path: Path, source: str) -> tuple[int, float]:
@@ -233,10 +237,11 @@ def main() -> int:
         print(f"\nrows per second (seconds), median of {args.repeat} (slowest-fastest)")
         for rows in sizes:
             path = paths[rows]
-            e2e, lambda_seconds, memory, baseline, elt = Rates(), [], [], Rates(), Rates()
+            e2e, lambda_seconds, memory, baseline, elt, uploads = Rates(), [], [], Rates(), Rates(), []
             for run in range(args.repeat):  # the ways take turns, so that a slow spell of the machine hits each
                 key = f"bench/run-{run}-{path.name}"
-                seconds, duration, peak = upload_until_queryable(settings, names, conn, path, key, rows)
+                seconds, duration, peak, uploaded = upload_until_queryable(settings, names, conn, path, key, rows)
+                uploads.append(uploaded)
                 e2e.append(rows / seconds)
                 lambda_seconds.append(duration)
                 memory.append(peak)
@@ -259,6 +264,7 @@ def main() -> int:
                 f"    the Lambda's Duration               {'':>9} {min(lambda_seconds):.1f}-{max(lambda_seconds):.1f} s"
             )
             print(f"    the Lambda's Max Memory Used        {'':>9} {min(memory)}-{max(memory)} MB")
+            print(f"    the upload itself (PUT, then event) {'':>9} {min(uploads):.2f}-{max(uploads):.2f} s")
             if baseline:
                 print(f"  row by row (one INSERT per row)       {baseline}   {rows / baseline.median:6.1f} s")
             elif baseline_rate:
