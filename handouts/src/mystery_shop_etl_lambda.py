@@ -65,7 +65,7 @@ class OutOfTime(RuntimeError):
 class Deadline:
     """The time a load may still take: the invocation's remaining time less a margin to stop cleanly.
 
-    The margin pays for a rollback, deleting the staged object and the log line, each a round trip
+    The margin pays for a rollback, deleting the staged objects and the log line, each a round trip
     or two. Without a context (a test, a benchmark) there is no deadline.
     """
 

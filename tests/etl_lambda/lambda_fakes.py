@@ -33,8 +33,8 @@ COLUMNS = len(sql_utils.INSERT_COLUMNS)
 class FakeRedshift:
     """Committed rows, shared by every connection; knows the SQL the Lambda sends.
 
-    Its COPY reads the staged object from S3 with boto3 (in-process moto in these tests), as
-    Redshift reads it with the cluster's role.
+    Its COPY reads the staged objects (every key under the COPY's prefix) from S3 with boto3
+    (in-process moto in these tests), as Redshift reads them with the cluster's role.
     """
 
     def __init__(self) -> None:
