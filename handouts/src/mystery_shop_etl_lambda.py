@@ -3,9 +3,10 @@
 For every object in the S3 event:
   Extract   - stream the CSV from S3 (never the whole file in memory);
   Transform - check each row; drop the shopper's name; set aside rejected rows with the reason;
-  Stage     - write the clean rows to a CSV object under `staging/` in the same bucket;
-  Load      - COPY them into a temporary table and replace the file's rows in `mystery_shop_visit`
-              with them, in one transaction; then delete the staged object;
+  Stage     - write the clean rows to CSV objects under `staging/` in the same bucket, in parts;
+  Load      - COPY them into a temporary table (each part while the next is still being read) and
+              replace the file's rows in `mystery_shop_visit` with them, in one transaction; then
+              delete the staged objects;
 then write the rejected rows to `rejected/<key>.rejects.csv`. It logs a line when a file's load
 starts and one JSON summary line per file, which always matches what the table holds.
 
@@ -16,6 +17,8 @@ the parameter's *name* (SSM_PARAMETER_NAME), never the password.
 from __future__ import annotations
 
 import os
+import queue
+import threading
 import time
 from collections.abc import Iterable, Iterator
 from contextlib import closing
@@ -28,7 +31,7 @@ from botocore.exceptions import ClientError
 from etl_utils import db_utils, s3_utils
 from etl_utils.log_utils import get_logger
 from etl_utils.s3_utils import RejectsFile, S3Object
-from etl_utils.staging_utils import STAGING_PREFIX, StagedRows
+from etl_utils.staging_utils import STAGING_PREFIX, StagedPart, StagedRows
 from etl_utils.transform_utils import EXPECTED_HEADER, BadFileError, Visit, check_header, read_records, transform
 
 PARAMETER_NAME_VARIABLE = "SSM_PARAMETER_NAME"
@@ -62,7 +65,7 @@ class OutOfTime(RuntimeError):
 class Deadline:
     """The time a load may still take: the invocation's remaining time less a margin to stop cleanly.
 
-    The margin pays for a rollback, deleting the staged object and the log line, each a round trip
+    The margin pays for a rollback, deleting the staged objects and the log line, each a round trip
     or two. Without a context (a test, a benchmark) there is no deadline.
     """
 
@@ -94,14 +97,17 @@ class _RowCounter:
 
 def _visits_only(checked: Iterable, rejects: RejectsFile, counter: _RowCounter, deadline: Deadline) -> Iterator[Visit]:
     """Pass clean visits on to the load; write everything else to the rejects file."""
-    for item in checked:
-        counter.rows += 1
-        if counter.rows % ROWS_BETWEEN_CHECKS == 0:
-            deadline.check(f"after reading {counter.rows:,} rows")
-        if isinstance(item, Visit):
-            yield item
-        else:
-            rejects.add(item.line, item.reason, item.fields)
+    rows = start = counter.rows
+    try:
+        for rows, item in enumerate(checked, start + 1):  # a local count: cheaper than the counter's attribute
+            if not rows % ROWS_BETWEEN_CHECKS:
+                deadline.check(f"after reading {rows:,} rows")
+            if item.__class__ is Visit:
+                yield item
+            else:
+                rejects.add(item.line, item.reason, item.fields)
+    finally:
+        counter.rows = rows
 
 
 def utc_now() -> datetime:
@@ -135,35 +141,129 @@ class Loaded:
     rejects_error: str | None = None
 
 
+class PartLoader:
+    """Uploads each sealed part of the staged rows and COPYs it into the stage table, on a thread of
+    its own, while the main thread reads and checks the rows after it.
+
+    Waiting for S3 and for Redshift releases the GIL, so the upload and the COPY of one part cost
+    the reading little. The thread starts with the first sealed part and ends in ``close()``, which
+    load_file always calls: it never outlives the invocation (a warm Lambda environment is reused).
+    Meanwhile it alone uses the connection; the main thread uses it again only after ``close()``.
+
+    The first failure stops the work: an upload's (a StagingError naming the part) or a statement's
+    is ``fatal``, and ``check()`` raises it in the main thread at the next part, so the reading stops
+    early. A serialization error is not fatal: it is kept in ``db_error`` for the transaction's first
+    attempt to raise, and the retry COPYs every part again from the staged prefix; so the parts
+    after it are still uploaded, and no more are COPYed.
+    """
+
+    def __init__(self, conn, deadline: Deadline) -> None:
+        self.conn, self.deadline = conn, deadline
+        self.upload: Any = None  # StagedRows.upload_part, set once the StagedRows exists
+        self.in_transaction = False  # the stage table made: a failure must roll it back
+        self.db_error: BaseException | None = None
+        self.fatal: BaseException | None = None
+        self._parts: queue.SimpleQueue = queue.SimpleQueue()
+        self._thread: threading.Thread | None = None
+        self._abandon = False
+
+    def submit(self, part: StagedPart) -> None:
+        """StagedRows.on_part: queue a sealed part (the thread starts with the first one)."""
+        if self.fatal is not None:
+            part.body.close()
+            raise self.fatal
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._run, name="etl-staged-parts", daemon=True)
+            self._thread.start()
+        self._parts.put(part)
+
+    def check(self) -> None:
+        """Raise the thread's failure, if one happened, in the caller's thread."""
+        if self.fatal is not None:
+            raise self.fatal
+
+    def _run(self) -> None:
+        while (part := self._parts.get()) is not None:
+            if self._abandon or self.fatal is not None:
+                part.body.close()
+                continue
+            try:
+                self.upload(part)
+            except ClientError as error:  # not "cannot read it from S3": the file itself was read
+                self.fatal = StagingError(f"cannot stage its clean rows at {part.uri}: {error}")
+                continue
+            except BaseException as error:
+                self.fatal = error
+                continue
+            if self.db_error is not None:
+                continue
+            try:
+                if not self.in_transaction:
+                    self.in_transaction = True
+                    db_utils.start_stage(self.conn)
+                db_utils.copy_into_stage(self.conn, part.uri, self.deadline.seconds_left)
+            except BaseException as error:
+                self.db_error = error
+                if not (
+                    isinstance(error, db_utils.redshift_connector.Error) and db_utils.is_serialization_error(error)
+                ):
+                    self.fatal = error
+
+    def close(self, abandon: bool = False) -> None:
+        """Wait for the thread to end; ``abandon`` (the load failed): skip the parts it has not started."""
+        if self._thread is None:
+            return
+        self._abandon = abandon
+        self._parts.put(None)
+        self._thread.join()
+        self._thread = None
+
+
 def load_file(s3, conn, source: S3Object, deadline: Deadline) -> Loaded:
     """Extract and check one object, stage its clean rows in S3 and COPY them in; raise if nothing was loaded.
 
-    Once the transaction has committed nothing raises: a failure to write the rejects file is
-    returned with the result, so that what is logged matches what the table holds.
+    Each part of the staged rows is uploaded and COPYed into the stage table while the next part
+    is read (PartLoader); once the file is read, the load replaces the file's rows under the table's
+    lock and commits. A retried transaction (a serialization error) COPYs every part again, from
+    the staged prefix. Once the transaction has committed nothing raises: a failure to write the
+    rejects file is returned with the result, so that what is logged matches what the table holds.
     """
     started = time.monotonic()
     deadline.check("before reading the file")
     rejects = RejectsFile(EXPECTED_HEADER)
-    staged = StagedRows(s3, source.bucket)
+    loader = PartLoader(conn, deadline)
+    staged = StagedRows(s3, source.bucket, on_part=loader.submit)
+    loader.upload = staged.upload_part
+    attempts = 0
+
+    def replace_rows() -> int:
+        nonlocal attempts
+        attempts += 1
+        if attempts == 1:  # the parts are in the stage table already, unless a serialization error stopped them
+            if loader.db_error is not None:
+                raise loader.db_error
+            return db_utils.replace_from_stage(conn, source.uri, staged.count, utc_now(), deadline.seconds_left)
+        return db_utils.replace_file_rows(conn, source.uri, staged.uri, staged.count, utc_now(), deadline.seconds_left)
+
     try:
-        rows = read_and_stage(s3, source, staged, rejects, deadline)
-        deadline.check("before staging the clean rows")
         try:
-            staged.upload()
-        except ClientError as error:  # not "cannot read it from S3": the file itself was read
-            raise StagingError(f"cannot stage its clean rows at {staged.uri}: {error}") from None
-        loaded = db_utils.in_transaction_with_retries(
-            conn,
-            lambda: db_utils.replace_file_rows(
-                conn, source.uri, staged.uri, staged.count, utc_now(), deadline.seconds_left
-            ),
-        )
+            rows = read_and_stage(s3, source, staged, rejects, deadline)
+            deadline.check("before staging the clean rows")
+            staged.finish()  # the last part to the loader
+        except BaseException:
+            loader.close(abandon=True)
+            raise
+        loader.close()
+        loader.check()
+        loaded = db_utils.in_transaction_with_retries(conn, replace_rows)
     except BaseException:
+        if loader.in_transaction:
+            db_utils.rollback_quietly(conn)
         rejects.close()
         raise
     finally:
-        if (leftover := staged.close()) is not None:
-            fields = {"bucket": source.bucket, "staged_key": staged.key, "error": leftover}
+        for key, leftover in staged.close().items():
+            fields = {"bucket": source.bucket, "staged_key": key, "error": leftover}
             logger.warning("staged rows not deleted", extra={"fields": fields})
     result = FileResult(source.bucket, source.key, rows, loaded, rejects.count, 0.0)
     try:

@@ -64,6 +64,24 @@ def test_it_reads_and_lists_each_teams_staged_rows(role, team):
     assert lists(role, bucket, STAGED)
 
 
+def test_it_reads_and_lists_the_lambdas_staged_parts(role):
+    """What the Lambda's COPYs read: each part by its key (COPY lists it as a prefix), and on a
+    retried transaction every part at once, from the prefix they share."""
+
+    class Puts:
+        def put_object(self, **kwargs):
+            pass
+
+    bucket = bucket_of("la-vida-mocha")
+    staged = staging_utils.StagedRows(Puts(), bucket, part_rows=1)
+    staged.write([(1, 1, 1, "t", "n", 1, "2024-03-01", "10:00:00", "10:30:00", 3)] * 2)
+    staged.upload()
+    assert len(staged.uploaded_keys) == 2 and staged.uri == f"s3://{bucket}/{staged.prefix}"
+    assert lists(role, bucket, staged.prefix)
+    for key in staged.uploaded_keys:
+        assert key.startswith(staged.prefix) and get(role, bucket, key) and lists(role, bucket, key)
+
+
 @pytest.mark.parametrize(
     "key", ["mystery_shops_2024-03.csv", "rejected/mystery_shops_2024-03.csv.rejects.csv", "staging", "stagingx/a"]
 )

@@ -177,6 +177,12 @@ def test_everything_the_lambda_may_write_is_excluded(rule):
     assert staging_utils.staged_key().startswith(staging_utils.STAGING_PREFIX)
     assert set(excluded) == {s3_utils.REJECTED_PREFIX, staging_utils.STAGING_PREFIX}
     assert not staging_utils.staged_key().endswith(s3_utils.UPLOAD_SUFFIX)  # S3's own filter skips it too
+    # the Lambda's staged parts too: staging/<random>/part-NNNN.rows
+    staged = staging_utils.StagedRows(None, "la-vida-mocha-raw-data")
+    staged.finish()
+    (part,) = staged._sealed
+    assert part.key.startswith(staging_utils.STAGING_PREFIX) and not part.key.endswith(s3_utils.UPLOAD_SUFFIX)
+    staged.close()
 
 
 def test_locally_s3_still_calls_the_lambda_for_csv_files():

@@ -33,8 +33,8 @@ COLUMNS = len(sql_utils.INSERT_COLUMNS)
 class FakeRedshift:
     """Committed rows, shared by every connection; knows the SQL the Lambda sends.
 
-    Its COPY reads the staged object from S3 with boto3 (in-process moto in these tests), as
-    Redshift reads it with the cluster's role.
+    Its COPY reads the staged objects (every key under the COPY's prefix) from S3 with boto3
+    (in-process moto in these tests), as Redshift reads them with the cluster's role.
     """
 
     def __init__(self) -> None:
@@ -86,17 +86,29 @@ class FakeConnection:
 
 
 def read_staged_rows(uri: str) -> list[tuple]:
-    """What COPY ... FORMAT AS CSV loads from ``uri``: one tuple of texts per line."""
+    """What COPY ... FORMAT AS CSV loads from ``uri``: one tuple of texts per line.
+
+    As Redshift's COPY, ``uri`` is a key prefix: every object whose key starts with it is loaded
+    (one object, or the parts under a staged prefix), in key order; none is an error.
+    """
     import csv
     import io
 
     import boto3
     import redshift_connector
 
-    bucket, key = uri.removeprefix("s3://").split("/", 1)
+    bucket, prefix = uri.removeprefix("s3://").split("/", 1)
+    # A session of its own: this read is the cluster's (its role's), not one of the Lambda's calls.
+    s3 = boto3.session.Session().client("s3")
     try:
-        # A session of its own: this read is the cluster's (its role's), not one of the Lambda's calls.
-        body = boto3.session.Session().client("s3").get_object(Bucket=bucket, Key=key)["Body"].read().decode()
+        listed = s3.list_objects_v2(Bucket=bucket, Prefix=prefix).get("Contents", [])
+        if not listed:
+            raise redshift_connector.ProgrammingError(
+                {"C": "XX000", "M": f"The specified S3 prefix '{prefix}' does not exist"}
+            )
+        body = "".join(s3.get_object(Bucket=bucket, Key=item["Key"])["Body"].read().decode() for item in listed)
+    except redshift_connector.Error:
+        raise
     except Exception as error:
         raise redshift_connector.ProgrammingError({"C": "XX000", "M": f"S3ServiceException: {error}"}) from None
     return [tuple(row) for row in csv.reader(io.StringIO(body))]

@@ -152,7 +152,8 @@ def test_rows_are_copied_into_a_stage_then_replace_the_files_rows_under_the_lock
         "INSERT INTO mystery_shop_visit (visit_id,",
         "DROP TABLE IF EXISTS",
     ]
-    assert fake_redshift.copied == [rows.uri] and rows.key.startswith("staging/")
+    assert fake_redshift.copied == [rows.uri] and rows.uri == f"s3://{BUCKET}/{rows.prefix}"
+    assert rows.prefix.startswith("staging/") and rows.uploaded_keys == [f"{rows.prefix}part-0000.rows"]
     assert "Leeds" not in "".join(fake_redshift.statements)  # the rows travel in S3, the lineage as parameters
     conn.commit()
     assert len(fake_redshift.rows) == 2500 and fake_redshift.rows[0][10:] == ("s3://b/k.csv", loaded_at)
@@ -296,10 +297,41 @@ def test_staged_rows_are_written_exactly_as_csv_writer_writes_them():
     expected = io.StringIO()
     csv.writer(expected, lineterminator="\n").writerows(rows)
 
-    staged = StagedRows(None, BUCKET)
-    staged.write(iter(rows))
-    staged._text.flush()
-    staged._spool.seek(0)
-    assert staged._spool.read().decode() == expected.getvalue()
-    assert staged.count == len(rows)
-    staged.close()
+    uploads = _Uploads()
+    staged = StagedRows(uploads, BUCKET, part_rows=1000)  # in parts, as the Lambda stages them
+    staged.write(iter(rows[:10]))  # written in several calls: the parts still hold 1,000 rows each
+    staged.write(iter(rows[10:]))
+    staged.upload()
+    keys = sorted(uploads.bodies)
+    assert keys == [f"{staged.prefix}part-{n:04d}.rows" for n in range(5)] == staged.uploaded_keys
+    for n, key in enumerate(keys):  # each part is its 1,000 rows
+        part = io.StringIO()
+        csv.writer(part, lineterminator="\n").writerows(rows[n * 1000 : (n + 1) * 1000])
+        assert uploads.bodies[key].decode() == part.getvalue()
+    assert b"".join(map(uploads.bodies.get, keys)).decode() == expected.getvalue()
+    assert staged.count == len(rows) and staged.parts == 5
+    assert staged.close() == {} and uploads.bodies == {}
+
+
+def test_rows_fewer_than_a_part_or_none_are_one_part():
+    for count in (0, 3):
+        uploads = _Uploads()
+        staged = StagedRows(uploads, BUCKET)
+        staged.write(visits(count))
+        staged.upload()
+        (body,) = uploads.bodies.values()
+        assert body.count(b"\n") == count and staged.parts == 1
+        staged.close()
+
+
+class _Uploads:
+    """Just what StagedRows asks of S3: put and delete objects (here in a dict)."""
+
+    def __init__(self) -> None:
+        self.bodies: dict[str, bytes] = {}
+
+    def put_object(self, Bucket, Key, Body, ContentType):
+        self.bodies[Key] = Body.read()
+
+    def delete_object(self, Bucket, Key):
+        self.bodies.pop(Key, None)

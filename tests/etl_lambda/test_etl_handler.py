@@ -213,7 +213,9 @@ def test_a_serialization_error_is_retried_and_the_file_loads_once(aws, fake_reds
         csv.reader(io.StringIO(aws.get_object(Bucket=BUCKET, Key=summary["rejects_key"])["Body"].read().decode()))
     )
     assert len(rows) == 6  # the rejected rows once, though the transaction ran twice
-    assert len(fake_redshift.copied) == 2 and len(set(fake_redshift.copied)) == 1  # the same staged rows
+    # the part COPYed while the file was read, then again from the staged prefix (every part) on the retry
+    (part, prefix) = fake_redshift.copied
+    assert part.startswith(prefix) and part.endswith("/part-0000.rows") and prefix.endswith("/")
 
 
 def test_no_password_anywhere_in_the_logs_or_result(aws, fake_redshift, logs):
@@ -316,14 +318,135 @@ def test_a_key_of_1024_multibyte_bytes_fits_the_source_column(aws, fake_redshift
 def test_clean_rows_that_cannot_be_staged_are_not_called_a_read_failure(aws, fake_redshift, monkeypatch):
     from etl_utils.staging_utils import StagedRows
 
-    def refuse(self):
-        self.uploaded = True
+    def refuse(self, part):
+        self.uploaded_keys.append(part.key)
         raise ClientError({"Error": {"Code": "AccessDenied", "Message": "Access Denied"}}, "PutObject")
 
-    monkeypatch.setattr(StagedRows, "upload", refuse)
+    monkeypatch.setattr(StagedRows, "upload_part", refuse)
     upload(aws, "march.csv", data_file("2024-03"))
     with pytest.raises(
-        etl.EtlError, match=r"march.csv: cannot stage its clean rows at s3://[^ ]+/staging/.*; nothing loaded"
+        etl.EtlError, match=r"march.csv: cannot stage its clean rows at s3://[^ ]+/staging/\w+/part-0000.rows: .*Access"
     ):
         etl.lambda_handler(s3_event("march.csv"), None)
     assert fake_redshift.rows == [] and fake_redshift.copied == []
+
+
+# --- the staged rows in parts, uploaded and COPYed while the file is read ----------------------------
+def three_months() -> bytes:
+    """1,016 rows, 5 of them rejected: eleven parts of 100 visits, the last of 11."""
+    return data_file("2024-03") + b"".join(data_file(m).split(b"\n", 1)[1] for m in ("2024-01", "2024-05"))
+
+
+def part_threads() -> list:
+    import threading
+
+    return [thread for thread in threading.enumerate() if thread.name == "etl-staged-parts"]
+
+
+@pytest.fixture
+def small_parts(monkeypatch):
+    from etl_utils import staging_utils
+
+    monkeypatch.setattr(staging_utils, "PART_ROWS", 100)
+
+
+def test_a_file_in_parts_loads_each_part_once_and_leaves_nothing_behind(aws, fake_redshift, small_parts):
+    upload(aws, "big.csv", three_months())
+    (summary,) = etl.lambda_handler(s3_event("big.csv"), None)["files"]
+    assert (summary["rows"], summary["loaded"], summary["rejected"]) == (1016, 1011, 5)
+    assert fake_redshift.by_file() == {f"s3://{BUCKET}/big.csv": 1011}
+    assert [uri.rsplit("/", 1)[1] for uri in fake_redshift.copied] == [f"part-{n:04d}.rows" for n in range(11)]
+    assert len({uri.rsplit("/", 1)[0] for uri in fake_redshift.copied}) == 1  # one prefix per load
+    copies = [s for s in fake_redshift.statements if s.startswith(("COPY", "LOCK", "CREATE TEMP"))]
+    assert copies[0].startswith("CREATE TEMP") and copies[-1].startswith("LOCK") and len(copies) == 13
+    assert aws.list_objects_v2(Bucket=BUCKET, Prefix="staging/")["KeyCount"] == 0
+    assert part_threads() == []  # the thread ended with the invocation
+
+
+def test_a_part_that_cannot_be_staged_stops_the_reading_and_is_named(aws, fake_redshift, small_parts, monkeypatch):
+    from etl_utils.staging_utils import StagedRows
+
+    sealed = []
+    original = etl.PartLoader.submit
+
+    def counted(self, part):
+        sealed.append(part.key)
+        original(self, part)
+
+    def refuse(self, part):
+        self.uploaded_keys.append(part.key)
+        raise ClientError({"Error": {"Code": "AccessDenied", "Message": "Access Denied"}}, "PutObject")
+
+    monkeypatch.setattr(etl.PartLoader, "submit", counted)
+    monkeypatch.setattr(StagedRows, "upload_part", refuse)
+    big = data_file("2024-01") + b"".join(data_file("2024-01").split(b"\n", 1)[1] for _ in range(60))  # 20k rows
+    upload(aws, "big.csv", big.replace(b"\r\n", b"\n"))
+    with pytest.raises(
+        etl.EtlError, match=r"big.csv: cannot stage its clean rows at s3://[^ ]+/staging/\w+/part-0000.rows: .*Access"
+    ):
+        etl.lambda_handler(s3_event("big.csv"), None)
+    assert len(sealed) < 200  # not read to the end (its 335 visits, 60 duplicates of each, are 2 parts)
+    assert fake_redshift.rows == [] and fake_redshift.copied == [] and part_threads() == []
+
+
+def test_a_copy_of_a_part_that_fails_fails_the_file_and_rolls_back(aws, fake_redshift, small_parts):
+    upload(aws, "big.csv", three_months())
+
+    def refuse_the_second_part(sql):
+        if sql.startswith("COPY") and "part-0001" in sql:
+            return redshift_connector.ProgrammingError({"C": "XX000", "M": "Load into table failed"})
+
+    fake_redshift.fail = refuse_the_second_part
+    with pytest.raises(etl.EtlError, match="big.csv: Redshift error: Load into table failed; nothing loaded"):
+        etl.lambda_handler(s3_event("big.csv"), None)
+    assert fake_redshift.rows == [] and not any(s.startswith(("LOCK", "DELETE")) for s in fake_redshift.statements)
+    assert aws.list_objects_v2(Bucket=BUCKET, Prefix="staging/")["KeyCount"] == 0 and part_threads() == []
+
+
+def test_a_serialization_error_in_a_parts_copy_is_retried_from_every_staged_part(
+    aws, fake_redshift, small_parts, monkeypatch
+):
+    monkeypatch.setattr(etl.db_utils, "RETRY_FIRST_DELAY_SECONDS", 0.001)
+    upload(aws, "big.csv", three_months())
+    failures = [
+        redshift_connector.ProgrammingError({"C": "XX000", "M": "1023", "D": "Serializable isolation violation"})
+    ]
+    fake_redshift.fail = lambda sql: sql.startswith("COPY") and "part-0002" in sql and failures and failures.pop()
+    (summary,) = etl.lambda_handler(s3_event("big.csv"), None)["files"]
+    assert summary["loaded"] == 1011 and fake_redshift.by_file() == {f"s3://{BUCKET}/big.csv": 1011}
+    *parts, prefix = fake_redshift.copied
+    assert [uri.rsplit("/", 1)[1] for uri in parts] == ["part-0000.rows", "part-0001.rows"]  # none after the error
+    assert prefix.endswith("/") and parts[0].startswith(prefix)  # then all eleven from the prefix
+    assert aws.list_objects_v2(Bucket=BUCKET, Prefix="staging/")["KeyCount"] == 0 and part_threads() == []
+
+
+def test_a_bad_byte_after_some_parts_were_staged_loads_nothing(aws, fake_redshift, small_parts):
+    upload(
+        aws, "big.csv", three_months() + "1487,Bristol,3,Zoë,Drive Thru,1,01/03/2024,10:00,10:10,3\n".encode("latin-1")
+    )
+    with pytest.raises(etl.EtlError, match="big.csv is not UTF-8 text"):
+        etl.lambda_handler(s3_event("big.csv"), None)
+    # Parts were sealed before the bad byte; whether the thread had COPYed some (then rolled back) is timing.
+    assert fake_redshift.rows == [] and fake_redshift.commits == 1  # only the table's
+    assert aws.list_objects_v2(Bucket=BUCKET, Prefix="staging/")["KeyCount"] == 0 and part_threads() == []
+
+
+def test_a_staged_part_that_cannot_be_deleted_is_logged_with_its_key(
+    aws, fake_redshift, small_parts, logs, monkeypatch
+):
+    from etl_utils.staging_utils import StagedRows
+
+    original = StagedRows.close
+
+    def keep_the_objects(self):
+        keys = list(self.uploaded_keys)
+        self.uploaded_keys = []
+        original(self)
+        return {key: "AccessDenied" for key in keys}
+
+    monkeypatch.setattr(StagedRows, "close", keep_the_objects)
+    upload(aws, "big.csv", three_months())
+    etl.lambda_handler(s3_event("big.csv"), None)
+    warnings = [line for line in map(json.loads, logs()) if line["message"] == "staged rows not deleted"]
+    assert [line["staged_key"].rsplit("/", 1)[1] for line in warnings] == [f"part-{n:04d}.rows" for n in range(11)]
+    assert all(line["error"] == "AccessDenied" and line["bucket"] == BUCKET for line in warnings)

@@ -10,6 +10,7 @@ from botocore.response import StreamingBody
 from etl_utils import s3_utils
 from etl_utils.transform_utils import (
     EXPECTED_HEADER,
+    MAX_INTEGER,
     BadFileError,
     Reject,
     Visit,
@@ -298,3 +299,19 @@ def test_visit_ids_are_the_blake2b_of_the_natural_key_as_they_always_were():
     expected = int.from_bytes(hashlib.blake2b(key, digest_size=8).digest(), "big") >> 1
     assert visit_id_for(1487, 22, date(2024, 3, 13), time(10, 5)) == expected
     assert parse_row(fields(GOOD)).visit_id == expected
+
+
+def test_the_cached_checks_agree_with_the_full_check_past_their_cache_size():
+    """The fast path's store and shopper checks are cached per distinct text (4,096 kept): a file of
+    more distinct stores and shoppers than that gets the same visits, the cache or not."""
+    from etl_utils import transform_utils
+
+    for n in (*range(1, 5001), 0, 2147483647, 2147483648):
+        for line in (
+            f"{n}" + GOOD[4:],
+            GOOD.replace(",22,", f",{n},").replace("Leeds", f"Leeds {n % 7}"),
+            f" {n:08d} " + GOOD[4:],
+        ):
+            row = fields(line)
+            fast, full = transform_utils._well_formed_visit(row), transform_utils._checked_row(row)
+            assert fast == full if 0 < n <= MAX_INTEGER else fast is None and isinstance(full, str), line

@@ -156,16 +156,40 @@ def replace_file_rows(
 ) -> int:
     """COPY the staged rows into a temporary table, then replace the file's rows with them. Does not commit.
 
-    Returns the number of rows inserted, which must be ``staged_rows``: anything else raises, so
-    that nothing is committed that the log would not match. ``seconds_left`` is the time the load
-    may still take (the Lambda's deadline less a margin to stop cleanly); each statement is bounded
-    by it on the server, and a wait that hits a bound ends with a StatementTimeout saying what waited.
+    ``staged_uri`` is one staged object or the prefix of several (COPY loads every object whose key
+    starts with it). Returns the number of rows inserted, which must be ``staged_rows``: anything
+    else raises, so that nothing is committed that the log would not match. ``seconds_left`` is
+    the time the load may still take (the Lambda's deadline less a margin to stop cleanly); each
+    statement is bounded by it on the server, and a wait that hits a bound ends with a
+    StatementTimeout saying what waited.
     """
+    start_stage(conn)
+    copy_into_stage(conn, staged_uri, seconds_left)
+    return replace_from_stage(conn, source_file, staged_rows, loaded_at, seconds_left)
+
+
+def start_stage(conn) -> None:
+    """A new, empty temporary stage table (in the transaction the load's statements share)."""
     cursor = conn.cursor()
     cursor.execute(sql_utils.DROP_STAGE)  # an earlier file's, if one failed on this connection
     cursor.execute(sql_utils.CREATE_STAGE)
+
+
+def copy_into_stage(conn, staged_uri: str, seconds_left: Callable[[], float] = lambda: float("inf")) -> None:
+    """COPY staged rows (one object, or every object under a prefix) into the stage table."""
     copy = sql_utils.COPY_STAGE.format(uri=staged_uri, role=COPY_ROLE)
-    bounded(cursor, copy, None, "the COPY of the staged rows", seconds_left, STATEMENT_SECONDS)
+    bounded(conn.cursor(), copy, None, "the COPY of the staged rows", seconds_left, STATEMENT_SECONDS)
+
+
+def replace_from_stage(
+    conn,
+    source_file: str,
+    staged_rows: int,
+    loaded_at: datetime,
+    seconds_left: Callable[[], float] = lambda: float("inf"),
+) -> int:
+    """Under the table's lock, the file's old rows out and the stage's rows in; the count checked. Does not commit."""
+    cursor = conn.cursor()
     bounded(cursor, sql_utils.LOCK_TABLE, None, LOCK_WAIT, seconds_left, LOCK_WAIT_SECONDS)
     cursor.execute(sql_utils.DELETE_FILE_ROWS, (source_file,))
     insert = sql_utils.INSERT_FROM_STAGE

@@ -306,6 +306,9 @@ def _checked_row(fields: list[str]) -> Visit | str:
 # slow way, which accepts the same rows with the same values and words every reason. So the fast
 # path can only make a clean row faster, never change what a row becomes.
 _SCORES = {str(score): score for score in range(1, 6)}
+# What Visit(...) does, without the Python-level __new__ that NamedTuple puts in front of it (the
+# same Visit, ten fields in order; one call a row fewer).
+_make_visit = tuple.__new__
 
 
 @lru_cache(maxsize=4096)
@@ -322,54 +325,84 @@ def _time_and_key(text: str) -> tuple[time, str] | None:
     return None if value is None else (value, value.isoformat("minutes"))
 
 
-def _well_formed_visit(fields: list[str]) -> Visit | None:
-    """The row's Visit when every field is plainly valid, else None (parse_row then checks it in full)."""
-    store_id, store_name, shopper_id, _shopper_name, store_type, employees, visit_date, start, end, score = fields
-    store_id, shopper_id, employees = store_id.strip(), shopper_id.strip(), employees.strip()
-    store_name, store_type = store_name.strip(), store_type.strip()
-    # The checks are written out rather than called (a call per field is a good part of the cost).
+# A file names a few dozen stores (each with its name, type and head count) and a few hundred
+# shoppers, row after row: the checks of those fields are made once per distinct text and looked
+# up after that (bounded like the date and time caches). Each function is _well_formed_visit's
+# checks of its fields, as strict as the slow path's or stricter, None when any is not plainly valid.
+@lru_cache(maxsize=4096)
+def _plain_store(store_id: str, store_name: str, store_type: str, employees: str) -> tuple[int, str, str, int] | None:
+    """(store number, name, type, employee count), stripped and converted, when all four are plainly valid."""
+    store_id, store_name, store_type, employees = (
+        store_id.strip(),
+        store_name.strip(),
+        store_type.strip(),
+        employees.strip(),
+    )
     # Whole numbers: only ASCII digits, at most as many as MAX_INTEGER has, so int() takes them
     # quickly; texts: not blank, ASCII (so each character is a byte), short enough, no NUL.
     if not (
         store_id.isdigit()
-        and shopper_id.isdigit()
         and employees.isdigit()
         and len(store_id) <= _MOST_DIGITS
-        and len(shopper_id) <= _MOST_DIGITS
         and len(employees) <= _MOST_DIGITS
         and 0 < len(store_name) <= MAX_STORE_NAME_BYTES
         and 0 < len(store_type) <= MAX_STORE_TYPE_BYTES
-        and (store_id + shopper_id + employees + store_name + store_type).isascii()
+        and (store_id + employees + store_name + store_type).isascii()
         and "\x00" not in store_name
         and "\x00" not in store_type
     ):
         return None
-    store_number, shopper_number, employee_count = int(store_id), int(shopper_id), int(employees)
+    store_number, employee_count = int(store_id), int(employees)
+    if not 1 <= store_number <= MAX_INTEGER or employee_count > MAX_INTEGER:
+        return None
+    return store_number, store_name, store_type, employee_count
+
+
+@lru_cache(maxsize=4096)
+def _plain_shopper(shopper_id: str) -> int | None:
+    """The shopper's number when the text is plainly a valid one."""
+    shopper_id = shopper_id.strip()
+    if not (shopper_id.isdigit() and len(shopper_id) <= _MOST_DIGITS and shopper_id.isascii()):
+        return None
+    number = int(shopper_id)
+    return number if 1 <= number <= MAX_INTEGER else None
+
+
+def _well_formed_visit(fields: list[str]) -> Visit | None:
+    """The row's Visit when every field is plainly valid, else None (parse_row then checks it in full)."""
+    store_id, store_name, shopper_id, _shopper_name, store_type, employees, visit_date, start, end, score = fields
+    # The checks are cached or written out rather than called (a call per field is a good part of the cost).
+    store = _plain_store(store_id, store_name, store_type, employees)
+    shopper_number = _plain_shopper(shopper_id)
     overall_score = _SCORES.get(score.strip())
     day = _date_and_key(visit_date.strip())
     start_time = _time_and_key(start.strip())
     end_time = _time_and_key(end.strip())
     if (
-        overall_score is None
+        store is None
+        or shopper_number is None
+        or overall_score is None
         or day is None
         or start_time is None
         or end_time is None
         or end_time[0] < start_time[0]
-        or not (1 <= store_number <= MAX_INTEGER and 1 <= shopper_number <= MAX_INTEGER)
-        or employee_count > MAX_INTEGER
     ):
         return None
-    return Visit(
-        _visit_id(store_number, shopper_number, day[1], start_time[1]),
-        store_number,
-        shopper_number,
-        store_type,
-        store_name,
-        employee_count,
-        day[0],
-        start_time[0],
-        end_time[0],
-        overall_score,
+    store_number, store_name, store_type, employee_count = store
+    return _make_visit(
+        Visit,
+        (
+            _visit_id(store_number, shopper_number, day[1], start_time[1]),
+            store_number,
+            shopper_number,
+            store_type,
+            store_name,
+            employee_count,
+            day[0],
+            start_time[0],
+            end_time[0],
+            overall_score,
+        ),
     )
 
 
