@@ -203,12 +203,17 @@ def remove(paths: list[Path]) -> int:
     return freed
 
 
-def pyarrow_works(python: str = sys.executable, env: dict[str, str] | None = None) -> bool:
-    """The course's pyarrow imports and a Parquet round trip, in a fresh interpreter."""
-    done = subprocess.run([python, "-c", PYARROW_CHECK], capture_output=True, text=True, env=env, timeout=300)
+def check_passes(code: str, python: str = sys.executable, env: dict[str, str] | None = None) -> bool:
+    """Run ``code`` in a fresh interpreter; on failure print its last line of error."""
+    done = subprocess.run([python, "-c", code], capture_output=True, text=True, env=env, timeout=300)
     if done.returncode != 0:
-        print(done.stderr.strip().splitlines()[-1] if done.stderr.strip() else "pyarrow check failed", file=sys.stderr)
+        print(done.stderr.strip().splitlines()[-1] if done.stderr.strip() else "check failed", file=sys.stderr)
     return done.returncode == 0
+
+
+def pyarrow_works(python: str = sys.executable, env: dict[str, str] | None = None) -> bool:
+    """The course's pyarrow imports and a Parquet round trip."""
+    return check_passes(PYARROW_CHECK, python, env)
 
 
 def reinstall_as_installed(distributions: list[str]) -> None:
@@ -252,10 +257,8 @@ def build_and_test_only(folder: Path, patterns: tuple[str, ...]) -> list[Path]:
 
 
 def others_work(python: str = sys.executable, env: dict[str, str] | None = None) -> bool:
-    done = subprocess.run([python, "-c", OTHERS_CHECK], capture_output=True, text=True, env=env, timeout=300)
-    if done.returncode != 0:
-        print(done.stderr.strip().splitlines()[-1] if done.stderr.strip() else "import check failed", file=sys.stderr)
-    return done.returncode == 0
+    """The packages that lost their tests import and do their everyday work."""
+    return check_passes(OTHERS_CHECK, python, env)
 
 
 def distribution_of(package: str) -> str:
