@@ -35,7 +35,7 @@ def load_with_pipeline_code(connection, s3, paths: list[Path]) -> None:
         staged.upload()
         db_utils.replace_file_rows(connection, path.name, staged.uri, staged.count, datetime(2024, 7, 1, 9, 0))
         connection.commit()
-        assert staged.close() is None
+        assert staged.close() == {}  # every staged part deleted
 
 
 @contextmanager
