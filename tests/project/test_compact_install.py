@@ -249,8 +249,16 @@ def test_packages_that_fail_without_their_tests_are_reinstalled_and_said(tmp_pat
 
 def test_this_install_is_compacted_and_its_packages_still_work():
     """make setup removed every bundled test suite and build file, and the check of what is left passes."""
-    for name, patterns in compact_install.BUILD_AND_TEST_ONLY.items():
+    for name, (patterns, _) in compact_install.BUILD_AND_TEST_ONLY.items():
         folder = compact_install.package_folder(name)
         assert folder is not None, f"{name} is not installed: is BUILD_AND_TEST_ONLY out of date?"
         assert compact_install.build_and_test_only(folder, patterns) == [], f"make setup left {name} uncompacted"
-    assert compact_install.others_work()
+    assert compact_install.others_work(list(compact_install.BUILD_AND_TEST_ONLY))
+
+
+def test_the_check_of_the_other_packages_catches_a_broken_one(tmp_path):
+    """A package that no longer imports (here a stand-in greenlet that raises, put first on the path) fails it."""
+    (tmp_path / "greenlet.py").write_text("raise ImportError('greenlet lost a file it needs')\n")
+    broken = {**os.environ, "PYTHONPATH": str(tmp_path)}
+    assert not compact_install.others_work(["greenlet"], env=broken)
+    assert compact_install.others_work(["posthog"], env=broken)  # only the packages named are checked
