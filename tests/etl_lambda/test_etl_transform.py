@@ -315,3 +315,23 @@ def test_the_cached_checks_agree_with_the_full_check_past_their_cache_size():
             row = fields(line)
             fast, full = transform_utils._well_formed_visit(row), transform_utils._checked_row(row)
             assert fast == full if 0 < n <= MAX_INTEGER else fast is None and isinstance(full, str), line
+
+
+def test_long_fields_never_reach_the_caches_and_are_checked_the_slow_way():
+    """A file of 4,096 rows with 100 kB store names must not keep 400 MB of keys in the fast path's
+    caches: fields longer than any valid one skip them, and the slow path gives the same result."""
+    from etl_utils import transform_utils
+
+    transform_utils._plain_store.cache_clear()
+    transform_utils._plain_shopper.cache_clear()
+    for line in (
+        GOOD.replace("Leeds", "L" * 100_000),
+        GOOD.replace(",22,", f",{'2' * 100_000},"),
+        GOOD.replace("Leeds", "Leeds" + " " * 200),  # valid once stripped: the slow path loads it
+    ):
+        row = fields(line)
+        assert transform_utils._well_formed_visit(row) is None
+        assert parse_row(row) == transform_utils._checked_row(row)
+    assert transform_utils._plain_store.cache_info().currsize == 0
+    assert transform_utils._plain_shopper.cache_info().currsize == 0
+    assert isinstance(parse_row(fields(GOOD.replace("Leeds", "Leeds" + " " * 200))), Visit)

@@ -309,6 +309,9 @@ _SCORES = {str(score): score for score in range(1, 6)}
 # What Visit(...) does, without the Python-level __new__ that NamedTuple puts in front of it (the
 # same Visit, ten fields in order; one call a row fewer).
 _make_visit = tuple.__new__
+# The longest texts the cached checks are given: the longest valid fields, with room for spaces around them.
+_MOST_STORE_TEXT = 2 * _MOST_DIGITS + MAX_STORE_NAME_BYTES + MAX_STORE_TYPE_BYTES + 32
+_MOST_SHOPPER_TEXT = _MOST_DIGITS + 8
 
 
 @lru_cache(maxsize=4096)
@@ -371,6 +374,14 @@ def _plain_shopper(shopper_id: str) -> int | None:
 def _well_formed_visit(fields: list[str]) -> Visit | None:
     """The row's Visit when every field is plainly valid, else None (parse_row then checks it in full)."""
     store_id, store_name, shopper_id, _shopper_name, store_type, employees, visit_date, start, end, score = fields
+    # Only short texts reach the caches, which keep each key until 4,096 others push it out: a file
+    # of long fields must not fill the Lambda's memory with them. A longer field (padded or too
+    # long) goes the slow way, which gives the same result.
+    if (
+        len(store_id) + len(store_name) + len(store_type) + len(employees) > _MOST_STORE_TEXT
+        or len(shopper_id) > _MOST_SHOPPER_TEXT
+    ):
+        return None
     # The checks are cached or written out rather than called (a call per field is a good part of the cost).
     store = _plain_store(store_id, store_name, store_type, employees)
     shopper_number = _plain_shopper(shopper_id)
