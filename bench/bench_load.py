@@ -132,9 +132,8 @@ def phases(settings, bucket: str, conn, key: str) -> dict[str, float]:
     timings: dict[str, float] = {}
     started = time.perf_counter()
     cpu_started = time.thread_time()
-    loader = etl.PartLoader(conn, etl.Deadline(None))
-    staged = staging_utils.StagedRows(s3, bucket, on_part=loader.submit)
-    loader.upload = staged.upload_part
+    loader = etl.PartLoader(s3, conn, bucket, etl.Deadline(None))
+    staged = loader.staged
     rejects = s3_utils.RejectsFile(t.EXPECTED_HEADER)
     etl.read_and_stage(s3, source, staged, rejects, etl.Deadline(None))
     staged.finish()

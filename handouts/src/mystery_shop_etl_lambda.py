@@ -142,8 +142,9 @@ class Loaded:
 
 
 class PartLoader:
-    """Uploads each sealed part of the staged rows and COPYs it into the stage table, on a thread of
-    its own, while the main thread reads and checks the rows after it.
+    """A file's staged rows (``staged``, written in parts into ``bucket``) whose every sealed part it
+    uploads and COPYs into the stage table, on a thread of its own, while the main thread reads and
+    checks the rows after it.
 
     Waiting for S3 and for Redshift releases the GIL, so the upload and the COPY of one part cost
     the reading little. The thread starts with the first sealed part and ends in ``close()``, which
@@ -157,9 +158,9 @@ class PartLoader:
     after it are still uploaded, and no more are COPYed.
     """
 
-    def __init__(self, conn, deadline: Deadline) -> None:
+    def __init__(self, s3, conn, bucket: str, deadline: Deadline) -> None:
         self.conn, self.deadline = conn, deadline
-        self.upload: Any = None  # StagedRows.upload_part, set once the StagedRows exists
+        self.staged = StagedRows(s3, bucket, on_part=self.submit)
         self.in_transaction = False  # the stage table made: a failure must roll it back
         self.db_error: BaseException | None = None
         self.fatal: BaseException | None = None
@@ -188,7 +189,7 @@ class PartLoader:
                 part.body.close()
                 continue
             try:
-                self.upload(part)
+                self.staged.upload_part(part)
             except ClientError as error:  # not "cannot read it from S3": the file itself was read
                 self.fatal = StagingError(f"cannot stage its clean rows at {part.uri}: {error}")
                 continue
@@ -231,9 +232,8 @@ def load_file(s3, conn, source: S3Object, deadline: Deadline) -> Loaded:
     started = time.monotonic()
     deadline.check("before reading the file")
     rejects = RejectsFile(EXPECTED_HEADER)
-    loader = PartLoader(conn, deadline)
-    staged = StagedRows(s3, source.bucket, on_part=loader.submit)
-    loader.upload = staged.upload_part
+    loader = PartLoader(s3, conn, source.bucket, deadline)
+    staged = loader.staged
     attempts = 0
 
     def replace_rows() -> int:

@@ -81,7 +81,6 @@ class StagedPart:
 
     bucket: str
     key: str
-    rows: int
     body: BinaryIO
 
     @property
@@ -164,7 +163,7 @@ class StagedRows:
     def _seal(self) -> None:
         spool = self._spool if self._spool is not None else tempfile.SpooledTemporaryFile(max_size=MEMORY_BYTES)
         spool.seek(0)
-        part = StagedPart(self.bucket, f"{self.prefix}part-{self._parts:04d}{STAGED_SUFFIX}", self._part_count, spool)
+        part = StagedPart(self.bucket, f"{self.prefix}part-{self._parts:04d}{STAGED_SUFFIX}", spool)
         self._parts += 1
         self._spool, self._part_count = None, 0
         if self.on_part is not None:
