@@ -21,7 +21,7 @@ does nothing. It prints one line saying what it saved. Two packages carry what t
   suites inside the wheel (pandas 18 MB, numpy 7 MB, posthog, matplotlib, tornado, greenlet: run by
   those projects' CI; pandas.test() would need them, and nothing here calls it), and the PostgreSQL
   that the local Redshift runs carries its C headers, static libraries and extension build files
-  (pgxs), for compiling extensions against it. ~45 MB saved.
+  (pgxs), for compiling extensions against it. ~37 MB saved.
 
 Removing parts of a package is only safe if what is left still works, so after removing anything
 this runs the course's pyarrow imports and a Parquet write/read round trip, and imports what lost
@@ -218,24 +218,44 @@ def reinstall_as_installed(distributions: list[str]) -> None:
     )
 
 
+def remove_checked(
+    paths: list[Path],
+    who: str,
+    without: str,
+    works: Callable[[], bool],
+    repair: Callable[[], None],
+    plural: bool = False,
+) -> tuple[int, str]:
+    """Remove ``paths``, then check what is left (``works``); if that fails, ``repair`` (reinstall) and
+    check again. (Bytes freed, ""), or (0, what was done instead) after a repair; a repair that does
+    not help stops the set-up. ``who`` and ``without`` word the messages."""
+    freed = remove(paths)
+    if works():
+        return freed, ""
+    it, they = ("them", "they") if plural else ("it", "it")
+    print(f"{who} did not work without {without}: reinstalling {it} as pinned.", file=sys.stderr)
+    repair()
+    if not works():
+        raise SystemExit(f"{who} still {'fail' if plural else 'fails'} after a reinstall: run `make clean setup`.")
+    return 0, f"{who} kept whole ({they} failed without {without}, so {they} {'were' if plural else 'was'} reinstalled)"
+
+
 def compact_pyarrow(
     folder: Path, works: Callable[[], bool] | None = None, reinstall: Callable[[], None] | None = None
 ) -> tuple[int, str]:
     """Remove pyarrow's unused parts, then check what is left (``works``, by default pyarrow_works),
     repairing it if need be (``reinstall``: the installed version again); (bytes saved, what happened)."""
-    works = works or pyarrow_works
-    reinstall = reinstall or (lambda: reinstall_as_installed(["pyarrow"]))
     unused = pyarrow_unused(folder)
     if not unused:
         return 0, ""
-    freed = remove(unused)
-    if works():
-        return freed, f"pyarrow's unused parts removed ({freed / 1e6:.0f} MB)"
-    print("pyarrow did not work without its unused parts: reinstalling it as pinned.", file=sys.stderr)
-    reinstall()
-    if not works():
-        raise SystemExit("pyarrow still fails after a reinstall: run `make clean setup`.")
-    return 0, "pyarrow kept whole (it failed without its unused parts, so it was reinstalled)"
+    freed, instead = remove_checked(
+        unused,
+        "pyarrow",
+        "its unused parts",
+        works or pyarrow_works,
+        reinstall or (lambda: reinstall_as_installed(["pyarrow"])),
+    )
+    return (0, instead) if instead else (freed, f"pyarrow's unused parts removed ({freed / 1e6:.0f} MB)")
 
 
 def build_and_test_only(folder: Path, patterns: tuple[str, ...]) -> list[Path]:
@@ -267,17 +287,20 @@ def compact_others(
     unused = {name: paths for name, paths in unused.items() if paths}
     if not unused:
         return 0, ""
-    works = works or (lambda: others_work(list(unused)))
-    repair = repair or reinstall_as_installed
-    freed = sum(remove(paths) for paths in unused.values())
-    if works():
-        return freed, f"bundled tests and PostgreSQL's build files removed ({freed / 1e6:.0f} MB)"
     touched = sorted({distribution_of(name) for name in unused})
-    print(f"{', '.join(touched)} did not work without their tests: reinstalling them as pinned.", file=sys.stderr)
-    repair(touched)
-    if not works():
-        raise SystemExit(f"{', '.join(touched)} still fail after a reinstall: run `make clean setup`.")
-    return 0, f"{', '.join(touched)} kept whole (they failed without their tests, so they were reinstalled)"
+    freed, instead = remove_checked(
+        [path for paths in unused.values() for path in paths],
+        ", ".join(touched),
+        "their tests",
+        works or (lambda: others_work(list(unused))),
+        lambda: (repair or reinstall_as_installed)(touched),
+        plural=True,
+    )
+    return (
+        (0, instead)
+        if instead
+        else (freed, f"bundled tests and PostgreSQL's build files removed ({freed / 1e6:.0f} MB)")
+    )
 
 
 def main() -> int:
